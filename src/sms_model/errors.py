@@ -1,0 +1,88 @@
+"""The whole exception hierarchy of :mod:`sms_model`.
+
+Every error the library raises on bad input derives from :class:`SMSModelError`, and also from
+the builtin exception it most resembles, so callers can catch either. A nonconformity with the
+standard is never an exception: it is a finding of an assessment.
+
+>>> issue = Issue(what="unknown person", path="$.processes[3].owner", found="'bob'")
+>>> str(issue)
+"$.processes[3].owner: unknown person (found 'bob')"
+>>> err = ModelValidationError([issue])
+>>> isinstance(err, ValueError), err.issues[0].path
+(True, '$.processes[3].owner')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "DuplicateIdError",
+    "FileFormatError",
+    "Issue",
+    "ModelValidationError",
+    "RuleDefinitionError",
+    "SMSModelError",
+    "UnknownReferenceError",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Issue:
+    """One problem found in the input: what is wrong, where it is, and what was found there.
+
+    ``path`` is a JSON-path-like location (``$.processes[3].owner``); ``location`` is
+    ``file:line:column`` when the input came from a file whose positions are known; ``code`` is a
+    stable machine-readable kind (``duplicate-id``, ``unknown-reference``, ``type``,
+    ``unknown-field``, ``syntax``, ...).
+    """
+
+    what: str
+    path: str = "$"
+    code: str = "invalid"
+    found: str | None = None
+    location: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: {self.path}" if self.location else self.path
+        tail = f" (found {self.found})" if self.found is not None else ""
+        return f"{where}: {self.what}{tail}"
+
+
+class SMSModelError(Exception):
+    """Root of every error raised by :mod:`sms_model` on bad input or bad use."""
+
+
+class ModelValidationError(SMSModelError, ValueError):
+    """The input does not describe a valid service management system.
+
+    Carries every problem found, not only the first, in :attr:`issues`.
+    """
+
+    def __init__(self, issues: Iterable[Issue], *, source: str | None = None) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        self.source = source
+        head = f"{source}: " if source else ""
+        count = len(self.issues)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{head}{count} {noun} in the service management system"]
+        lines.extend(f"  - {issue}" for issue in self.issues)
+        super().__init__("\n".join(lines))
+
+
+class DuplicateIdError(ModelValidationError):
+    """Two entities share an id where ids must be unique."""
+
+
+class UnknownReferenceError(ModelValidationError, LookupError):
+    """An entity refers to an id that no entity of the expected kind has."""
+
+
+class FileFormatError(ModelValidationError):
+    """A file could not be read as YAML or JSON (syntax, encoding, unsafe or hostile content)."""
+
+
+class RuleDefinitionError(SMSModelError, TypeError):
+    """A rule, rule pack or waiver is defined incorrectly (bad id, clause or signature)."""

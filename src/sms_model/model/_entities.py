@@ -1,0 +1,506 @@
+"""Entities of a service management system, as frozen attrs values.
+
+Entities refer to each other by id, never by nesting; the aggregate root
+(:class:`~sms_model.model.ServiceManagementSystem`) resolves and checks every reference.
+Collections are tuples; change a value with :func:`attrs.evolve`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from sms_model.model._enums import (
+    AgreementKind,
+    AgreementTerm,
+    AuditKind,
+    Clause4Duty,
+    DocumentKind,
+    DocumentStatus,
+    Engagement,
+    GovernanceControl,
+    ImprovementKind,
+    LifecycleStage,
+    MeetingKind,
+    PartyKind,
+    PlanStatus,
+    PlanTopic,
+    PolicyCommitment,
+    PolicyKind,
+    ProcessKind,
+    ReportKind,
+    ResourceKind,
+    ReviewInput,
+    ReviewKind,
+    RiskStatus,
+    SMSStage,
+)
+
+__all__ = [
+    "Acknowledgement",
+    "Agreement",
+    "Approval",
+    "Audit",
+    "Change",
+    "Document",
+    "DutyAssignment",
+    "Evidence",
+    "Improvement",
+    "Measurement",
+    "Meeting",
+    "Objective",
+    "OtherPartyProcess",
+    "Party",
+    "Person",
+    "Policy",
+    "Process",
+    "Report",
+    "Resource",
+    "Review",
+    "Risk",
+    "Role",
+    "Scope",
+    "Service",
+    "ServiceLevel",
+    "ServiceManagementPlan",
+    "TopManagement",
+]
+
+
+def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{attribute.name} must be a non-empty string, got {value!r}")
+
+
+def _ident() -> Any:
+    return attrs.field(validator=_non_empty)
+
+
+def _many() -> Any:
+    # A list given by a caller becomes a tuple, so every entity stays hashable and immutable.
+    return attrs.field(default=(), converter=tuple)
+
+
+# --- parties, people and roles ------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Party:
+    """An organisation involved in the SMS: the provider, an internal group, a customer, a
+    supplier or another interested party (ISO/IEC 20000-1:2011, 4.2, 7.1 and 7.2).
+
+    A sub-contracted supplier names its ``lead_supplier`` (ISO/IEC 20000-2:2012, Figure 3).
+
+    >>> Party(id="globex", name="Globex Hosting", kind=PartyKind.SUPPLIER).kind.value
+    'supplier'
+    """
+
+    id: str = _ident()
+    name: str
+    kind: PartyKind
+    lead_supplier: str | None = None
+    interested: bool = True  # counts among the interested parties of the SMS (guidance TM-c)
+    description: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Person:
+    """Someone who works for a party; ``reports_to`` is their line manager (guidance TM-f)."""
+
+    id: str = _ident()
+    name: str
+    party: str
+    reports_to: str | None = None
+    title: str | None = None
+    competences: tuple[str, ...] = _many()
+
+
+@attrs.frozen(kw_only=True)
+class Role:
+    """A role with its holders, responsibilities, authorities and required competences
+    (4.1.3 and 4.4.2)."""
+
+    id: str = _ident()
+    name: str
+    party: str
+    holders: tuple[str, ...] = _many()
+    responsibilities: tuple[str, ...] = _many()
+    authorities: tuple[str, ...] = _many()
+    competences: tuple[str, ...] = _many()
+
+
+@attrs.frozen(kw_only=True)
+class TopManagement:
+    """The people who direct and control the provider at the highest level (guidance TM-0), and
+    the management representative they appoint (4.1.4)."""
+
+    members: tuple[str, ...] = _many()
+    representative: str | None = None
+    representative_appointment: str | None = None  # the Approval that appoints the representative
+
+
+# --- policy, objectives, plan and scope ---------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """A policy of the SMS: the service management policy (4.1.2) or another one the standard
+    asks for (continual improvement, information security, change, release, ...)."""
+
+    id: str = _ident()
+    kind: PolicyKind
+    title: str
+    version: str = "1"
+    owner: str | None = None
+    issued: date | None = None
+    commitments: tuple[PolicyCommitment, ...] = _many()
+    communicated_to: tuple[str, ...] = _many()  # party ids
+
+
+@attrs.frozen(kw_only=True)
+class Measurement:
+    """One measurement of an objective against its target (guidance TM-g)."""
+
+    date: date
+    value: str
+    met: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Objective:
+    """A measurable service management objective (4.1.1, 4.5.2 and guidance TM-e, TM-g)."""
+
+    id: str = _ident()
+    statement: str
+    owner: str | None = None
+    target: str | None = None
+    due: date | None = None
+    measurements: tuple[Measurement, ...] = _many()
+    business_objectives: tuple[str, ...] = _many()
+    resources: tuple[str, ...] = _many()  # Resource ids allocated to meet it
+    revised: date | None = None  # last revision, e.g. after service requirements changed
+
+
+@attrs.frozen(kw_only=True)
+class ServiceManagementPlan:
+    """The service management plan (4.5.2; guidance TM-d, EV-c, APP-3).
+
+    ``drafted_by`` may be another party (a consultant); once agreed the plan must be owned and
+    maintained by the provider itself.
+    """
+
+    id: str = _ident()
+    title: str
+    version: str = "1"
+    status: PlanStatus = PlanStatus.DRAFT
+    drafted_by: str | None = None  # party id
+    owner: str | None = None  # person id
+    maintained_by: str | None = None  # party id
+    agreed_on: date | None = None
+    topics: tuple[PlanTopic, ...] = _many()
+    objectives: tuple[str, ...] = _many()
+    business_objectives: tuple[str, ...] = _many()
+
+
+@attrs.frozen(kw_only=True)
+class Scope:
+    """The scope of the SMS: organisational units and services (4.5.1).
+
+    ``exclusions`` exist to record what an organisation claims to leave out; the standard
+    allows none, so each is reported.
+    """
+
+    statement: str
+    organisational_units: tuple[str, ...] = _many()  # party ids
+    services: tuple[str, ...] = _many()  # service ids
+    locations: tuple[str, ...] = _many()
+    exclusions: tuple[str, ...] = _many()
+
+
+# --- services, processes and other parties ------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ServiceLevel:
+    """An agreed service level target (6.1)."""
+
+    metric: str
+    target: str
+
+
+@attrs.frozen(kw_only=True)
+class Service:
+    """A service delivered to customers, at a stage of its lifecycle (guidance TM-i)."""
+
+    id: str = _ident()
+    name: str
+    customers: tuple[str, ...] = _many()  # party ids
+    stage: LifecycleStage = LifecycleStage.LIVE
+    owner: str | None = None
+    agreement: str | None = None  # the service level agreement
+    service_levels: tuple[ServiceLevel, ...] = _many()
+    requirements: tuple[str, ...] = _many()
+    requirements_changed: date | None = None
+    in_catalogue: bool = True
+    supported_by: tuple[str, ...] = _many()  # party ids of suppliers and internal groups
+
+
+@attrs.frozen(kw_only=True)
+class Process:
+    """A service management process (Clauses 5 to 9) or an SMS-level Clause 4 activity.
+
+    ``owner`` is the one person or role accountable for it; ``operated_by`` is the party that
+    runs it (``None`` means the provider itself).
+    """
+
+    id: str = _ident()
+    kind: ProcessKind
+    name: str | None = None
+    owner: str | None = None
+    operated_by: str | None = None
+    responsible: tuple[str, ...] = _many()
+    definition: str | None = None  # Document id of the process definition
+    procedures: tuple[str, ...] = _many()  # Document ids
+    interfaces: tuple[str, ...] = _many()  # Process ids
+
+
+@attrs.frozen(kw_only=True)
+class DutyAssignment:
+    """Who is accountable and responsible for a Clause 4 duty (guidance APP-1, TM-b)."""
+
+    duty: Clause4Duty
+    accountable: str  # person or role id
+    responsible: tuple[str, ...] = _many()
+
+
+@attrs.frozen(kw_only=True)
+class Agreement:
+    """A documented agreement with another party: a contract, SLA, OLA or engagement letter
+    (4.2, 6.1, 7.2; guidance APP-5)."""
+
+    id: str = _ident()
+    kind: AgreementKind
+    title: str
+    parties: tuple[str, ...] = _many()
+    owner: str | None = None  # the provider's person responsible for it
+    services: tuple[str, ...] = _many()
+    terms: tuple[AgreementTerm, ...] = _many()
+    accessible_to: tuple[str, ...] = _many()  # party ids that can read it
+    effective: date | None = None
+    expires: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OtherPartyProcess:
+    """A process, or a specific Clause 4 activity, operated or performed by another party
+    (4.2; guidance APP-1, APP-2, APP-5).
+
+    Exactly one of ``process`` and ``activity`` is set. ``accountable`` must be someone of the
+    provider; ``controls`` are the governance controls of 4.2 a-d the provider exercises.
+    """
+
+    id: str = _ident()
+    party: str
+    process: str | None = None
+    activity: Clause4Duty | None = None
+    agreement: str | None = None
+    accountable: str | None = None
+    controls: tuple[GovernanceControl, ...] = _many()
+    engagement: Engagement = Engagement.ONGOING
+    start: date | None = None
+    end: date | None = None
+    governed_through: str | None = None  # for a sub-contracted supplier: its lead supplier
+
+
+@attrs.frozen(kw_only=True)
+class Document:
+    """A controlled document: catalogue, process definition, procedure, plan (4.3)."""
+
+    id: str = _ident()
+    kind: DocumentKind
+    title: str
+    version: str = "1"
+    status: DocumentStatus = DocumentStatus.ISSUED
+    owner: str | None = None
+    issued: date | None = None
+    subjects: tuple[str, ...] = _many()
+    supersedes: str | None = None
+
+
+# --- dated records -------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Meeting:
+    """A meeting about the SMS, with its chair and the SMS stages it dealt with (EV-a, TM-a)."""
+
+    id: str = _ident()
+    kind: MeetingKind
+    date: date
+    chair: str | None = None
+    attendees: tuple[str, ...] = _many()
+    stages: tuple[SMSStage, ...] = _many()
+    topics: tuple[str, ...] = _many()
+    subjects: tuple[str, ...] = _many()
+
+
+@attrs.frozen(kw_only=True)
+class Approval:
+    """An approval of an artefact (policy, objective, plan, process, document) by a person
+    (guidance EV-c, EV-d)."""
+
+    id: str = _ident()
+    subject: str
+    approver: str
+    date: date
+    subject_version: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Acknowledgement:
+    """A party's acknowledgement of an artefact: requirements, scope, policy, objectives (TM-c)."""
+
+    id: str = _ident()
+    artefact: str
+    party: str
+    date: date
+    person: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Review:
+    """A review held at planned intervals: management review, SLA or supplier review, ..."""
+
+    id: str = _ident()
+    kind: ReviewKind
+    date: date
+    chair: str | None = None
+    attendees: tuple[str, ...] = _many()
+    subjects: tuple[str, ...] = _many()
+    inputs: tuple[ReviewInput, ...] = _many()
+    outputs: tuple[str, ...] = _many()
+
+
+@attrs.frozen(kw_only=True)
+class Audit:
+    """An internal, external or configuration audit (4.5.4.2, 9.1; guidance TM-j).
+
+    ``auditee_processes`` lets rules check that auditors do not audit their own work.
+    """
+
+    id: str = _ident()
+    kind: AuditKind
+    date: date
+    auditor: str
+    processes: tuple[str, ...] = _many()
+    programme: str | None = None  # the audit programme Document
+    nonconformities: tuple[str, ...] = _many()  # Improvement ids raised by the audit
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """A report, e.g. SMS performance reported to top management (6.2; guidance TM-f)."""
+
+    id: str = _ident()
+    kind: ReportKind
+    date: date
+    author: str | None = None
+    recipients: tuple[str, ...] = _many()
+    subjects: tuple[str, ...] = _many()
+    definition: str | None = None  # the report definition Document
+
+
+@attrs.frozen(kw_only=True)
+class Risk:
+    """A risk to services or to the SMS (4.5.3, 6.3, 6.6; guidance TM-h)."""
+
+    id: str = _ident()
+    title: str
+    subjects: tuple[str, ...] = _many()
+    owner: str | None = None
+    assessed: date | None = None
+    likelihood: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(
+            attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(5))
+        ),
+    )
+    impact: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(
+            attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(5))
+        ),
+    )
+    status: RiskStatus = RiskStatus.OPEN
+    treatment: str | None = None
+    accepted_by: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """A change, with the assessment of its risk (9.2; guidance TM-h)."""
+
+    id: str = _ident()
+    title: str
+    raised: date
+    subjects: tuple[str, ...] = _many()
+    risk_assessment: str | None = None  # the Risk assessed for this change
+    approved_by: str | None = None
+    major: bool = False  # major impact on services: goes through Clause 5
+    emergency: bool = False
+    implemented: date | None = None
+    reviewed: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Resource:
+    """A human, technical, information or financial resource (4.4.1; guidance TM-e, EV-x)."""
+
+    id: str = _ident()
+    kind: ResourceKind
+    description: str
+    allocated_to: tuple[str, ...] = _many()
+    amount: str | None = None
+    provided: date | None = None
+    withdrawn: date | None = None  # reallocated away from the SMS (a sign of weak commitment)
+
+
+@attrs.frozen(kw_only=True)
+class Improvement:
+    """An entry in the improvement register: nonconformity, corrective action or improvement
+    (4.5.5)."""
+
+    id: str = _ident()
+    kind: ImprovementKind
+    title: str
+    raised: date
+    source: str | None = None
+    owner: str | None = None
+    priority: int | None = None
+    approved_by: str | None = None
+    target: str | None = None
+    closed: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """A dated piece of evidence: what it shows, which subjects, clauses and guidance ids it
+    supports, from when (``effective``) until when (``valid_until``), and where it is kept."""
+
+    id: str = _ident()
+    kind: str
+    effective: date
+    title: str | None = None
+    collected: datetime | None = None
+    valid_until: date | None = None
+    subjects: tuple[str, ...] = _many()
+    clauses: tuple[str, ...] = _many()
+    guidance: tuple[str, ...] = _many()
+    location: str | None = None
+    digest: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.collected is not None and self.collected.tzinfo is None:
+            raise ValueError(f"collected must be timezone-aware, got {self.collected.isoformat()}")

@@ -1,0 +1,412 @@
+"""The aggregate root: a whole service management system, indexed and checked on construction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from sms_model.errors import DuplicateIdError, Issue, ModelValidationError, UnknownReferenceError
+from sms_model.model._entities import (
+    Acknowledgement,
+    Agreement,
+    Approval,
+    Audit,
+    Change,
+    Document,
+    DutyAssignment,
+    Evidence,
+    Improvement,
+    Meeting,
+    Objective,
+    OtherPartyProcess,
+    Party,
+    Person,
+    Policy,
+    Process,
+    Report,
+    Resource,
+    Review,
+    Risk,
+    Role,
+    Scope,
+    Service,
+    ServiceManagementPlan,
+    TopManagement,
+)
+from sms_model.model._enums import PartyKind
+
+__all__ = ["COLLECTIONS", "ServiceManagementSystem"]
+
+#: The id-carrying collections of the SMS, in file order, with the entity kind of their items.
+COLLECTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "parties": "party",
+        "people": "person",
+        "roles": "role",
+        "policies": "policy",
+        "objectives": "objective",
+        "services": "service",
+        "processes": "process",
+        "other_party_processes": "other_party_process",
+        "agreements": "agreement",
+        "documents": "document",
+        "meetings": "meeting",
+        "approvals": "approval",
+        "acknowledgements": "acknowledgement",
+        "reviews": "review",
+        "audits": "audit",
+        "reports": "report",
+        "risks": "risk",
+        "changes": "change",
+        "resources": "resource",
+        "improvements": "improvement",
+        "evidence": "evidence",
+    }
+)
+
+_ANY: Final = frozenset({"*"})
+_PARTY: Final = frozenset({"party"})
+_PERSON: Final = frozenset({"person"})
+_OWNER: Final = frozenset({"person", "role"})
+_PEOPLE: Final = _OWNER
+_SERVICE: Final = frozenset({"service"})
+_PROCESS: Final = frozenset({"process"})
+_DOCUMENT: Final = frozenset({"document"})
+_APPROVAL: Final = frozenset({"approval"})
+
+# For each entity class: (field, kinds the referenced id may have, whether the field is a tuple).
+_REFS: Final[Mapping[type, tuple[tuple[str, frozenset[str], bool], ...]]] = {
+    Party: (("lead_supplier", _PARTY, False),),
+    Person: (("party", _PARTY, False), ("reports_to", _PERSON, False)),
+    Role: (("party", _PARTY, False), ("holders", _PERSON, True)),
+    TopManagement: (
+        ("members", _PERSON, True),
+        ("representative", _PERSON, False),
+        ("representative_appointment", _APPROVAL, False),
+    ),
+    Policy: (("owner", _OWNER, False), ("communicated_to", _PARTY, True)),
+    Objective: (("owner", _OWNER, False), ("resources", frozenset({"resource"}), True)),
+    ServiceManagementPlan: (
+        ("drafted_by", _PARTY, False),
+        ("owner", _OWNER, False),
+        ("maintained_by", _PARTY, False),
+        ("objectives", frozenset({"objective"}), True),
+    ),
+    Scope: (("organisational_units", _PARTY, True), ("services", _SERVICE, True)),
+    Service: (
+        ("customers", _PARTY, True),
+        ("owner", _OWNER, False),
+        ("agreement", frozenset({"agreement"}), False),
+        ("supported_by", _PARTY, True),
+    ),
+    Process: (
+        ("owner", _OWNER, False),
+        ("operated_by", _PARTY, False),
+        ("responsible", _PEOPLE, True),
+        ("definition", _DOCUMENT, False),
+        ("procedures", _DOCUMENT, True),
+        ("interfaces", _PROCESS, True),
+    ),
+    DutyAssignment: (("accountable", _OWNER, False), ("responsible", _PEOPLE, True)),
+    OtherPartyProcess: (
+        ("party", _PARTY, False),
+        ("process", _PROCESS, False),
+        ("agreement", frozenset({"agreement"}), False),
+        ("accountable", _OWNER, False),
+        ("governed_through", _PARTY, False),
+    ),
+    Agreement: (
+        ("parties", _PARTY, True),
+        ("owner", _OWNER, False),
+        ("services", _SERVICE, True),
+        ("accessible_to", _PARTY, True),
+    ),
+    Document: (
+        ("owner", _OWNER, False),
+        ("subjects", _ANY, True),
+        ("supersedes", _DOCUMENT, False),
+    ),
+    Meeting: (("chair", _PERSON, False), ("attendees", _PERSON, True), ("subjects", _ANY, True)),
+    Approval: (("subject", _ANY, False), ("approver", _PERSON, False)),
+    Acknowledgement: (
+        ("artefact", _ANY, False),
+        ("party", _PARTY, False),
+        ("person", _PERSON, False),
+    ),
+    Review: (("chair", _PERSON, False), ("attendees", _PERSON, True), ("subjects", _ANY, True)),
+    Audit: (
+        ("auditor", _PERSON, False),
+        ("processes", _PROCESS, True),
+        ("programme", _DOCUMENT, False),
+        ("nonconformities", frozenset({"improvement"}), True),
+    ),
+    Report: (
+        ("author", _PEOPLE, False),
+        ("recipients", _PEOPLE, True),
+        ("subjects", _ANY, True),
+        ("definition", _DOCUMENT, False),
+    ),
+    Risk: (("subjects", _ANY, True), ("owner", _OWNER, False), ("accepted_by", _PERSON, False)),
+    Change: (
+        ("subjects", _ANY, True),
+        ("risk_assessment", frozenset({"risk"}), False),
+        ("approved_by", _PEOPLE, False),
+    ),
+    Resource: (("allocated_to", _ANY, True),),
+    Improvement: (
+        ("source", _ANY, False),
+        ("owner", _OWNER, False),
+        ("approved_by", _PERSON, False),
+    ),
+    Evidence: (("subjects", _ANY, True),),
+}
+
+
+@attrs.frozen(kw_only=True)
+class ServiceManagementSystem:
+    """A service management system: the aggregate root of the model (ISO/IEC 20000-1:2011, 4).
+
+    Ids are unique across the whole system, so any record can name any artefact. On
+    construction every id is indexed and every reference checked; all problems are reported
+    together in one :class:`~sms_model.errors.ModelValidationError`.
+
+    >>> from sms_model.model import Party, PartyKind, Person, TopManagement
+    >>> sms = ServiceManagementSystem(
+    ...     name="Acme",
+    ...     provider="acme",
+    ...     parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
+    ...     people=(Person(id="ceo", name="Ada", party="acme"),),
+    ...     top_management=TopManagement(members=("ceo",)),
+    ... )
+    >>> sms.get("ceo").name, sms.kind_of("ceo"), sms.party_of("ceo")
+    ('Ada', 'person', 'acme')
+    >>> ServiceManagementSystem(name="Acme", provider="nobody")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.UnknownReferenceError: 1 problem in the service management system
+      - $.provider: unknown party: no party has this id (found 'nobody')
+    """
+
+    name: str
+    provider: str
+    top_management: TopManagement = attrs.field(factory=TopManagement)
+    scope: Scope | None = None
+    plan: ServiceManagementPlan | None = None
+    duties: tuple[DutyAssignment, ...] = attrs.field(default=(), converter=tuple)
+    parties: tuple[Party, ...] = attrs.field(default=(), converter=tuple)
+    people: tuple[Person, ...] = attrs.field(default=(), converter=tuple)
+    roles: tuple[Role, ...] = attrs.field(default=(), converter=tuple)
+    policies: tuple[Policy, ...] = attrs.field(default=(), converter=tuple)
+    objectives: tuple[Objective, ...] = attrs.field(default=(), converter=tuple)
+    services: tuple[Service, ...] = attrs.field(default=(), converter=tuple)
+    processes: tuple[Process, ...] = attrs.field(default=(), converter=tuple)
+    other_party_processes: tuple[OtherPartyProcess, ...] = attrs.field(default=(), converter=tuple)
+    agreements: tuple[Agreement, ...] = attrs.field(default=(), converter=tuple)
+    documents: tuple[Document, ...] = attrs.field(default=(), converter=tuple)
+    meetings: tuple[Meeting, ...] = attrs.field(default=(), converter=tuple)
+    approvals: tuple[Approval, ...] = attrs.field(default=(), converter=tuple)
+    acknowledgements: tuple[Acknowledgement, ...] = attrs.field(default=(), converter=tuple)
+    reviews: tuple[Review, ...] = attrs.field(default=(), converter=tuple)
+    audits: tuple[Audit, ...] = attrs.field(default=(), converter=tuple)
+    reports: tuple[Report, ...] = attrs.field(default=(), converter=tuple)
+    risks: tuple[Risk, ...] = attrs.field(default=(), converter=tuple)
+    changes: tuple[Change, ...] = attrs.field(default=(), converter=tuple)
+    resources: tuple[Resource, ...] = attrs.field(default=(), converter=tuple)
+    improvements: tuple[Improvement, ...] = attrs.field(default=(), converter=tuple)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=tuple)
+
+    _index: Mapping[str, tuple[str, Any]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, alias="_index"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, tuple[str, Any]] = {}
+        issues: list[Issue] = []
+        first_seen: dict[str, str] = {}
+        for collection, kind in COLLECTIONS.items():
+            for i, item in enumerate(getattr(self, collection)):
+                path = f"$.{collection}[{i}].id"
+                if item.id in index:
+                    issues.append(
+                        Issue(
+                            what=f"duplicate id, first used at {first_seen[item.id]}",
+                            path=path,
+                            found=repr(item.id),
+                            code="duplicate-id",
+                        )
+                    )
+                    continue
+                index[item.id] = (kind, item)
+                first_seen[item.id] = path
+        object.__setattr__(self, "_index", MappingProxyType(index))
+        issues.extend(self._reference_issues())
+        issues.extend(self._structure_issues())
+        if issues:
+            codes = {issue.code for issue in issues}
+            error: type[ModelValidationError] = ModelValidationError
+            if codes == {"duplicate-id"}:
+                error = DuplicateIdError
+            elif codes == {"unknown-reference"}:
+                error = UnknownReferenceError
+            raise error(issues)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def get(self, entity_id: str) -> Any:
+        """The entity with this id; raises ``UnknownReferenceError`` when there is none."""
+        try:
+            return self._index[entity_id][1]
+        except KeyError:
+            issue = Issue(
+                what="no entity has this id", found=repr(entity_id), code="unknown-reference"
+            )
+            raise UnknownReferenceError([issue]) from None
+
+    def find(self, entity_id: str | None) -> Any | None:
+        """The entity with this id, or ``None``."""
+        if entity_id is None:
+            return None
+        hit = self._index.get(entity_id)
+        return None if hit is None else hit[1]
+
+    def kind_of(self, entity_id: str) -> str | None:
+        """The kind of entity an id names (``"person"``, ``"process"``, ...), or ``None``."""
+        hit = self._index.get(entity_id)
+        return None if hit is None else hit[0]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._index
+
+    def ids(self) -> Iterator[str]:
+        """Every id, in file order."""
+        return iter(self._index)
+
+    def party_of(self, entity_id: str | None) -> str | None:
+        """The party a person or role belongs to (a party's own id for a party), or ``None``."""
+        entity = self.find(entity_id)
+        if isinstance(entity, Party):
+            return entity.id
+        if isinstance(entity, Person | Role):
+            return entity.party
+        return None
+
+    def is_provider_side(self, entity_id: str | None) -> bool:
+        """True when the person, role or party belongs to the service provider itself."""
+        return entity_id is not None and self.party_of(entity_id) == self.provider
+
+    def people_of(self, owner_id: str | None) -> tuple[str, ...]:
+        """The people behind an owner reference: the person, or a role's holders."""
+        entity = self.find(owner_id)
+        if isinstance(entity, Person):
+            return (entity.id,)
+        if isinstance(entity, Role):
+            return entity.holders
+        return ()
+
+    @property
+    def provider_party(self) -> Party:
+        """The party that is the service provider."""
+        party: Party = self.get(self.provider)
+        return party
+
+    # --- validation ----------------------------------------------------------------------
+
+    def _reference_issues(self) -> Iterator[Issue]:
+        index = self._index
+        yield from _check_ref(index, "$.provider", self.provider, _PARTY)
+        singletons = (
+            ("top_management", self.top_management),
+            ("scope", self.scope),
+            ("plan", self.plan),
+        )
+        for name, value in singletons:
+            if value is not None:
+                yield from _check_fields(index, f"$.{name}", value)
+        for i, duty in enumerate(self.duties):
+            yield from _check_fields(index, f"$.duties[{i}]", duty)
+        for collection in COLLECTIONS:
+            for i, item in enumerate(getattr(self, collection)):
+                yield from _check_fields(index, f"$.{collection}[{i}]", item)
+
+    def _structure_issues(self) -> Iterator[Issue]:
+        provider = self.find(self.provider)
+        if isinstance(provider, Party) and provider.kind is not PartyKind.PROVIDER:
+            yield Issue(
+                what="the provider must be a party of kind 'provider'",
+                path="$.provider",
+                found=f"{self.provider!r} of kind {provider.kind.value!r}",
+            )
+        for i, opp in enumerate(self.other_party_processes):
+            if (opp.process is None) == (opp.activity is None):
+                yield Issue(
+                    what="set exactly one of 'process' and 'activity'",
+                    path=f"$.other_party_processes[{i}]",
+                    found="both" if opp.process else "neither",
+                )
+            if opp.start and opp.end and opp.end < opp.start:
+                yield Issue(
+                    what="the engagement ends before it starts",
+                    path=f"$.other_party_processes[{i}].end",
+                    found=f"{opp.end.isoformat()} < {opp.start.isoformat()}",
+                )
+        yield from self._reporting_cycles()
+
+    def _reporting_cycles(self) -> Iterator[Issue]:
+        # A reporting line that loops back on itself can never reach top management; it is
+        # structurally broken rather than a nonconformity, so it is rejected here.
+        manager = {p.id: p.reports_to for p in self.people if p.reports_to in self._index}
+        position = {p.id: i for i, p in enumerate(self.people)}
+        state: dict[str, int] = {}  # 1: on the current walk, 2: known to end
+        for start in manager:
+            walk: list[str] = []
+            node: str | None = start
+            while node is not None and state.get(node) is None:
+                state[node] = 1
+                walk.append(node)
+                node = manager.get(node)
+            if node is not None and state[node] == 1:
+                cycle = walk[walk.index(node) :]
+                yield Issue(
+                    what="reporting line forms a cycle",
+                    path=f"$.people[{position[node]}].reports_to",
+                    found=" -> ".join([*cycle, node]),
+                    code="cycle",
+                )
+            for visited in walk:
+                state[visited] = 2
+
+
+def _check_fields(
+    index: Mapping[str, tuple[str, Any]], prefix: str, entity: object
+) -> Iterator[Issue]:
+    for field, kinds, many in _REFS.get(type(entity), ()):
+        value = getattr(entity, field)
+        if many:
+            for j, ref in enumerate(value):
+                yield from _check_ref(index, f"{prefix}.{field}[{j}]", ref, kinds)
+        elif value is not None:
+            yield from _check_ref(index, f"{prefix}.{field}", value, kinds)
+
+
+def _check_ref(
+    index: Mapping[str, tuple[str, Any]], path: str, ref: str, kinds: frozenset[str]
+) -> Iterator[Issue]:
+    hit = index.get(ref)
+    expected = " or ".join(sorted(kinds)) if kinds is not _ANY else "entity"
+    if hit is None:
+        yield Issue(
+            what=f"unknown {expected}: no {expected} has this id",
+            path=path,
+            found=repr(ref),
+            code="unknown-reference",
+        )
+    elif kinds is not _ANY and hit[0] not in kinds:
+        yield Issue(
+            what=f"must name a {expected}",
+            path=path,
+            found=f"{ref!r}, a {hit[0]}",
+            code="unknown-reference",
+        )
