@@ -20,6 +20,7 @@ import attrs
 
 __all__ = [
     "DuplicateIdError",
+    "FieldValueError",
     "FileFormatError",
     "Issue",
     "ModelValidationError",
@@ -71,6 +72,40 @@ class ModelValidationError(SMSModelError, ValueError):
         lines.extend(f"  - {issue}" for issue in self.issues)
         super().__init__("\n".join(lines))
 
+    @staticmethod
+    def of(issues: Iterable[Issue], *, source: str | None = None) -> ModelValidationError:
+        """The most specific error for these issues: all duplicate ids give a
+        :class:`DuplicateIdError`, all unknown references an :class:`UnknownReferenceError`,
+        all unreadable input a :class:`FileFormatError`."""
+        found = tuple(issues)
+        codes = {issue.code for issue in found}
+        error: type[ModelValidationError] = ModelValidationError
+        if codes == {"duplicate-id"}:
+            error = DuplicateIdError
+        elif codes == {"unknown-reference"}:
+            error = UnknownReferenceError
+        elif codes and codes <= _FILE_CODES:
+            error = FileFormatError
+        return error(found, source=source)
+
+
+_FILE_CODES = frozenset(
+    {
+        "syntax",
+        "empty",
+        "encoding",
+        "too-large",
+        "too-deep",
+        "tag",
+        "alias-bomb",
+        "key",
+        "merge",
+        "duplicate-key",
+        "number",
+        "io",
+    }
+)
+
 
 class DuplicateIdError(ModelValidationError):
     """Two entities share an id where ids must be unique."""
@@ -82,6 +117,16 @@ class UnknownReferenceError(ModelValidationError, LookupError):
 
 class FileFormatError(ModelValidationError):
     """A file could not be read as YAML or JSON (syntax, encoding, unsafe or hostile content)."""
+
+
+class FieldValueError(SMSModelError, ValueError):
+    """One field of an entity holds a value it cannot have (raised by entity validators)."""
+
+    def __init__(self, field: str, what: str, found: object) -> None:
+        self.field = field
+        self.what = what
+        self.found = found
+        super().__init__(f"{field}: {what} (found {found!r})")
 
 
 class RuleDefinitionError(SMSModelError, TypeError):

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from sms_model.errors import FieldValueError
 from sms_model.model._enums import (
     AgreementKind,
     AgreementTerm,
@@ -71,7 +72,12 @@ __all__ = [
 
 def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{attribute.name} must be a non-empty string, got {value!r}")
+        raise FieldValueError(attribute.name, "must be a non-empty string", value)
+
+
+def _score(_instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and (type(value) is not int or not 1 <= value <= 5):
+        raise FieldValueError(attribute.name, "must be a whole number from 1 to 5", value)
 
 
 def _ident() -> Any:
@@ -421,18 +427,8 @@ class Risk:
     subjects: tuple[str, ...] = _many()
     owner: str | None = None
     assessed: date | None = None
-    likelihood: int | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional(
-            attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(5))
-        ),
-    )
-    impact: int | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional(
-            attrs.validators.and_(attrs.validators.ge(1), attrs.validators.le(5))
-        ),
-    )
+    likelihood: int | None = attrs.field(default=None, validator=_score)
+    impact: int | None = attrs.field(default=None, validator=_score)
     status: RiskStatus = RiskStatus.OPEN
     treatment: str | None = None
     accepted_by: str | None = None
@@ -503,4 +499,4 @@ class Evidence:
 
     def __attrs_post_init__(self) -> None:
         if self.collected is not None and self.collected.tzinfo is None:
-            raise ValueError(f"collected must be timezone-aware, got {self.collected.isoformat()}")
+            raise FieldValueError("collected", "must be timezone-aware", self.collected.isoformat())

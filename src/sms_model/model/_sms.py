@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import attrs
 
-from sms_model.errors import DuplicateIdError, Issue, ModelValidationError, UnknownReferenceError
+from sms_model.errors import Issue, ModelValidationError, UnknownReferenceError
 from sms_model.model._entities import (
     Acknowledgement,
     Agreement,
@@ -245,13 +245,7 @@ class ServiceManagementSystem:
         issues.extend(self._reference_issues())
         issues.extend(self._structure_issues())
         if issues:
-            codes = {issue.code for issue in issues}
-            error: type[ModelValidationError] = ModelValidationError
-            if codes == {"duplicate-id"}:
-                error = DuplicateIdError
-            elif codes == {"unknown-reference"}:
-                error = UnknownReferenceError
-            raise error(issues)
+            raise ModelValidationError.of(issues)
 
     # --- lookups -------------------------------------------------------------------------
 

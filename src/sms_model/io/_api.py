@@ -1,0 +1,166 @@
+"""Loading and saving a service management system as YAML or JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from sms_model.errors import FileFormatError, Issue, ModelValidationError
+from sms_model.io._convert import structure, unstructure
+from sms_model.io._text import MAX_BYTES, Document, parse_json, parse_yaml
+from sms_model.model import ServiceManagementSystem
+
+__all__ = ["Format", "dump", "dumps", "load", "loads"]
+
+Format = Literal["yaml", "json"]
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _format_of(path: Path, format: Format | None) -> Format:
+    if format is not None:
+        return format
+    return "json" if path.suffix.lower() == ".json" else "yaml"
+
+
+def loads(
+    text: str | bytes, format: Format = "yaml", *, source: str | None = None
+) -> ServiceManagementSystem:
+    """Read an SMS from YAML or JSON text.
+
+    Every problem found is reported together in one :class:`~sms_model.ModelValidationError`
+    (or its subclass :class:`~sms_model.FileFormatError` when the text is not readable),
+    each with its ``$``-path and, for YAML, its line and column.
+
+    >>> sms = loads('''
+    ... name: Acme
+    ... provider: acme
+    ... parties: [{id: acme, name: Acme Ltd, kind: provider}]
+    ... ''')
+    >>> sms.provider_party.name
+    'Acme Ltd'
+    >>> loads("name: Acme\\nprovider: acme\\nparties: [{id: acme, name: A, knd: provider}]\\n")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.ModelValidationError: 2 problems in the service management system
+      - <string>:3:11: $.parties[0].kind: missing required field
+      - <string>:3:36: $.parties[0].knd: unknown field; did you mean 'kind'? (found 'knd')
+    """
+    if isinstance(text, bytes):
+        text = _decode(text, source)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if format == "json":
+        document = parse_json(text, source)
+    elif format == "yaml":
+        document = parse_yaml(text, source)
+    else:
+        raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
+    return _structure(document)
+
+
+def _structure(document: Document) -> ServiceManagementSystem:
+    try:
+        return structure(document.data)
+    except ModelValidationError as exc:
+        located = document.with_locations(exc.issues)
+        raise ModelValidationError.of(located, source=document.source) from None
+
+
+def _decode(data: bytes, source: str | None) -> str:
+    if len(data) > MAX_BYTES:
+        raise FileFormatError([_too_large(len(data), source)], source=source)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        issue = Issue(
+            what="not UTF-8 text",
+            found=f"byte {data[exc.start : exc.start + 1]!r}",
+            location=f"{source or '<bytes>'}:{line}:{column}",
+            code="encoding",
+        )
+        raise FileFormatError([issue], source=source) from None
+
+
+def _too_large(size: int, source: str | None) -> Issue:
+    return Issue(
+        what=f"larger than the {MAX_BYTES // (1024 * 1024)} MiB this library reads",
+        found=f"{size} bytes",
+        location=source,
+        code="too-large",
+    )
+
+
+def load(path: str | os.PathLike[str], format: Format | None = None) -> ServiceManagementSystem:
+    """Read an SMS from a YAML or JSON file (the format follows the suffix unless given).
+
+    Errors name the file, line and column of each problem.
+    """
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise FileFormatError([_too_large(size, str(file))], source=str(file))
+        data = file.read_bytes()
+    except OSError as exc:
+        issue = Issue(what=f"cannot read the file: {exc.strerror}", location=str(file), code="io")
+        raise FileFormatError([issue], source=str(file)) from None
+    return loads(_decode(data, str(file)), _format_of(file, format), source=str(file))
+
+
+def dumps(sms: ServiceManagementSystem, format: Format = "yaml") -> str:
+    """Write an SMS as YAML or JSON text; ``loads(dumps(sms)) == sms``.
+
+    Fields that hold their default are left out; the order of keys follows the model.
+
+    >>> from sms_model.model import Party, PartyKind
+    >>> sms = ServiceManagementSystem(
+    ...     name="Acme", provider="acme",
+    ...     parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
+    ... )
+    >>> print(dumps(sms), end="")
+    format_version: 1
+    name: Acme
+    provider: acme
+    parties:
+    - id: acme
+      name: Acme
+      kind: provider
+    >>> loads(dumps(sms, "json"), "json") == sms
+    True
+    """
+    data = unstructure(sms)
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if format == "yaml":
+        text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        return text
+    raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
+
+
+def dump(
+    sms: ServiceManagementSystem, path: str | os.PathLike[str], format: Format | None = None
+) -> None:
+    """Write an SMS to a file atomically (a temporary file in the same folder, then a rename)."""
+    file = Path(path)
+    text = dumps(sms, _format_of(file, format))
+    write_atomically(file, text)
+
+
+def write_atomically(file: Path, text: str) -> None:
+    """Write ``text`` to ``file`` so that readers see the old or the new content, never half."""
+    descriptor, temporary = tempfile.mkstemp(dir=file.parent or ".", prefix=f".{file.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temporary, file)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

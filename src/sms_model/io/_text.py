@@ -1,0 +1,372 @@
+"""Reading YAML and JSON text into plain Python data, safely and with positions.
+
+YAML is composed (never constructed) with PyYAML's safe machinery, then turned into data by
+our own walk, which:
+
+* accepts only the core tags (mappings, sequences, strings, numbers, booleans, null), so no
+  tag can construct an object;
+* rejects duplicate mapping keys, because a later duplicate silently winning loses data;
+* bounds the expansion of aliases and merge keys, so an alias bomb is refused at once;
+* rejects NaN and infinities, which have no meaning in an SMS;
+* keeps timestamps as their text, so that dates are parsed in one place (the structuring step).
+
+The composed node tree is kept so that an error found later, at a ``$``-path, can be given a
+``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from typing import Any, Final
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from sms_model.errors import FileFormatError, Issue
+
+__all__ = ["Document", "MAX_BYTES", "parse_json", "parse_yaml", "split_path"]
+
+#: The largest input read, in bytes: a defence against resource exhaustion.
+MAX_BYTES: Final = 512 * 1024 * 1024
+#: How deeply mappings and sequences may nest.
+MAX_DEPTH: Final = 64
+#: Alias and merge expansions allowed beyond the nodes of the document itself.
+_EXPANSION_ALLOWANCE: Final = 10_000
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR: Final = "tag:yaml.org,2002:str"
+_SEQ: Final = "tag:yaml.org,2002:seq"
+_MAP: Final = "tag:yaml.org,2002:map"
+_MERGE: Final = "tag:yaml.org,2002:merge"
+_SCALARS: Final = frozenset(
+    {
+        _STR,
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:timestamp",
+    }
+)
+_PATH_PART: Final = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+class Document:
+    """Parsed data plus what is needed to locate a ``$``-path in the source text."""
+
+    __slots__ = ("_root", "data", "source", "text")
+
+    def __init__(self, data: Any, source: str | None, text: str, root: Any | None) -> None:
+        self.data = data
+        self.source = source
+        self.text = text
+        self._root = root
+
+    def locate(self, path: str) -> str | None:
+        """``file:line:column`` of the deepest node on ``path``, when positions are known."""
+        root = self._root
+        if root is None:
+            root = _compose_quietly(self.text)
+            self._root = root
+        if root is None:
+            return None
+        node = root
+        for part in split_path(path):
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+        mark = node.start_mark
+        return f"{self.source or '<string>'}:{mark.line + 1}:{mark.column + 1}"
+
+    def with_locations(self, issues: tuple[Issue, ...]) -> list[Issue]:
+        """The issues with their ``location`` filled in where the source allows."""
+        return [
+            issue if issue.location else _relocated(issue, self.locate(issue.path))
+            for issue in issues
+        ]
+
+
+def _relocated(issue: Issue, location: str | None) -> Issue:
+    return Issue(
+        what=issue.what, path=issue.path, code=issue.code, found=issue.found, location=location
+    )
+
+
+def split_path(path: str) -> Iterator[str | int]:
+    """The parts of a ``$``-path: field names and list indices.
+
+    >>> list(split_path("$.processes[3].owner"))
+    ['processes', 3, 'owner']
+    """
+    for name, index in _PATH_PART.findall(path):
+        yield int(index) if index else name
+
+
+def _child(node: Any, part: str | int) -> Any | None:
+    if isinstance(part, int):
+        if isinstance(node, yaml.SequenceNode) and part < len(node.value):
+            return node.value[part]
+        return None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == part:
+                return value
+    return None
+
+
+def _compose_quietly(text: str) -> Any | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+
+
+def _where(source: str | None, line: int, column: int) -> str:
+    return f"{source or '<string>'}:{line}:{column}"
+
+
+def parse_yaml(text: str, source: str | None = None) -> Document:
+    """Parse YAML text into plain data, safely; every problem raises ``FileFormatError``.
+
+    >>> parse_yaml("name: Acme\\nsince: 2024-01-31\\n").data
+    {'name': 'Acme', 'since': '2024-01-31'}
+    >>> parse_yaml("a: 1\\na: 2\\n", "sms.yaml")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.FileFormatError: sms.yaml: 1 problem in the service management system
+      - sms.yaml:2:1: $.a: duplicate key, first at line 1 (found 'a')
+    """
+    if not text.strip():
+        raise FileFormatError([_empty(source)], source=source)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        location = _where(source, mark.line + 1, mark.column + 1) if mark else source
+        what = f"not valid YAML: {exc.problem or exc.context}"
+        issue = Issue(what=what, location=location, code="syntax")
+        raise FileFormatError([issue], source=source) from None
+    except yaml.YAMLError as exc:
+        issue = Issue(what=f"not valid YAML: {exc}", location=source, code="syntax")
+        raise FileFormatError([issue], source=source) from None
+    except RecursionError:
+        issue = Issue(what=f"nested more than {MAX_DEPTH} levels deep", code="too-deep")
+        raise FileFormatError([issue], source=source) from None
+    if root is None:
+        raise FileFormatError([_empty(source)], source=source)
+    builder = _Builder(source)
+    data = builder.build(root, "$", 0)
+    if builder.issues:
+        raise FileFormatError(builder.issues, source=source)
+    return Document(data, source, text, root)
+
+
+def _empty(source: str | None) -> Issue:
+    return Issue(
+        what="empty document: expected a mapping of the SMS", location=source, code="empty"
+    )
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain data, collecting every problem."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.issues: list[Issue] = []
+        self.visits = 0
+        self.budget: int | None = None
+        self.constructor = SafeConstructor()
+
+    def _issue(self, node: Any, path: str, what: str, found: str | None, code: str) -> None:
+        mark = node.start_mark
+        location = _where(self.source, mark.line + 1, mark.column + 1)
+        self.issues.append(Issue(what=what, path=path, found=found, location=location, code=code))
+
+    def build(self, node: Any, path: str, depth: int) -> Any:
+        if self.budget is None:
+            self.budget = _count_nodes(node) + _EXPANSION_ALLOWANCE
+        self.visits += 1
+        if self.visits > self.budget:
+            raise FileFormatError(
+                [
+                    Issue(
+                        what="aliases expand beyond any reasonable size (an alias bomb?)",
+                        path=path,
+                        location=self._mark(node),
+                        code="alias-bomb",
+                    )
+                ],
+                source=self.source,
+            )
+        if depth > MAX_DEPTH:
+            raise FileFormatError(
+                [
+                    Issue(
+                        what=f"nested more than {MAX_DEPTH} levels deep",
+                        path=path,
+                        location=self._mark(node),
+                        code="too-deep",
+                    )
+                ],
+                source=self.source,
+            )
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path, tag)
+        if isinstance(node, yaml.SequenceNode):
+            if tag != _SEQ:
+                self._issue(node, path, "tag not allowed", repr(tag), "tag")
+                return None
+            return [
+                self.build(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(node.value)
+            ]
+        if tag != _MAP:
+            self._issue(node, path, "tag not allowed", repr(tag), "tag")
+            return None
+        return self._mapping(node, path, depth)
+
+    def _mark(self, node: Any) -> str:
+        mark = node.start_mark
+        return _where(self.source, mark.line + 1, mark.column + 1)
+
+    def _scalar(self, node: Any, path: str, tag: str) -> Any:
+        if tag not in _SCALARS:
+            self._issue(node, path, "tag not allowed", repr(tag), "tag")
+            return None
+        if tag == _STR or tag.endswith(":timestamp"):
+            return node.value  # dates are parsed, strictly, when the data is structured
+        value = self.constructor.construct_object(node)
+        if isinstance(value, float) and not math.isfinite(value):
+            self._issue(node, path, "not a finite number", repr(node.value), "number")
+            return None
+        return value
+
+    def _mapping(self, node: Any, path: str, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        lines: dict[Any, int] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.update(self._merge(value_node, path, depth))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALARS:
+                self._issue(key_node, path, "mapping keys must be plain scalars", None, "key")
+                continue
+            key = self._scalar(key_node, path, key_node.tag)
+            child = f"{path}.{key}"
+            if key in lines:
+                self._issue(
+                    key_node,
+                    child,
+                    f"duplicate key, first at line {lines[key]}",
+                    repr(key),
+                    "duplicate-key",
+                )
+                continue
+            lines[key] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, child, depth + 1)
+        if merged:
+            # Explicit keys win over merged ones, as YAML's merge key specifies.
+            return {**merged, **result}
+        return result
+
+    def _merge(self, node: Any, path: str, depth: int) -> dict[Any, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in reversed(sources):
+            value = self.build(source, path, depth + 1)
+            if isinstance(value, dict):
+                merged.update(value)
+            else:
+                self._issue(source, path, "a merge key takes mappings", repr(value), "merge")
+        return merged
+
+
+def _count_nodes(root: Any) -> int:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+    return len(seen)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def parse_json(text: str, source: str | None = None) -> Document:
+    """Parse JSON text into plain data; every problem raises ``FileFormatError``.
+
+    >>> parse_json('{"name": "Acme"}').data
+    {'name': 'Acme'}
+    >>> parse_json('{"a": NaN}')
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.FileFormatError: 1 problem in the service management system
+      - <string>:1:7: $: not valid JSON: NaN is not a finite number
+    """
+    if not text.strip():
+        raise FileFormatError([_empty(source)], source=source)
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+    except _DuplicateKey as exc:
+        # Find every duplicate with its position, through the YAML view of the same text.
+        try:
+            parse_yaml(text, source)
+        except FileFormatError as located:
+            raise FileFormatError(located.issues, source=source) from None
+        issue = Issue(what="duplicate key", found=repr(exc.args[0]), code="duplicate-key")
+        raise FileFormatError([issue], source=source) from None
+    except json.JSONDecodeError as exc:
+        issue = Issue(
+            what=f"not valid JSON: {exc.msg}",
+            location=_where(source, exc.lineno, exc.colno),
+            code="syntax",
+        )
+        raise FileFormatError([issue], source=source) from None
+    except ValueError as exc:
+        line, column = _position_of(text, "NaN", "Infinity", "-Infinity")
+        issue = Issue(
+            what=f"not valid JSON: {exc}", location=_where(source, line, column), code="number"
+        )
+        raise FileFormatError([issue], source=source) from None
+    except RecursionError:
+        issue = Issue(what="nested too deeply", location=source, code="too-deep")
+        raise FileFormatError([issue], source=source) from None
+    return Document(data, source, text, None)
+
+
+def _position_of(text: str, *needles: str) -> tuple[int, int]:
+    hits = [i for i in (text.find(n) for n in needles) if i >= 0]
+    offset = min(hits) if hits else 0
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
