@@ -22,6 +22,7 @@ from sms_model.errors import (
     Issue,
     ModelValidationError,
     RuleDefinitionError,
+    SelectionError,
     SMSModelError,
     UnknownReferenceError,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ModelValidationError",
     "RuleDefinitionError",
     "SMSModelError",
+    "SelectionError",
     "ServiceManagementSystem",
     "UnknownReferenceError",
     "__version__",

@@ -26,6 +26,7 @@ __all__ = [
     "ModelValidationError",
     "RuleDefinitionError",
     "SMSModelError",
+    "SelectionError",
     "UnknownReferenceError",
 ]
 
@@ -131,3 +132,7 @@ class FieldValueError(SMSModelError, ValueError):
 
 class RuleDefinitionError(SMSModelError, TypeError):
     """A rule, rule pack or waiver is defined incorrectly (bad id, clause or signature)."""
+
+
+class SelectionError(SMSModelError, LookupError):
+    """A rule selector, rule id or clause names nothing that exists."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
 import attrs
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from sms_model.errors import Issue, ModelValidationError
 
@@ -23,11 +23,11 @@ __all__ = ["Cadence"]
 
 _PERIOD: Final = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
 _UNITS: Final[tuple[str, ...]] = ("year", "month", "week", "day")
-_FREQS: Final[dict[str, tuple[int, str]]] = {
-    "YEARLY": (YEARLY, "year"),
-    "MONTHLY": (MONTHLY, "month"),
-    "WEEKLY": (WEEKLY, "week"),
-    "DAILY": (DAILY, "day"),
+_FREQS: Final[dict[str, str]] = {
+    "YEARLY": "year",
+    "MONTHLY": "month",
+    "WEEKLY": "week",
+    "DAILY": "day",
 }
 _TOO_FINE: Final[frozenset[str]] = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 # Rules using only these parts are plain "every N units" and are computed with relativedelta.
@@ -77,6 +77,8 @@ class Cadence:
         if not isinstance(text, str):
             raise _invalid("a cadence must be text", repr(text))
         body = text.strip()
+        if not body:
+            raise _invalid("a cadence must not be empty", text)
         if body.upper().startswith("P"):
             delta, label = self._parse_period(body, text)
             object.__setattr__(self, "_delta", delta)
@@ -113,7 +115,9 @@ class Cadence:
         if years == months == weeks == days == 0:
             raise _invalid("a period must be longer than zero", text)
         parts = [
-            _plural(n, unit) for n, unit in zip((years, months, weeks, days), _UNITS) if n
+            _plural(n, unit)
+            for n, unit in zip((years, months, weeks, days), _UNITS, strict=True)
+            if n
         ]
         label = "every " + " and ".join(parts)
         return relativedelta(years=years, months=months, weeks=weeks, days=days), label
@@ -152,10 +156,10 @@ class Cadence:
             raise _invalid(f"not a valid recurrence rule: {exc}", text) from None
         if not isinstance(rule, rrule):  # pragma: no cover - single lines never give a set
             raise _invalid("not a single recurrence rule", text)
-        unit = _FREQS[freq][1]
+        unit = _FREQS[freq]
         label = f"every {_plural(interval, unit)}"
         if parts.keys() <= _SIMPLE_PARTS:
-            return relativedelta(**{unit + "s": interval}), label
+            return _unit_delta(unit, interval), label
         if rule.after(_PROBE) is None:
             raise _invalid("recurrence rule never occurs", text)
         return rule, f"{label} ({body.upper()})"
@@ -180,9 +184,7 @@ class Cadence:
         assert self._rule is not None
         anchor = datetime(day.year, day.month, day.day)
         try:
-            found = self._rule.replace(dtstart=anchor).after(
-                anchor + timedelta(days=1), inc=True
-            )
+            found = self._rule.replace(dtstart=anchor).after(anchor + timedelta(days=1), inc=True)
         except (OverflowError, ValueError):
             raise _overflow(self.text, day) from None
         if found is None:
@@ -202,6 +204,16 @@ class Cadence:
         return self._label
 
 
+def _unit_delta(unit: str, count: int) -> relativedelta:
+    if unit == "year":
+        return relativedelta(years=count)
+    if unit == "month":
+        return relativedelta(months=count)
+    if unit == "week":
+        return relativedelta(weeks=count)
+    return relativedelta(days=count)
+
+
 def _overflow(text: str, day: date) -> ModelValidationError:
     return ModelValidationError(
         [
@@ -213,7 +225,3 @@ def _overflow(text: str, day: date) -> ModelValidationError:
             )
         ]
     )
-
-
-def _unused(*_args: Any) -> None:  # pragma: no cover
-    return None

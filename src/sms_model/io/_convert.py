@@ -67,6 +67,8 @@ def _bool(value: Any, _: Any) -> bool:
 
 
 def _date(value: Any, _: Any) -> date:
+    if type(value) is date:
+        return value  # already a date, e.g. from data built in Python
     if type(value) is not str or not _DATE.fullmatch(value):
         raise _Invalid("expected a date as YYYY-MM-DD", _describe(value))
     try:

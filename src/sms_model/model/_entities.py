@@ -219,6 +219,7 @@ class Scope:
     """
 
     statement: str
+    id: str = attrs.field(default="scope", validator=_non_empty)
     organisational_units: tuple[str, ...] = _many()  # party ids
     services: tuple[str, ...] = _many()  # service ids
     locations: tuple[str, ...] = _many()

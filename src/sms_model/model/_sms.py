@@ -241,6 +241,23 @@ class ServiceManagementSystem:
                     continue
                 index[item.id] = (kind, item)
                 first_seen[item.id] = path
+        # The plan and the scope are singletons, but records name them (approvals,
+        # acknowledgements), so their ids share the index.
+        for name, single in (("plan", self.plan), ("scope", self.scope)):
+            if single is None:
+                continue
+            if single.id in index:
+                issues.append(
+                    Issue(
+                        what=f"duplicate id, first used at {first_seen[single.id]}",
+                        path=f"$.{name}.id",
+                        found=repr(single.id),
+                        code="duplicate-id",
+                    )
+                )
+            else:
+                index[single.id] = (name, single)
+                first_seen[single.id] = f"$.{name}.id"
         object.__setattr__(self, "_index", MappingProxyType(index))
         issues.extend(self._reference_issues())
         issues.extend(self._structure_issues())

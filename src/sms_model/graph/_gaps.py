@@ -1,0 +1,697 @@
+"""Gaps in accountability: structural findings read off the accountability graph.
+
+Each detector makes one pass over an index of the graph built in one pass, so finding every gap
+takes time linear in the size of the graph; none searches a path per node. Detectors read only
+the graph, so a graph built by :func:`~sms_model.graph.accountability_graph` and then edited by
+hand is honoured.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+import networkx as nx
+
+from sms_model.catalog import DEFAULT_INTERFACES
+from sms_model.errors import Issue, ModelValidationError
+from sms_model.graph._build import accountability_graph
+from sms_model.graph._kinds import SMS_NODE, TOP_MANAGEMENT_NODE, EdgeKind, NodeKind
+from sms_model.model import (
+    AgreementTerm,
+    Engagement,
+    GovernanceControl,
+    PlanStatus,
+    ProcessKind,
+    ServiceManagementSystem,
+)
+
+__all__ = ["Gap", "GapKind", "find_gaps"]
+
+
+class GapKind(enum.Enum):
+    """The kinds of gap :func:`find_gaps` reports. Values are stable public identifiers."""
+
+    #: APP-1: a person or role of another party is accountable for a Clause 4 duty.
+    CLAUSE4_DUTY_HELD_BY_OTHER_PARTY = "clause4_duty_held_by_other_party"
+    #: APP-2: another party performs a Clause 4 activity as ongoing operation.
+    CLAUSE4_ACTIVITY_NOT_SHORT_TERM = "clause4_activity_not_short_term"
+    #: APP-2: another party performs a Clause 4 activity the provider is not accountable for.
+    CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE = "clause4_activity_not_accountable"
+    #: APP-3: an agreed plan drafted by another party is still owned or maintained outside.
+    PLAN_KEPT_BY_DRAFTING_PARTY = "plan_kept_by_drafting_party"
+    #: APP-4: other parties operate more than half of the Clause 5 to 9 processes.
+    MAJORITY_OPERATED_BY_OTHERS = "majority_operated_by_others"
+    #: APP-4, information only: the share of Clause 5 to 9 processes other parties operate.
+    OTHER_PARTY_RATIO = "other_party_ratio"
+    #: APP-5 and 4.2 a-d: another party's process lacks an adequate agreement or controls.
+    OTHER_PARTY_PROCESS_UNGOVERNED = "other_party_process_ungoverned"
+    #: A process or Clause 4 duty nobody is accountable for.
+    NO_ACCOUNTABLE_OWNER = "no_accountable_owner"
+    #: A process or Clause 4 duty with more than one accountable owner.
+    SEVERAL_ACCOUNTABLE_OWNERS = "several_accountable_owners"
+    #: TM-0: top management has no members.
+    TOP_MANAGEMENT_MISSING = "top_management_missing"
+    #: TM-0: a member of top management belongs to another party.
+    TOP_MANAGEMENT_OUTSIDE_PROVIDER = "top_management_outside_provider"
+    #: TM-b: nothing shows top management accountable for the SMS.
+    TOP_MANAGEMENT_NOT_ACCOUNTABLE = "top_management_not_accountable"
+    #: TM-f: an owner's reporting line does not reach top management.
+    REPORTING_LINE_BROKEN = "reporting_line_broken"
+    #: TM-f: reporting lines loop back on themselves.
+    REPORTING_LINE_CYCLE = "reporting_line_cycle"
+    #: An expected interface between two processes is not recorded.
+    MISSING_INTERFACE = "missing_interface"
+    #: 7.2: a sub-contractor's process is not governed through its lead supplier by the provider.
+    SUBCONTRACTOR_NOT_GOVERNED = "subcontractor_not_governed"
+
+    @property
+    def guidance(self) -> tuple[str, ...]:
+        """The guidance ids of ISO/IEC 20000-2:2012 this kind of gap traces to."""
+        return _GUIDANCE[self]
+
+
+_GUIDANCE: Final[Mapping[GapKind, tuple[str, ...]]] = {
+    GapKind.CLAUSE4_DUTY_HELD_BY_OTHER_PARTY: ("APP-1",),
+    GapKind.CLAUSE4_ACTIVITY_NOT_SHORT_TERM: ("APP-2",),
+    GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE: ("APP-1", "APP-2"),
+    GapKind.PLAN_KEPT_BY_DRAFTING_PARTY: ("APP-3",),
+    GapKind.MAJORITY_OPERATED_BY_OTHERS: ("APP-4",),
+    GapKind.OTHER_PARTY_RATIO: ("APP-4",),
+    GapKind.OTHER_PARTY_PROCESS_UNGOVERNED: ("APP-5",),
+    GapKind.NO_ACCOUNTABLE_OWNER: ("APP-5",),
+    GapKind.SEVERAL_ACCOUNTABLE_OWNERS: ("APP-5",),
+    GapKind.TOP_MANAGEMENT_MISSING: ("TM-0",),
+    GapKind.TOP_MANAGEMENT_OUTSIDE_PROVIDER: ("TM-0", "APP-1"),
+    GapKind.TOP_MANAGEMENT_NOT_ACCOUNTABLE: ("TM-b",),
+    GapKind.REPORTING_LINE_BROKEN: ("TM-f",),
+    GapKind.REPORTING_LINE_CYCLE: ("TM-f",),
+    GapKind.MISSING_INTERFACE: (),
+    GapKind.SUBCONTRACTOR_NOT_GOVERNED: ("APP-5",),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Gap:
+    """A gap in accountability found in the graph: what kind, which subjects, what a person can
+    follow to see it (``path``, node keys of the graph), and the clause and guidance it traces
+    to. ``informational`` gaps report a fact (a ratio) rather than a problem.
+
+    >>> gap = Gap(kind=GapKind.NO_ACCOUNTABLE_OWNER, subjects=("chg",), clause="9.2",
+    ...           message="process 'chg' has no accountable owner")
+    >>> gap.kind.value, gap.guidance, gap.informational
+    ('no_accountable_owner', ('APP-5',), False)
+    """
+
+    kind: GapKind
+    subjects: tuple[str, ...]
+    message: str
+    clause: str
+    path: tuple[str, ...] = ()
+    guidance: tuple[str, ...] = attrs.field(
+        default=attrs.Factory(lambda self: self.kind.guidance, takes_self=True)
+    )
+    informational: bool = False
+    ratio: float | None = None
+
+
+def find_gaps(
+    sms_or_graph: ServiceManagementSystem | nx.MultiDiGraph[str],
+    *,
+    interfaces: Iterable[tuple[ProcessKind, ProcessKind]] | None = None,
+) -> tuple[Gap, ...]:
+    """Every accountability gap in an SMS or in its accountability graph, sorted by kind value
+    and then by subjects (ISO/IEC 20000-1:2011, 4.1 and 4.2; ISO/IEC 20000-2:2012, 1.2).
+
+    ``interfaces`` replaces :data:`~sms_model.catalog.DEFAULT_INTERFACES`: unordered pairs of
+    process kinds expected to exchange information when the SMS has processes of both kinds.
+
+    >>> from sms_model.model import (
+    ...     Party, PartyKind, Person, Process, ProcessKind, ServiceManagementSystem, TopManagement)
+    >>> sms = ServiceManagementSystem(
+    ...     name="Acme",
+    ...     provider="acme",
+    ...     parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
+    ...     people=(Person(id="ceo", name="Ada", party="acme"),),
+    ...     top_management=TopManagement(members=("ceo",)),
+    ...     processes=(Process(id="sms-process", kind=ProcessKind.SMS, owner="ceo"),
+    ...                Process(id="chg", kind=ProcessKind.CHANGE)),
+    ... )
+    >>> gaps = find_gaps(sms)
+    >>> [(g.kind.value, g.subjects) for g in gaps if g.kind is GapKind.NO_ACCOUNTABLE_OWNER][-1]
+    ('no_accountable_owner', ('duty:sms_planning',))
+    >>> [g.message for g in gaps if g.subjects == ("chg",)]
+    ["process 'chg' (9.2) has no accountable owner; name one person or role of the provider as its owner"]
+    """  # noqa: E501
+    if isinstance(sms_or_graph, ServiceManagementSystem):
+        graph = accountability_graph(sms_or_graph)
+    elif isinstance(sms_or_graph, nx.MultiDiGraph):
+        graph = sms_or_graph
+    else:
+        raise TypeError(
+            "find_gaps expects a ServiceManagementSystem or the networkx.MultiDiGraph built by "
+            f"accountability_graph, got {type(sms_or_graph).__name__}"
+        )
+    pairs = DEFAULT_INTERFACES if interfaces is None else tuple(interfaces)
+    view = _View(graph)
+    gaps: list[Gap] = []
+    for detector in (
+        _clause4_duties_held_outside,
+        _clause4_activities,
+        _plan_kept_by_drafter,
+        _share_operated_by_others,
+        _other_party_governance,
+        _accountable_owners,
+        _top_management,
+        _reporting_lines,
+        _subcontractors,
+    ):
+        gaps.extend(detector(view))
+    gaps.extend(_missing_interfaces(view, pairs))
+    return tuple(sorted(gaps, key=lambda g: (g.kind.value, g.subjects, g.message)))
+
+
+# --- the index every detector reads ---------------------------------------------------------
+
+_Edge = tuple[str, Mapping[str, Any]]
+_CLAUSE4_KINDS: Final = frozenset(k.value for k in ProcessKind if k.is_clause4)
+_SMP_KINDS: Final = frozenset(k.value for k in ProcessKind if k.is_service_management_process)
+_AGREED: Final = frozenset({PlanStatus.AGREED.value, PlanStatus.IMPLEMENTED.value})
+_REQUIRED_TERMS: Final = (
+    AgreementTerm.ACCOUNTABILITIES.value,
+    AgreementTerm.AUTHORITIES.value,
+    AgreementTerm.RESPONSIBILITIES.value,
+)
+_CONTROLS: Final = tuple(control.value for control in GovernanceControl)
+
+
+class _View:
+    """The graph indexed once: nodes by kind, and edges by kind, from source and into target."""
+
+    def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
+        provider = graph.graph.get("provider")
+        if not isinstance(provider, str) or provider not in graph:
+            issue = Issue(
+                what="the graph names no provider party: build it with accountability_graph",
+                path="$.graph.provider",
+                found=repr(provider),
+            )
+            raise ModelValidationError([issue])
+        self.graph = graph
+        self.provider: str = provider
+        self.nodes: dict[str, list[str]] = defaultdict(list)
+        for node, node_kind in graph.nodes(data="kind"):
+            self.nodes[str(node_kind)].append(node)
+        self.edges: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = defaultdict(list)
+        self.into: dict[str, dict[str, list[_Edge]]] = defaultdict(lambda: defaultdict(list))
+        self.out: dict[str, dict[str, list[_Edge]]] = defaultdict(lambda: defaultdict(list))
+        for source, target, data in graph.edges(data=True):
+            kind = str(data.get("kind"))
+            self.edges[kind].append((source, target, data))
+            self.into[kind][target].append((source, data))
+            self.out[kind][source].append((target, data))
+
+    def kind(self, node: str) -> str | None:
+        kind = self.graph.nodes[node].get("kind")
+        return None if kind is None else str(kind)
+
+    def attr(self, node: str, name: str) -> Any:
+        return self.graph.nodes[node].get(name)
+
+    def sources(self, kind: EdgeKind, target: str) -> list[str]:
+        return [source for source, _ in self.into[kind.value].get(target, ())]
+
+    def targets(self, kind: EdgeKind, source: str) -> list[str]:
+        return [target for target, _ in self.out[kind.value].get(source, ())]
+
+    def holders(self, role: str) -> list[str]:
+        return self.sources(EdgeKind.HOLDS_ROLE, role)
+
+    def party_of(self, node: str) -> str | None:
+        if self.kind(node) == NodeKind.PARTY.value:
+            return node
+        party = self.attr(node, "party")
+        return None if party is None else str(party)
+
+    def people_of(self, node: str) -> list[str]:
+        """The people behind an owner: the person, a role's holders, nobody for anything else."""
+        kind = self.kind(node)
+        if kind == NodeKind.PERSON.value:
+            return [node]
+        if kind == NodeKind.ROLE.value:
+            return self.holders(node)
+        return []
+
+    def outsiders(self, node: str) -> list[str]:
+        """Who makes this owner another party's: itself, or the holders of a provider role."""
+        if self.party_of(node) != self.provider:
+            return [node]
+        if self.kind(node) == NodeKind.ROLE.value:
+            return [p for p in self.holders(node) if self.party_of(p) != self.provider]
+        return []
+
+    def accountable(self, target: str) -> list[str]:
+        return sorted(set(self.sources(EdgeKind.ACCOUNTABLE_FOR, target)))
+
+    def work_of_others(self) -> Iterator[tuple[str, str, str, Mapping[str, Any]]]:
+        """(edge kind, party, target, data) for every process or activity another party runs."""
+        for kind in (EdgeKind.OPERATES, EdgeKind.PERFORMS):
+            for party, target, data in self.edges[kind.value]:
+                if party != self.provider:
+                    yield kind.value, party, target, data
+
+    def clause(self, node: str) -> str:
+        return str(self.attr(node, "clause") or "4.2")
+
+    def describe(self, node: str) -> str:
+        kind = self.kind(node)
+        clause = self.attr(node, "clause")
+        tail = f" ({clause})" if clause else ""
+        if kind == NodeKind.DUTY.value:
+            return f"Clause 4 duty '{self.attr(node, 'duty') or node}'{tail}"
+        return f"{kind or 'node'} '{node}'{tail}"
+
+
+def _names(ids: Iterable[str]) -> str:
+    return ", ".join(f"'{i}'" for i in ids)
+
+
+# --- detectors ------------------------------------------------------------------------------
+
+
+def _clause4_duties_held_outside(view: _View) -> Iterator[Gap]:
+    """APP-1: no other party can be made accountable for a Clause 4 requirement."""
+    for duty in view.nodes[NodeKind.DUTY.value]:
+        for owner in view.accountable(duty):
+            outside = view.outsiders(owner)
+            if outside:
+                parties = sorted({str(view.party_of(p)) for p in outside})
+                yield Gap(
+                    kind=GapKind.CLAUSE4_DUTY_HELD_BY_OTHER_PARTY,
+                    subjects=(duty, owner),
+                    message=(
+                        f"{view.describe(duty)} is held by '{owner}' of another party "
+                        f"({_names(parties)}); make a person or role of the provider "
+                        f"'{view.provider}' accountable for it instead"
+                    ),
+                    path=(owner, duty),
+                    clause=view.clause(duty),
+                )
+
+
+def _clause4_activities(view: _View) -> Iterator[Gap]:
+    """APP-2: another party may perform Clause 4 work only as specific short-term work, under the
+    provider's accountability."""
+    for edge_kind, party, target, data in view.work_of_others():
+        if edge_kind == EdgeKind.OPERATES.value and view.attr(target, "process_kind") not in (
+            _CLAUSE4_KINDS
+        ):
+            continue
+        what = view.describe(target)
+        engagement = data.get("engagement") or Engagement.ONGOING.value
+        if engagement != Engagement.SHORT_TERM.value:
+            yield Gap(
+                kind=GapKind.CLAUSE4_ACTIVITY_NOT_SHORT_TERM,
+                subjects=(target, party),
+                message=(
+                    f"party '{party}' {edge_kind.replace('_', ' ')} {what} as {engagement} "
+                    "work; another party may only perform specific, short-term Clause 4 work, "
+                    "so bring it back to the provider or limit the engagement"
+                ),
+                path=(party, target),
+                clause=view.clause(target),
+            )
+        named = data.get("accountable")
+        owners = [str(named)] if named is not None else view.accountable(target)
+        outside = sorted({p for owner in owners for p in view.outsiders(owner)})
+        if not owners or outside:
+            found = f"is held outside the provider by {_names(outside)}" if outside else "is unset"
+            yield Gap(
+                kind=GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE,
+                subjects=(target, party),
+                message=(
+                    f"party '{party}' performs {what}, but accountability for it {found}; "
+                    f"name a person or role of the provider '{view.provider}' as accountable"
+                ),
+                path=(party, target),
+                clause=view.clause(target),
+            )
+
+
+def _plan_kept_by_drafter(view: _View) -> Iterator[Gap]:
+    """APP-3: once agreed, a plan drafted by another party is the provider's own to keep."""
+    for plan in view.nodes[NodeKind.PLAN.value]:
+        if view.attr(plan, "status") not in _AGREED:
+            continue
+        drafters = sorted({d for d in view.sources(EdgeKind.DRAFTED, plan) if d != view.provider})
+        if not drafters:
+            continue
+        problems = []
+        maintainers = sorted(set(view.sources(EdgeKind.MAINTAINS, plan)))
+        if not maintainers:
+            problems.append("names no maintainer")
+        elif any(m != view.provider for m in maintainers):
+            problems.append(f"is maintained by {_names(maintainers)}")
+        owners = view.accountable(plan)
+        if not owners:
+            problems.append("has no owner")
+        elif any(view.outsiders(o) for o in owners):
+            problems.append(f"is owned by {_names(owners)}, not all of the provider")
+        if problems:
+            yield Gap(
+                kind=GapKind.PLAN_KEPT_BY_DRAFTING_PARTY,
+                subjects=(plan, *drafters),
+                message=(
+                    f"the {view.attr(plan, 'status')} plan '{plan}', drafted by "
+                    f"{_names(drafters)}, {' and '.join(problems)}; once agreed the provider "
+                    f"'{view.provider}' must own and maintain it"
+                ),
+                path=(drafters[0], plan),
+                clause="4.5.2",
+            )
+
+
+def _share_operated_by_others(view: _View) -> Iterator[Gap]:
+    """APP-4: the share of Clause 5 to 9 processes that other parties operate."""
+    processes = [
+        p for p in view.nodes[NodeKind.PROCESS.value] if view.attr(p, "process_kind") in _SMP_KINDS
+    ]
+    if not processes:
+        return
+    operated = {t for kind, _, t, _ in view.work_of_others() if kind == EdgeKind.OPERATES.value}
+    others = sorted(p for p in processes if p in operated)
+    ratio = len(others) / len(processes)
+    share = f"{len(others)} of {len(processes)} Clause 5-9 processes ({ratio:.0%})"
+    if len(others) * 2 > len(processes):
+        yield Gap(
+            kind=GapKind.MAJORITY_OPERATED_BY_OTHERS,
+            subjects=tuple(others),
+            message=(
+                f"other parties operate {share}, more than half; the provider is unlikely to "
+                "show governance of its SMS, so take back enough processes to operate most of them"
+            ),
+            clause="4.2",
+            ratio=ratio,
+        )
+    else:
+        yield Gap(
+            kind=GapKind.OTHER_PARTY_RATIO,
+            subjects=tuple(others),
+            message=f"other parties operate {share}, not more than half",
+            clause="4.2",
+            informational=True,
+            ratio=ratio,
+        )
+
+
+def _other_party_governance(view: _View) -> Iterator[Gap]:
+    """APP-5 and 4.2 a-d: a documented agreement both sides can read defines accountabilities,
+    authorities and responsibilities, and the provider exercises the four controls."""
+    for edge_kind, party, target, data in view.work_of_others():
+        problems = []
+        agreement = data.get("agreement")
+        if agreement is None:
+            problems.append("no documented agreement covers it")
+        elif agreement not in view.graph or view.kind(agreement) != NodeKind.AGREEMENT.value:
+            problems.append(f"its agreement '{agreement}' is not in the SMS")
+        else:
+            terms = view.attr(agreement, "terms") or ()
+            missing = [t for t in _REQUIRED_TERMS if t not in terms]
+            if missing:
+                problems.append(f"agreement '{agreement}' does not define {', '.join(missing)}")
+            readers = view.attr(agreement, "accessible_to") or ()
+            blind = [p for p in (view.provider, party) if p not in readers]
+            if blind:
+                problems.append(f"agreement '{agreement}' is not accessible to {_names(blind)}")
+        if edge_kind == EdgeKind.OPERATES.value:
+            controls = data.get("controls") or ()
+            lacking = [c for c in _CONTROLS if c not in controls]
+            if lacking:
+                problems.append(f"the provider lacks the 4.2 controls {', '.join(lacking)}")
+        if problems:
+            yield Gap(
+                kind=GapKind.OTHER_PARTY_PROCESS_UNGOVERNED,
+                subjects=(target, party),
+                message=(
+                    f"party '{party}' {edge_kind} {view.describe(target)}, but "
+                    f"{'; '.join(problems)}"
+                ),
+                path=(party, target),
+                clause="4.2",
+            )
+
+
+def _accountable_owners(view: _View) -> Iterator[Gap]:
+    """Exactly one owner answers for each process and each Clause 4 duty. A person who holds a
+    role that is itself an owner is the same owner, not a second one."""
+    for node_kind in (NodeKind.PROCESS, NodeKind.DUTY):
+        for subject in view.nodes[node_kind.value]:
+            named = view.accountable(subject)
+            owners = {o for o in named if view.people_of(o) or view.kind(o) == "party"}
+            owners = {
+                o
+                for o in owners
+                if not any(r in owners for r in view.targets(EdgeKind.HOLDS_ROLE, o))
+            }
+            what = view.describe(subject)
+            if not owners:
+                empty = f" (role {_names(named)} has no holders)" if named else ""
+                yield Gap(
+                    kind=GapKind.NO_ACCOUNTABLE_OWNER,
+                    subjects=(subject,),
+                    message=(
+                        f"{what} has no accountable owner{empty}; name one person or role of "
+                        "the provider as its owner"
+                    ),
+                    path=(subject,),
+                    clause=view.clause(subject),
+                )
+            elif len(owners) > 1:
+                ordered = sorted(owners)
+                yield Gap(
+                    kind=GapKind.SEVERAL_ACCOUNTABLE_OWNERS,
+                    subjects=(subject, *ordered),
+                    message=(
+                        f"{what} has {len(ordered)} accountable owners ({_names(ordered)}); "
+                        "keep exactly one and make the others responsible instead"
+                    ),
+                    path=(subject, *ordered),
+                    clause=view.clause(subject),
+                )
+
+
+def _members(view: _View) -> list[str]:
+    return [
+        m
+        for m in view.sources(EdgeKind.MEMBER_OF, TOP_MANAGEMENT_NODE)
+        if view.kind(m) == NodeKind.PERSON.value
+    ]
+
+
+def _top_management(view: _View) -> Iterator[Gap]:
+    """TM-0: top management is identified and is the provider's; TM-b: it answers for the SMS."""
+    members = _members(view)
+    if not members:
+        yield Gap(
+            kind=GapKind.TOP_MANAGEMENT_MISSING,
+            subjects=(TOP_MANAGEMENT_NODE,),
+            message="top management has no members; name the provider's people who direct "
+            "and control it at the highest level",
+            path=(TOP_MANAGEMENT_NODE,),
+            clause="4.1.1",
+        )
+    for member in sorted(set(members)):
+        party = view.party_of(member)
+        if party != view.provider:
+            yield Gap(
+                kind=GapKind.TOP_MANAGEMENT_OUTSIDE_PROVIDER,
+                subjects=(member,),
+                message=(
+                    f"top management member '{member}' belongs to party '{party}', not to the "
+                    f"provider '{view.provider}'; another party cannot supply top management"
+                ),
+                path=(member, TOP_MANAGEMENT_NODE),
+                clause="4.1.1",
+            )
+    if SMS_NODE not in view.targets(EdgeKind.ACCOUNTABLE_FOR, TOP_MANAGEMENT_NODE):
+        yield Gap(
+            kind=GapKind.TOP_MANAGEMENT_NOT_ACCOUNTABLE,
+            subjects=(TOP_MANAGEMENT_NODE, SMS_NODE),
+            message=(
+                "nothing shows top management accountable for the SMS; have a member own the "
+                "SMS process or be accountable for the management commitment duty (4.1.1)"
+            ),
+            path=(TOP_MANAGEMENT_NODE, SMS_NODE),
+            clause="4.1.1",
+        )
+
+
+def _reporting_lines(view: _View) -> Iterator[Gap]:
+    """TM-f: every owner's reporting line reaches top management; reporting lines do not loop.
+
+    Reachability is computed once, from top management down the reversed reporting edges; when
+    top management is empty there is nothing to reach and ``top_management_missing`` says so.
+    """
+    lines: nx.DiGraph[str] = nx.DiGraph()
+    for person, manager, _ in view.edges[EdgeKind.REPORTS_TO.value]:
+        lines.add_edge(person, manager)
+    yield from _reporting_cycles(lines)
+    members = _members(view)
+    if not members:
+        return
+    reached = set(members)
+    frontier = list(reached)
+    while frontier:
+        manager = frontier.pop()
+        for person in view.sources(EdgeKind.REPORTS_TO, manager):
+            if person not in reached:
+                reached.add(person)
+                frontier.append(person)
+    owned: dict[str, list[str]] = defaultdict(list)
+    for owner, target, _ in view.edges[EdgeKind.ACCOUNTABLE_FOR.value]:
+        if view.kind(target) in (NodeKind.PROCESS.value, NodeKind.DUTY.value):
+            for person in view.people_of(owner):
+                if view.party_of(person) == view.provider:
+                    owned[person].append(target)
+    ends = _line_ends(lines)
+    for person in sorted(owned):
+        if person in reached:
+            continue
+        subjects = sorted(set(owned[person]))
+        end = ends.get(person, person)
+        if end is None:
+            where = "runs into a reporting cycle"
+            path: tuple[str, ...] = (person,)
+        elif end == person:
+            where = "stops at them: they report to no one and are not in top management"
+            path = (person,)
+        else:
+            where = f"ends at '{end}', who reports to no one and is not in top management"
+            path = (person, end)
+        yield Gap(
+            kind=GapKind.REPORTING_LINE_BROKEN,
+            subjects=(person,),
+            message=(
+                f"'{person}' is accountable for {_names(subjects)}, but their reporting line "
+                f"{where}, so SMS performance cannot be reported to top management; connect it"
+            ),
+            path=path,
+            clause="4.1.1",
+        )
+
+
+def _line_ends(lines: nx.DiGraph[str]) -> dict[str, str | None]:
+    """For each person, where their reporting line ends (``None`` when it runs into a cycle);
+    each person is walked once, so the whole computation is linear."""
+    ends: dict[str, str | None] = {}
+    for start in lines:
+        walk: list[str] = []
+        on_walk: set[str] = set()
+        node = start
+        end: str | None
+        while True:
+            if node in ends:
+                end = ends[node]
+                break
+            if node in on_walk:
+                end = None
+                break
+            walk.append(node)
+            on_walk.add(node)
+            managers = sorted(lines.successors(node))
+            if not managers:
+                end = node
+                break
+            node = managers[0]
+        for visited in walk:
+            ends[visited] = end
+    return ends
+
+
+def _reporting_cycles(lines: nx.DiGraph[str]) -> Iterator[Gap]:
+    for component in nx.strongly_connected_components(lines):
+        first = min(component)
+        if len(component) == 1 and not lines.has_edge(first, first):
+            continue
+        cycle = nx.find_cycle(lines.subgraph(component), source=first)
+        path = (*(edge[0] for edge in cycle), cycle[-1][1])
+        yield Gap(
+            kind=GapKind.REPORTING_LINE_CYCLE,
+            subjects=tuple(sorted(component)),
+            message=(
+                f"reporting lines loop: {' -> '.join(path)}; a loop never reaches top "
+                "management, so give one of these people a manager outside the loop"
+            ),
+            path=path,
+            clause="4.1.1",
+        )
+
+
+def _missing_interfaces(
+    view: _View, pairs: Iterable[tuple[ProcessKind, ProcessKind]]
+) -> Iterator[Gap]:
+    """Processes of kinds expected to exchange information record an interface with each other
+    (in either direction) when the SMS has processes of both kinds."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for process in view.nodes[NodeKind.PROCESS.value]:
+        by_kind[str(view.attr(process, "process_kind"))].append(process)
+    linked: set[frozenset[str]] = set()
+    for source, target, _ in view.edges[EdgeKind.INTERFACES_WITH.value]:
+        linked.add(
+            frozenset({view.attr(source, "process_kind"), view.attr(target, "process_kind")})
+        )
+    seen: set[frozenset[str]] = set()
+    for first, second in pairs:
+        a, b = ProcessKind(first).value, ProcessKind(second).value
+        pair = frozenset({a, b})
+        if pair in seen or pair in linked or a not in by_kind or b not in by_kind:
+            continue
+        seen.add(pair)
+        yield Gap(
+            kind=GapKind.MISSING_INTERFACE,
+            subjects=tuple(sorted({*by_kind[a], *by_kind[b]})),
+            message=(
+                f"no {a.replace('_', ' ')} process records an interface with a "
+                f"{b.replace('_', ' ')} process; list it in the interfaces of one of them"
+            ),
+            clause="4.5.2",
+        )
+
+
+def _subcontractors(view: _View) -> Iterator[Gap]:
+    """7.2: a sub-contractor's process is governed through its lead supplier, and the lead
+    supplier is governed by the provider."""
+    leads: dict[str, list[str]] = defaultdict(list)
+    for lead, sub, _ in view.edges[EdgeKind.SUBCONTRACTS_TO.value]:
+        leads[sub].append(lead)
+    governed = set(view.targets(EdgeKind.GOVERNS, view.provider))
+    for _, party, target, data in view.work_of_others():
+        if party not in leads:
+            continue
+        through = data.get("governed_through")
+        own_leads = sorted(leads[party])
+        if through not in own_leads:
+            found = f"names '{through}'" if through is not None else "names no one"
+            problem = f"it is not governed through its lead supplier {_names(own_leads)} ({found})"
+            lead = own_leads[0]
+        elif through not in governed:
+            problem = (
+                f"its lead supplier '{through}' has no agreement through which the provider "
+                "governs it"
+            )
+            lead = str(through)
+        else:
+            continue
+        yield Gap(
+            kind=GapKind.SUBCONTRACTOR_NOT_GOVERNED,
+            subjects=(target, party, lead),
+            message=(
+                f"sub-contracted supplier '{party}' runs {view.describe(target)}, but {problem}; "
+                "the provider governs it through the lead supplier"
+            ),
+            path=(view.provider, lead, party, target),
+            clause="7.2",
+        )

@@ -1,0 +1,51 @@
+"""The rules engine: register rules, run them over an SMS as of a date, read the findings.
+
+>>> from datetime import date
+>>> import sms_model
+>>> from sms_model.rules import Registry, assess
+>>> registry = Registry()
+>>> @registry.rule(id="ACME-representative", clause="4.1.4", severity="major")
+... def has_representative(ctx):
+...     '''Top management has appointed a management representative.'''
+...     if ctx.sms.top_management.representative is None:
+...         yield ctx.fail("no management representative is named; appoint one (4.1.4)")
+>>> sms = sms_model.load("examples/minimal.yaml")
+>>> result = assess(sms, as_of=date(2026, 11, 27), registry=registry)
+>>> [(f.rule, f.status.value) for f in result.findings]
+[('ACME-representative', 'fail')]
+"""
+
+from sms_model.rules._context import Context, Facts
+from sms_model.rules._engine import Assessment, ClauseVerdict, Verdict, assess, input_digest
+from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
+from sms_model.rules._registry import (
+    ENTRY_POINT_GROUP,
+    PluginLoadWarning,
+    Registry,
+    RuleFunction,
+    RuleSpec,
+    default_registry,
+    rule,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Assessment",
+    "ClauseVerdict",
+    "Config",
+    "Context",
+    "Facts",
+    "Finding",
+    "PluginLoadWarning",
+    "Registry",
+    "RuleFunction",
+    "RuleSpec",
+    "Severity",
+    "Status",
+    "Verdict",
+    "Waiver",
+    "assess",
+    "default_registry",
+    "input_digest",
+    "rule",
+]

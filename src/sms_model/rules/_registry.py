@@ -1,0 +1,343 @@
+"""Rules and the registries that hold them: built-in rules, plugins and the user's own."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from sms_model.catalog import clause as catalog_clause
+from sms_model.catalog import guidance_by_id, is_within
+from sms_model.errors import RuleDefinitionError, SelectionError
+from sms_model.model import COLLECTIONS
+from sms_model.rules._findings import Severity
+
+if TYPE_CHECKING:
+    from sms_model.rules._context import Context
+    from sms_model.rules._findings import Finding
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PluginLoadWarning",
+    "Registry",
+    "RuleFunction",
+    "RuleSpec",
+    "default_registry",
+    "rule",
+]
+
+#: The entry-point group third-party rule packs register under.
+ENTRY_POINT_GROUP: Final = "sms_model.rules"
+
+RuleFunction = Callable[["Context"], Iterable["Finding"]]
+
+_RULE_ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+#: What a rule may declare it reads, beyond the collections: the singletons of the SMS.
+_READABLE: Final = frozenset({*COLLECTIONS, "top_management", "scope", "plan", "duties", "name"})
+
+
+class PluginLoadWarning(UserWarning):
+    """A rule plugin could not be loaded; its rules are missing from the assessment."""
+
+
+@attrs.frozen(kw_only=True)
+class RuleSpec:
+    """A registered rule: a plain function plus what it checks and how much a failure matters.
+
+    ``reads`` names the parts of the SMS the rule looks at (collection names such as
+    ``"approvals"``, or ``"*"`` for everything); incremental re-assessment re-runs a rule only
+    when one of them changed.
+    """
+
+    id: str
+    clause: str
+    function: RuleFunction = attrs.field(eq=False, repr=False)
+    severity: Severity = Severity.MAJOR
+    guidance: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    reads: frozenset[str] = frozenset({"*"})
+    aliases: tuple[str, ...] = ()
+    title: str = ""
+    description: str = ""
+    origin: str = ""
+
+    def matches(self, selector: str) -> bool:
+        """True when a selector names this rule: its id or an alias, a clause prefix, a tag,
+        or a guidance id."""
+        return (
+            selector == self.id
+            or selector in self.aliases
+            or is_within(self.clause, selector)
+            or selector in self.tags
+            or selector in self.guidance
+        )
+
+
+def _make_spec(
+    function: Callable[..., Any],
+    *,
+    id: str,
+    clause: str,
+    guidance: Iterable[str],
+    severity: Severity | str,
+    tags: Iterable[str],
+    reads: Iterable[str] | None,
+    aliases: Iterable[str],
+) -> RuleSpec:
+    where = f"{function.__module__}.{function.__qualname__}"
+    if not isinstance(id, str) or not _RULE_ID.fullmatch(id):
+        raise RuleDefinitionError(f"{where}: rule id {id!r} must be letters, digits, '.-_'")
+    try:
+        catalog_clause(clause)
+    except LookupError:
+        raise RuleDefinitionError(
+            f"{where}: rule {id} names clause {clause!r}, which ISO/IEC 20000-1:2011 lacks"
+        ) from None
+    guidance = tuple(guidance)
+    for gid in guidance:
+        try:
+            guidance_by_id(gid)
+        except LookupError:
+            raise RuleDefinitionError(f"{where}: rule {id} names unknown guidance {gid!r}") from None
+    try:
+        severity = Severity(severity) if isinstance(severity, str) else severity
+    except ValueError:
+        raise RuleDefinitionError(f"{where}: rule {id} has unknown severity {severity!r}") from None
+    read_set = frozenset({"*"} if reads is None else reads)
+    unknown = sorted(read_set - _READABLE - {"*"})
+    if unknown:
+        raise RuleDefinitionError(f"{where}: rule {id} reads unknown parts {unknown}")
+    if not callable(function):
+        raise RuleDefinitionError(f"{where}: a rule must be a function")
+    try:
+        inspect.signature(function).bind(object())
+    except TypeError:
+        raise RuleDefinitionError(
+            f"{where}: rule {id} must take exactly one argument, the context"
+        ) from None
+    doc = inspect.getdoc(function) or ""
+    return RuleSpec(
+        id=id,
+        clause=clause,
+        function=function,
+        severity=severity,
+        guidance=guidance,
+        tags=tuple(tags),
+        reads=read_set,
+        aliases=tuple(aliases),
+        title=doc.split("\n", 1)[0].strip() or id,
+        description=doc,
+        origin=function.__module__,
+    )
+
+
+class Registry:
+    """A set of rules, looked up by id or alias and selected by id, clause, tag or guidance id.
+
+    >>> registry = Registry()
+    >>> @registry.rule(id="ACME-1", clause="4.1.4", severity="minor", tags=("acme",))
+    ... def has_representative(ctx):
+    ...     '''The SMS names a management representative.'''
+    ...     if ctx.sms.top_management.representative is None:
+    ...         yield ctx.fail("no management representative is named")
+    >>> [spec.id for spec in registry.select(["acme"])]
+    ['ACME-1']
+    """
+
+    def __init__(self, rules: Iterable[RuleSpec] = ()) -> None:
+        self._rules: dict[str, RuleSpec] = {}
+        self._aliases: dict[str, str] = {}
+        #: Plugins that failed to load: (entry point name, error summary).
+        self.load_errors: list[tuple[str, str]] = []
+        for spec in rules:
+            self.add(spec)
+
+    def add(self, spec: RuleSpec) -> RuleSpec:
+        """Register a rule; ids and aliases must be unique."""
+        for name in (spec.id, *spec.aliases):
+            if name in self._rules or name in self._aliases:
+                raise RuleDefinitionError(f"rule id {name!r} is registered twice ({spec.origin})")
+        self._rules[spec.id] = spec
+        for alias in spec.aliases:
+            self._aliases[alias] = spec.id
+        return spec
+
+    def rule(
+        self,
+        *,
+        id: str,
+        clause: str,
+        guidance: Iterable[str] = (),
+        severity: Severity | str = Severity.MAJOR,
+        tags: Iterable[str] = (),
+        reads: Iterable[str] | None = None,
+        aliases: Iterable[str] = (),
+    ) -> Callable[[RuleFunction], RuleFunction]:
+        """Decorator: register a plain function as a rule of this registry."""
+
+        def register(function: RuleFunction) -> RuleFunction:
+            self.add(
+                _make_spec(
+                    function,
+                    id=id,
+                    clause=clause,
+                    guidance=guidance,
+                    severity=severity,
+                    tags=tags,
+                    reads=reads,
+                    aliases=aliases,
+                )
+            )
+            return function
+
+        return register
+
+    def remove(self, rule_id: str) -> RuleSpec:
+        """Unregister a rule (by id or alias) and return it."""
+        spec = self.get(rule_id)
+        del self._rules[spec.id]
+        for alias in spec.aliases:
+            del self._aliases[alias]
+        return spec
+
+    def get(self, rule_id: str) -> RuleSpec:
+        """The rule with this id or alias."""
+        key = self._aliases.get(rule_id, rule_id)
+        try:
+            return self._rules[key]
+        except KeyError:
+            raise SelectionError(f"no rule has the id {rule_id!r}") from None
+
+    def __iter__(self) -> Iterator[RuleSpec]:
+        return iter(sorted(self._rules.values(), key=lambda spec: spec.id))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules or rule_id in self._aliases
+
+    def select(
+        self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+    ) -> tuple[RuleSpec, ...]:
+        """The rules named by ``select`` (all when ``None``) less those named by ``ignore``.
+
+        A selector is a rule id or alias, a clause number (its sub-clauses included), a tag or
+        a guidance id. A selector that names nothing is an error, so typos do not silently
+        assess less than asked.
+        """
+        rules = list(self)
+        chosen = rules if select is None else self._matching(rules, select)
+        if ignore is not None:
+            dropped = {spec.id for spec in self._matching(rules, ignore)}
+            chosen = [spec for spec in chosen if spec.id not in dropped]
+        return tuple(chosen)
+
+    @staticmethod
+    def _matching(rules: list[RuleSpec], selectors: Iterable[str]) -> list[RuleSpec]:
+        wanted = list(selectors)
+        for selector in wanted:
+            if not any(spec.matches(selector) for spec in rules):
+                raise SelectionError(
+                    f"{selector!r} names no rule (use a rule id, clause, tag or guidance id)"
+                )
+        return [spec for spec in rules if any(spec.matches(s) for s in wanted)]
+
+    def copy(self) -> Registry:
+        """A new registry with the same rules."""
+        clone = Registry(self._rules.values())
+        clone.load_errors = list(self.load_errors)
+        return clone
+
+
+#: The default registry: built-in rules, plugin rules, and rules the user registers with
+#: :func:`rule`.
+_DEFAULT: Final = Registry()
+_lock = threading.Lock()
+_loaded = False
+
+#: Modules of the built-in rules, imported on first use of the default registry.
+_BUILTIN_MODULES: Final = (
+    "sms_model.rules.builtin",
+)
+
+
+def rule(
+    *,
+    id: str,
+    clause: str,
+    guidance: Iterable[str] = (),
+    severity: Severity | str = Severity.MAJOR,
+    tags: Iterable[str] = (),
+    reads: Iterable[str] | None = None,
+    aliases: Iterable[str] = (),
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Decorator: register a plain function as a rule of the default registry.
+
+    The function receives a read-only :class:`~sms_model.rules.Context` and yields findings
+    made with ``ctx.fail(...)`` (and, if it likes, ``ctx.passed(...)``); a rule that yields
+    nothing passes.
+
+    >>> from sms_model.rules import rule
+    >>> @rule(id="EXAMPLE-policy-title", clause="4.1.2", severity="observation")
+    ... def policy_has_title(ctx):
+    ...     '''Every policy has a non-blank title.'''
+    ...     for policy in ctx.sms.policies:
+    ...         if not policy.title.strip():
+    ...             yield ctx.fail("the policy has no title", subjects=policy.id)
+    >>> "EXAMPLE-policy-title" in default_registry()
+    True
+    >>> default_registry().remove("EXAMPLE-policy-title").id
+    'EXAMPLE-policy-title'
+    """
+    return _DEFAULT.rule(
+        id=id,
+        clause=clause,
+        guidance=guidance,
+        severity=severity,
+        tags=tags,
+        reads=reads,
+        aliases=aliases,
+    )
+
+
+def default_registry() -> Registry:
+    """The default registry, with the built-in rules and the entry-point plugins loaded once.
+
+    A plugin that fails to load is reported with a :class:`PluginLoadWarning` and recorded in
+    ``load_errors`` (the assessment turns each into an ``error`` finding); the other rules are
+    unaffected.
+    """
+    global _loaded
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                for module in _BUILTIN_MODULES:
+                    importlib.import_module(module)
+                _load_plugins(_DEFAULT)
+                _loaded = True
+    return _DEFAULT
+
+
+def _load_plugins(registry: Registry) -> None:
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            loaded = entry.load()
+            if callable(loaded) and not inspect.ismodule(loaded):
+                loaded(registry)
+        except Exception as exc:
+            summary = f"{type(exc).__name__}: {exc}"
+            registry.load_errors.append((entry.name, summary))
+            warnings.warn(
+                f"rule plugin {entry.name!r} ({entry.value}) failed to load: {summary}",
+                PluginLoadWarning,
+                stacklevel=2,
+            )

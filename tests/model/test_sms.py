@@ -1,0 +1,458 @@
+"""The aggregate root indexes every id, checks every reference and the structure, and answers
+lookups (ISO/IEC 20000-1:2011, Clause 4 as a whole)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+import pytest
+
+from sms_model import (
+    DuplicateIdError,
+    Issue,
+    ModelValidationError,
+    ServiceManagementSystem,
+    UnknownReferenceError,
+)
+from sms_model.model import (
+    Approval,
+    Audit,
+    AuditKind,
+    Clause4Duty,
+    Document,
+    DocumentKind,
+    DutyAssignment,
+    OtherPartyProcess,
+    Party,
+    PartyKind,
+    Person,
+    Process,
+    ProcessKind,
+    Role,
+    Scope,
+    Service,
+    ServiceManagementPlan,
+    TopManagement,
+)
+
+
+def _parts() -> dict[str, Any]:
+    """The keyword arguments of a small valid SMS; tests break one thing at a time."""
+    return {
+        "name": "Acme",
+        "provider": "acme",
+        "top_management": TopManagement(members=("ceo",), representative="ann"),
+        "parties": [
+            Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),
+            Party(id="globex", name="Globex", kind=PartyKind.SUPPLIER),
+            Party(id="initech", name="Initech", kind=PartyKind.SUPPLIER, lead_supplier="globex"),
+            Party(id="bigco", name="BigCo", kind=PartyKind.CUSTOMER),
+        ],
+        "people": [
+            Person(id="ceo", name="Ada", party="acme"),
+            Person(id="ann", name="Ann", party="acme", reports_to="ceo"),
+            Person(id="gil", name="Gil", party="globex"),
+        ],
+        "roles": [Role(id="cab", name="Change board", party="acme", holders=("ann", "ceo"))],
+        "services": [Service(id="email", name="E-mail", customers=("bigco",))],
+        "documents": [Document(id="cm-def", kind=DocumentKind.PROCESS_DEFINITION, title="CM")],
+        "processes": [
+            Process(id="p-change", kind=ProcessKind.CHANGE, owner="cab"),
+            Process(id="p-incident", kind=ProcessKind.INCIDENT_AND_REQUEST, owner="ann"),
+            Process(id="p-problem", kind=ProcessKind.PROBLEM, operated_by="globex"),
+            Process(id="p-config", kind=ProcessKind.CONFIGURATION, owner="ceo"),
+        ],
+        "other_party_processes": [
+            OtherPartyProcess(id="opp-1", party="globex", process="p-problem", accountable="ann")
+        ],
+    }
+
+
+def _sms(**changes: Any) -> ServiceManagementSystem:
+    return ServiceManagementSystem(**{**_parts(), **changes})
+
+
+def _problems(**changes: Any) -> tuple[type[ModelValidationError], tuple[Issue, ...]]:
+    with pytest.raises(ModelValidationError) as caught:
+        _sms(**changes)
+    return type(caught.value), caught.value.issues
+
+
+def _with(collection: str, index: int, **fields: Any) -> list[Any]:
+    items = list(_parts()[collection])
+    items[index] = attrs.evolve(items[index], **fields)
+    return items
+
+
+def test_small_sms_is_valid() -> None:
+    sms = _sms()
+    assert "acme" == sms.provider_party.id
+
+
+# --- duplicate ids ---------------------------------------------------------------------------
+
+
+def test_id_used_in_two_collections_is_a_duplicate_naming_the_first_use() -> None:
+    people = [*_parts()["people"], Person(id="email", name="Eve", party="acme")]
+    error, issues = _problems(people=people)
+    assert DuplicateIdError == error
+    expected = Issue(
+        what="duplicate id, first used at $.people[3].id",
+        path="$.services[0].id",
+        found="'email'",
+        code="duplicate-id",
+    )
+    assert (expected,) == issues
+
+
+def test_id_used_twice_in_one_collection_is_a_duplicate() -> None:
+    parties = [*_parts()["parties"], Party(id="globex", name="Globex 2", kind=PartyKind.OTHER)]
+    error, issues = _problems(parties=parties)
+    assert DuplicateIdError == error
+    assert ["$.parties[4].id"] == [issue.path for issue in issues]
+    assert "duplicate id, first used at $.parties[1].id" == issues[0].what
+
+
+def test_duplicate_id_message_shows_path_and_first_use() -> None:
+    parties = [*_parts()["parties"], Party(id="acme", name="Again", kind=PartyKind.OTHER)]
+    with pytest.raises(DuplicateIdError) as caught:
+        _sms(parties=parties)
+    assert (
+        "1 problem in the service management system\n"
+        "  - $.parties[4].id: duplicate id, first used at $.parties[0].id (found 'acme')"
+    ) == str(caught.value)
+
+
+def test_plan_id_clashing_with_an_entity_is_a_duplicate() -> None:
+    plan = ServiceManagementPlan(id="email", title="Plan")
+    error, issues = _problems(plan=plan)
+    assert DuplicateIdError == error
+    assert [("$.plan.id", "'email'")] == [(i.path, i.found) for i in issues]
+
+
+# --- references ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "what"),
+    [
+        (
+            {"processes": _with("processes", 3, owner="bob")},
+            "$.processes[3].owner",
+            "unknown person or role: no person or role has this id",
+        ),
+        (
+            {"processes": _with("processes", 1, interfaces=("p-change", "bob"))},
+            "$.processes[1].interfaces[1]",
+            "unknown process: no process has this id",
+        ),
+        (
+            {"people": _with("people", 1, reports_to="bob")},
+            "$.people[1].reports_to",
+            "unknown person: no person has this id",
+        ),
+        (
+            {"parties": _with("parties", 2, lead_supplier="bob")},
+            "$.parties[2].lead_supplier",
+            "unknown party: no party has this id",
+        ),
+        (
+            {"roles": _with("roles", 0, holders=("ann", "bob"))},
+            "$.roles[0].holders[1]",
+            "unknown person: no person has this id",
+        ),
+        (
+            {"top_management": TopManagement(members=("ceo", "bob"))},
+            "$.top_management.members[1]",
+            "unknown person: no person has this id",
+        ),
+        (
+            {"duties": [DutyAssignment(duty=Clause4Duty.SCOPE, accountable="bob")]},
+            "$.duties[0].accountable",
+            "unknown person or role: no person or role has this id",
+        ),
+        (
+            {"plan": ServiceManagementPlan(id="plan", title="Plan", owner="bob")},
+            "$.plan.owner",
+            "unknown person or role: no person or role has this id",
+        ),
+        (
+            {"scope": Scope(statement="All", services=("email", "bob"))},
+            "$.scope.services[1]",
+            "unknown service: no service has this id",
+        ),
+        (
+            {"other_party_processes": _with("other_party_processes", 0, process="bob")},
+            "$.other_party_processes[0].process",
+            "unknown process: no process has this id",
+        ),
+        (
+            {
+                "audits": [
+                    Audit(
+                        id="a1",
+                        kind=AuditKind.INTERNAL,
+                        date=date(2024, 3, 1),
+                        auditor="gil",
+                        nonconformities=("bob",),
+                    )
+                ]
+            },
+            "$.audits[0].nonconformities[0]",
+            "unknown improvement: no improvement has this id",
+        ),
+        (
+            {"approvals": [Approval(id="ap", subject="bob", approver="ceo", date=date(2024, 1, 1))]},
+            "$.approvals[0].subject",
+            "unknown entity: no entity has this id",
+        ),
+    ],
+)
+def test_dangling_reference_is_unknown_with_its_path(
+    changes: dict[str, Any], path: str, what: str
+) -> None:
+    error, issues = _problems(**changes)
+    assert UnknownReferenceError == error
+    assert (Issue(what=what, path=path, found="'bob'", code="unknown-reference"),) == issues
+
+
+def test_unknown_provider_is_reported_on_the_provider_field() -> None:
+    with pytest.raises(UnknownReferenceError) as caught:
+        _sms(provider="nobody")
+    assert [("$.provider", "'nobody'")] == [(i.path, i.found) for i in caught.value.issues]
+
+
+def test_unknown_reference_error_is_a_lookup_error() -> None:
+    with pytest.raises(LookupError):
+        _sms(processes=_with("processes", 3, owner="bob"))
+
+
+def test_process_owner_naming_a_service_is_the_wrong_kind() -> None:
+    error, issues = _problems(processes=_with("processes", 3, owner="email"))
+    assert UnknownReferenceError == error
+    expected = Issue(
+        what="must name a person or role",
+        path="$.processes[3].owner",
+        found="'email', a service",
+        code="unknown-reference",
+    )
+    assert (expected,) == issues
+
+
+def test_reporting_line_to_a_role_is_the_wrong_kind() -> None:
+    _, issues = _problems(people=_with("people", 1, reports_to="cab"))
+    assert [("$.people[1].reports_to", "must name a person", "'cab', a role")] == [
+        (i.path, i.what, i.found) for i in issues
+    ]
+
+
+def test_record_may_name_any_kind_of_artefact() -> None:
+    approvals = [
+        Approval(id=f"ap-{i}", subject=subject, approver="ceo", date=date(2024, 1, 1))
+        for i, subject in enumerate(["email", "p-change", "cab", "globex", "plan", "scope"])
+    ]
+    sms = _sms(
+        approvals=approvals,
+        plan=ServiceManagementPlan(id="plan", title="Plan"),
+        scope=Scope(statement="All services"),
+    )
+    assert ["service", "process", "role", "party", "plan", "scope"] == [
+        sms.kind_of(a.subject) for a in sms.approvals
+    ]
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+def test_provider_must_be_a_party_of_kind_provider() -> None:
+    error, issues = _problems(provider="bigco")
+    assert ModelValidationError == error
+    expected = Issue(
+        what="the provider must be a party of kind 'provider'",
+        path="$.provider",
+        found="'bigco' of kind 'customer'",
+    )
+    assert (expected,) == issues
+
+
+@pytest.mark.parametrize(
+    ("process", "activity", "found"),
+    [("p-problem", Clause4Duty.INTERNAL_AUDIT, "both"), (None, None, "neither")],
+)
+def test_other_party_process_names_exactly_one_of_process_and_activity(
+    process: str | None, activity: Clause4Duty | None, found: str
+) -> None:
+    opp = OtherPartyProcess(id="opp-1", party="globex", process=process, activity=activity)
+    _, issues = _problems(other_party_processes=[opp])
+    expected = Issue(
+        what="set exactly one of 'process' and 'activity'",
+        path="$.other_party_processes[0]",
+        found=found,
+    )
+    assert (expected,) == issues
+
+
+def test_other_party_activity_without_process_is_valid() -> None:
+    opp = OtherPartyProcess(id="opp-1", party="globex", activity=Clause4Duty.INTERNAL_AUDIT)
+    assert (opp,) == _sms(other_party_processes=[opp]).other_party_processes
+
+
+def test_engagement_ending_before_it_starts_is_rejected() -> None:
+    opps = _with("other_party_processes", 0, start=date(2024, 5, 1), end=date(2024, 4, 30))
+    _, issues = _problems(other_party_processes=opps)
+    expected = Issue(
+        what="the engagement ends before it starts",
+        path="$.other_party_processes[0].end",
+        found="2024-04-30 < 2024-05-01",
+    )
+    assert (expected,) == issues
+
+
+def test_engagement_ending_on_its_start_day_is_valid() -> None:
+    opps = _with("other_party_processes", 0, start=date(2024, 5, 1), end=date(2024, 5, 1))
+    assert date(2024, 5, 1) == _sms(other_party_processes=opps).other_party_processes[0].end
+
+
+def test_reporting_line_cycle_is_rejected_with_the_cycle() -> None:
+    people = _with("people", 0, reports_to="ann")  # ann already reports to ceo
+    error, issues = _problems(people=people)
+    assert ModelValidationError == error
+    expected = Issue(
+        what="reporting line forms a cycle",
+        path="$.people[0].reports_to",
+        found="ceo -> ann -> ceo",
+        code="cycle",
+    )
+    assert (expected,) == issues
+
+
+def test_person_reporting_to_themself_is_a_cycle() -> None:
+    _, issues = _problems(people=_with("people", 2, reports_to="gil"))
+    assert [("cycle", "$.people[2].reports_to", "gil -> gil")] == [
+        (i.code, i.path, i.found) for i in issues
+    ]
+
+
+def test_long_reporting_cycle_is_reported_once() -> None:
+    people = [
+        Person(id="p0", name="A", party="acme", reports_to="p3"),
+        Person(id="p1", name="B", party="acme", reports_to="p0"),
+        Person(id="p2", name="C", party="acme", reports_to="p1"),
+        Person(id="p3", name="D", party="acme", reports_to="p2"),
+        Person(id="p4", name="E", party="acme", reports_to="p3"),  # hangs off the cycle
+    ]
+    _, issues = _problems(
+        people=people, top_management=TopManagement(), roles=[], processes=[], **_no_people()
+    )
+    assert [("$.people[0].reports_to", "p0 -> p3 -> p2 -> p1 -> p0")] == [
+        (i.path, i.found) for i in issues
+    ]
+
+
+def _no_people() -> dict[str, Any]:
+    return {"other_party_processes": []}
+
+
+def test_several_problems_are_reported_together() -> None:
+    parties = [*_parts()["parties"], Party(id="acme", name="Again", kind=PartyKind.OTHER)]
+    error, issues = _problems(
+        parties=parties,
+        processes=_with("processes", 3, owner="bob"),
+        people=_with("people", 2, reports_to="gil"),
+    )
+    assert ModelValidationError == error
+    assert [
+        ("duplicate-id", "$.parties[4].id"),
+        ("unknown-reference", "$.processes[3].owner"),
+        ("cycle", "$.people[2].reports_to"),
+    ] == [(i.code, i.path) for i in issues]
+
+
+def test_several_problems_message_counts_them() -> None:
+    with pytest.raises(ModelValidationError) as caught:
+        _sms(provider="bigco", processes=_with("processes", 3, owner="bob"))
+    assert str(caught.value).startswith("2 problems in the service management system\n")
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+def test_get_returns_the_entity_with_that_id() -> None:
+    sms = _sms()
+    assert sms.people[1] == sms.get("ann")
+
+
+def test_get_of_an_unknown_id_raises_unknown_reference() -> None:
+    with pytest.raises(UnknownReferenceError) as caught:
+        _sms().get("bob")
+    assert (Issue(what="no entity has this id", found="'bob'", code="unknown-reference"),) == (
+        caught.value.issues
+    )
+
+
+def test_find_returns_none_for_unknown_or_missing_ids() -> None:
+    sms = _sms()
+    assert (None, None, sms.services[0]) == (sms.find("bob"), sms.find(None), sms.find("email"))
+
+
+def test_kind_of_names_the_collection_kind() -> None:
+    sms = _sms()
+    assert ["party", "person", "role", "service", "process", "other_party_process", None] == [
+        sms.kind_of(i) for i in ["acme", "ann", "cab", "email", "p-change", "opp-1", "bob"]
+    ]
+
+
+def test_party_of_person_role_and_party() -> None:
+    sms = _sms()
+    assert ["globex", "acme", "initech", None, None] == [
+        sms.party_of(i) for i in ["gil", "cab", "initech", "p-change", None]
+    ]
+
+
+def test_is_provider_side_for_people_roles_and_parties() -> None:
+    sms = _sms()
+    assert [True, True, True, False, False, False, False] == [
+        sms.is_provider_side(i) for i in ["ann", "cab", "acme", "gil", "globex", "email", None]
+    ]
+
+
+def test_people_of_person_role_and_others() -> None:
+    sms = _sms()
+    assert [("ann",), ("ann", "ceo"), (), (), ()] == [
+        sms.people_of(i) for i in ["ann", "cab", "email", "bob", None]
+    ]
+
+
+def test_contains_and_ids_in_file_order() -> None:
+    sms = _sms()
+    assert ("ann" in sms, "bob" in sms) == (True, False)
+    assert ["acme", "globex", "initech", "bigco", "ceo", "ann", "gil", "cab"] == list(sms.ids())[
+        :8
+    ]
+
+
+def test_lists_given_to_the_root_become_tuples() -> None:
+    sms = _sms()
+    assert (tuple, tuple) == (type(sms.parties), type(sms.processes))
+
+
+# --- evolve ----------------------------------------------------------------------------------
+
+
+def test_evolve_revalidates_the_whole_system() -> None:
+    sms = _sms()
+    with pytest.raises(UnknownReferenceError) as caught:
+        attrs.evolve(sms, processes=(*sms.processes, Process(id="p-x", kind=ProcessKind.SLA)))
+    assert "$.processes[4].owner" == caught.value.issues[0].path
+
+
+def test_evolve_reindexes_new_entities() -> None:
+    sms = _sms()
+    bigger = attrs.evolve(sms, people=(*sms.people, Person(id="zoe", name="Zoe", party="bigco")))
+    assert ("person", None) == (bigger.kind_of("zoe"), sms.kind_of("zoe"))
+
+
+def test_systems_with_the_same_content_are_equal() -> None:
+    assert _sms() == _sms()
