@@ -71,8 +71,8 @@ def _remove(data: dict[str, Any], doomed: set[str]) -> None:
             elif isinstance(value, list):
                 kept = []
                 for item in value:
-                    if not isinstance(item, dict):
-                        kept.append(item)
+                    if not isinstance(item, dict) or "id" not in item:
+                        kept.append(item)  # plain values and id-less entries (duties) stay
                     elif item.get("id") in doomed:
                         continue
                     elif any(v in doomed for v in item.values() if isinstance(v, str)):
