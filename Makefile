@@ -21,14 +21,14 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)
-	$(BIN)/sms-model validate $(EXAMPLE)
+	$(BIN)/sms-model assess $(EXAMPLE) --as-of 2026-11-27 --fail-on never
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests examples
 	$(BIN)/ruff format --check src tests examples
 
 typecheck: $(STAMP_DEV)
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy --strict src examples
 
 unit: $(STAMP_DEV)
 	$(BIN)/pytest

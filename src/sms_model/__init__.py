@@ -30,11 +30,13 @@ from sms_model.model import ServiceManagementSystem
 
 if TYPE_CHECKING:
     from sms_model.io import dump, dumps, json_schema, load, loads
+    from sms_model.rules import assess
 
 __version__ = "0.1.0.dev0"
 
 # Public names served from submodules on first access, so `import sms_model` stays cheap.
 _LAZY: dict[str, str] = {
+    "assess": "sms_model.rules",
     "dump": "sms_model.io",
     "dumps": "sms_model.io",
     "json_schema": "sms_model.io",
@@ -54,6 +56,7 @@ __all__ = [
     "ServiceManagementSystem",
     "UnknownReferenceError",
     "__version__",
+    "assess",
     "dump",
     "dumps",
     "json_schema",

@@ -450,7 +450,7 @@ def _accountable_owners(view: _View) -> Iterator[Gap]:
     for node_kind in (NodeKind.PROCESS, NodeKind.DUTY):
         for subject in view.nodes[node_kind.value]:
             named = view.accountable(subject)
-            owners = {o for o in named if view.people_of(o) or view.kind(o) == "party"}
+            owners = {o for o in named if view.people_of(o) or view.kind(o) == NodeKind.PARTY.value}
             owners = {
                 o
                 for o in owners

@@ -2,15 +2,20 @@
 
 from sms_model.io._api import Format, dump, dumps, load, loads, write_atomically
 from sms_model.io._convert import FORMAT_VERSION
+from sms_model.io._locate import entity_paths, locator
 from sms_model.io._schema import json_schema
+from sms_model.io._starter import STARTER
 
 __all__ = [
     "FORMAT_VERSION",
+    "STARTER",
     "Format",
     "dump",
     "dumps",
+    "entity_paths",
     "json_schema",
     "load",
     "loads",
+    "locator",
     "write_atomically",
 ]

@@ -195,34 +195,39 @@ class ServiceManagementSystem:
     top_management: TopManagement = attrs.field(factory=TopManagement)
     scope: Scope | None = None
     plan: ServiceManagementPlan | None = None
-    duties: tuple[DutyAssignment, ...] = attrs.field(default=(), converter=tuple)
-    parties: tuple[Party, ...] = attrs.field(default=(), converter=tuple)
-    people: tuple[Person, ...] = attrs.field(default=(), converter=tuple)
-    roles: tuple[Role, ...] = attrs.field(default=(), converter=tuple)
-    policies: tuple[Policy, ...] = attrs.field(default=(), converter=tuple)
-    objectives: tuple[Objective, ...] = attrs.field(default=(), converter=tuple)
-    services: tuple[Service, ...] = attrs.field(default=(), converter=tuple)
-    processes: tuple[Process, ...] = attrs.field(default=(), converter=tuple)
-    other_party_processes: tuple[OtherPartyProcess, ...] = attrs.field(default=(), converter=tuple)
-    agreements: tuple[Agreement, ...] = attrs.field(default=(), converter=tuple)
-    documents: tuple[Document, ...] = attrs.field(default=(), converter=tuple)
-    meetings: tuple[Meeting, ...] = attrs.field(default=(), converter=tuple)
-    approvals: tuple[Approval, ...] = attrs.field(default=(), converter=tuple)
-    acknowledgements: tuple[Acknowledgement, ...] = attrs.field(default=(), converter=tuple)
-    reviews: tuple[Review, ...] = attrs.field(default=(), converter=tuple)
-    audits: tuple[Audit, ...] = attrs.field(default=(), converter=tuple)
-    reports: tuple[Report, ...] = attrs.field(default=(), converter=tuple)
-    risks: tuple[Risk, ...] = attrs.field(default=(), converter=tuple)
-    changes: tuple[Change, ...] = attrs.field(default=(), converter=tuple)
-    resources: tuple[Resource, ...] = attrs.field(default=(), converter=tuple)
-    improvements: tuple[Improvement, ...] = attrs.field(default=(), converter=tuple)
-    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=tuple)
+    duties: tuple[DutyAssignment, ...] = ()
+    parties: tuple[Party, ...] = ()
+    people: tuple[Person, ...] = ()
+    roles: tuple[Role, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    services: tuple[Service, ...] = ()
+    processes: tuple[Process, ...] = ()
+    other_party_processes: tuple[OtherPartyProcess, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    documents: tuple[Document, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    approvals: tuple[Approval, ...] = ()
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    audits: tuple[Audit, ...] = ()
+    reports: tuple[Report, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    changes: tuple[Change, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    improvements: tuple[Improvement, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
     _index: Mapping[str, tuple[str, Any]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
     )
 
     def __attrs_post_init__(self) -> None:
+        # Lists given by a caller become tuples, so the system stays immutable and hashable.
+        for name in ("duties", *COLLECTIONS):
+            value = getattr(self, name)
+            if type(value) is not tuple:
+                object.__setattr__(self, name, tuple(value))
         index: dict[str, tuple[str, Any]] = {}
         issues: list[Issue] = []
         first_seen: dict[str, str] = {}

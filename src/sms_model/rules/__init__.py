@@ -27,6 +27,7 @@ from sms_model.rules._registry import (
     default_registry,
     rule,
 )
+from sms_model.rules._trace import traceability, untraced
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -48,4 +49,6 @@ __all__ = [
     "default_registry",
     "input_digest",
     "rule",
+    "traceability",
+    "untraced",
 ]

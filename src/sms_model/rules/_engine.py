@@ -271,7 +271,9 @@ def _declared_not_applicable(config: Config) -> list[Finding]:
     return out
 
 
-def _apply_waivers(findings: list[Finding], waivers: Sequence[Waiver], facts: Facts) -> list[Finding]:
+def _apply_waivers(
+    findings: list[Finding], waivers: Sequence[Waiver], facts: Facts
+) -> list[Finding]:
     if not waivers:
         return findings
     allowed = facts.top_management_and_representative
@@ -280,16 +282,25 @@ def _apply_waivers(findings: list[Finding], waivers: Sequence[Waiver], facts: Fa
     valid: list[Waiver] = []
     for waiver in waivers:
         if waiver.approver not in allowed:
-            extra.append(_waiver_finding(
-                waiver, "SMS-waiver-approver", Severity.MINOR,
-                f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is neither top "
-                "management nor the management representative; it was not applied",
-            ))
+            extra.append(
+                _waiver_finding(
+                    waiver,
+                    "SMS-waiver-approver",
+                    Severity.MINOR,
+                    f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is neither top "
+                    "management nor the management representative; it was not applied",
+                )
+            )
         elif waiver.expires < facts.as_of:
-            extra.append(_waiver_finding(
-                waiver, "SMS-waiver-expired", Severity.OBSERVATION,
-                f"waiver {waiver.id!r} expired on {waiver.expires.isoformat()}; it was not applied",
-            ))
+            extra.append(
+                _waiver_finding(
+                    waiver,
+                    "SMS-waiver-expired",
+                    Severity.OBSERVATION,
+                    f"waiver {waiver.id!r} expired on {waiver.expires.isoformat()}; "
+                    "it was not applied",
+                )
+            )
         else:
             valid.append(waiver)
     out: list[Finding] = []
@@ -303,10 +314,14 @@ def _apply_waivers(findings: list[Finding], waivers: Sequence[Waiver], facts: Fa
         out.append(finding)
     for waiver in valid:
         if waiver.id not in used:
-            extra.append(_waiver_finding(
-                waiver, "SMS-waiver-unused", Severity.OBSERVATION,
-                f"waiver {waiver.id!r} matches no failure; withdraw it or correct its target",
-            ))
+            extra.append(
+                _waiver_finding(
+                    waiver,
+                    "SMS-waiver-unused",
+                    Severity.OBSERVATION,
+                    f"waiver {waiver.id!r} matches no failure; withdraw it or correct its target",
+                )
+            )
     return out + extra
 
 

@@ -104,7 +104,9 @@ def _make_spec(
         try:
             guidance_by_id(gid)
         except LookupError:
-            raise RuleDefinitionError(f"{where}: rule {id} names unknown guidance {gid!r}") from None
+            raise RuleDefinitionError(
+                f"{where}: rule {id} names unknown guidance {gid!r}"
+            ) from None
     try:
         severity = Severity(severity) if isinstance(severity, str) else severity
     except ValueError:
@@ -263,9 +265,7 @@ _lock = threading.Lock()
 _loaded = False
 
 #: Modules of the built-in rules, imported on first use of the default registry.
-_BUILTIN_MODULES: Final = (
-    "sms_model.rules.builtin",
-)
+_BUILTIN_MODULES: Final = ("sms_model.rules.builtin",)
 
 
 def rule(

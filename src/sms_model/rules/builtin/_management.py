@@ -173,9 +173,7 @@ def plan_created_implemented_maintained(ctx: Context) -> Iterator[Finding]:
         yield ctx.fail("there is no service management plan")
         return
     if plan.status.value != "implemented":
-        yield ctx.fail(
-            f"the plan is {plan.status.value!r}, not implemented", subjects=plan.id
-        )
+        yield ctx.fail(f"the plan is {plan.status.value!r}, not implemented", subjects=plan.id)
     if not plan.business_objectives:
         yield ctx.fail(
             "the plan names no business objectives it is aligned with",
@@ -378,14 +376,16 @@ def services_delivered_to_agreed_levels(ctx: Context) -> Iterator[Finding]:
                     f"live service {service.id!r} has no agreed service levels",
                     subjects=service.id,
                 )
-        elif service.stage in (LifecycleStage.TRANSFERRED, LifecycleStage.REMOVED):
-            if service.id not in changed_services:
-                yield ctx.fail(
-                    f"service {service.id!r} was {service.stage.value} without a change "
-                    "record that names it",
-                    subjects=service.id,
-                    severity=Severity.MINOR,
-                )
+        elif (
+            service.stage in (LifecycleStage.TRANSFERRED, LifecycleStage.REMOVED)
+            and service.id not in changed_services
+        ):
+            yield ctx.fail(
+                f"service {service.id!r} was {service.stage.value} without a change "
+                "record that names it",
+                subjects=service.id,
+                severity=Severity.MINOR,
+            )
 
 
 @rule(
@@ -514,8 +514,9 @@ def _approval_findings(
 ) -> Iterator[Finding]:
     approvals = ctx.facts.top_approvals(artefact)
     if not approvals:
-        yield ctx.fail(f"the {label} {artefact!r} has no approval by top management",
-                       subjects=artefact)
+        yield ctx.fail(
+            f"the {label} {artefact!r} has no approval by top management", subjects=artefact
+        )
         return
     if version is not None:
         current = [a for a in approvals if a.subject_version in (None, version)]
@@ -584,7 +585,9 @@ def signs_of_weak_commitment(ctx: Context) -> Iterator[Finding]:
                 f"{resource.withdrawn.isoformat()}, a possible sign of weakening commitment",
                 subjects=resource.id,
             )
-    recent = [e for e in ctx.facts.evidence_by_kind.get("communication", ()) if e.effective >= since]
+    recent = [
+        e for e in ctx.facts.evidence_by_kind.get("communication", ()) if e.effective >= since
+    ]
     if not recent:
         yield ctx.fail(f"no communication about the SMS on record since {since.isoformat()}")
 
@@ -696,9 +699,7 @@ def roles_defined(ctx: Context) -> Iterator[Finding]:
             if not value
         ]
         if missing:
-            yield ctx.fail(
-                f"role {role.id!r} defines no {', '.join(missing)}", subjects=role.id
-            )
+            yield ctx.fail(f"role {role.id!r} defines no {', '.join(missing)}", subjects=role.id)
 
 
 @rule(

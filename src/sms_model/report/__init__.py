@@ -1,0 +1,66 @@
+"""Rendering an :class:`~sms_model.rules.Assessment` as text, Markdown, JSON, HTML, JUnit XML or
+SARIF 2.1.0.
+
+>>> from datetime import date
+>>> import sms_model
+>>> from sms_model.rules import assess
+>>> result = assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
+>>> render(result, "json") == result.to_json()
+True
+>>> render(result, "markdown").splitlines()[0]
+'# Minimal SMS: conformity to ISO/IEC 20000-1:2011'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from sms_model.report._ci import Locator, render_junit, render_sarif
+from sms_model.report._html import graph_svg, render_html
+from sms_model.report._text import render_markdown, render_text
+from sms_model.rules import Assessment
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "FORMATS",
+    "Locator",
+    "ReportFormat",
+    "graph_svg",
+    "render",
+    "render_html",
+    "render_junit",
+    "render_markdown",
+    "render_sarif",
+    "render_text",
+]
+
+ReportFormat = Literal["text", "markdown", "json", "html", "junit", "sarif"]
+#: The report formats, in the order the CLI lists them.
+FORMATS: tuple[ReportFormat, ...] = ("text", "markdown", "json", "html", "junit", "sarif")
+
+
+def render(
+    assessment: Assessment,
+    format: ReportFormat = "text",
+    *,
+    colour: bool = False,
+    source: str | None = None,
+    locate: Locator | None = None,
+    graph: nx.MultiDiGraph[str] | None = None,
+) -> str:
+    """Render an assessment in one of :data:`FORMATS`."""
+    if format == "text":
+        return render_text(assessment, colour=colour)
+    if format == "markdown":
+        return render_markdown(assessment)
+    if format == "json":
+        return assessment.to_json()
+    if format == "html":
+        return render_html(assessment, graph)
+    if format == "junit":
+        return render_junit(assessment)
+    if format == "sarif":
+        return render_sarif(assessment, source=source, locate=locate)
+    raise ValueError(f"unknown report format {format!r}; use one of {', '.join(FORMATS)}")

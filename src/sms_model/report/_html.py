@@ -1,0 +1,182 @@
+"""A self-contained HTML report: summary, verdicts per clause, filterable findings and a picture
+of the accountability graph with its gaps highlighted. No network assets."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from sms_model.report._text import _label, _summary_line
+from sms_model.rules import Assessment, Status
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["graph_svg", "render_html"]
+
+#: Left-to-right columns of the picture, by node kind.
+_COLUMNS = (
+    ("sms", "top_management"),
+    ("person",),
+    ("role",),
+    ("duty", "process"),
+    ("party", "agreement"),
+    ("service", "policy", "objective", "plan"),
+)
+_MAX_NODES = 300
+
+_STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2430;max-width:1200px}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{margin-top:2rem}
+table{border-collapse:collapse;width:100%}
+td,th{padding:.25rem .5rem;border-bottom:1px solid #e3e6ea;text-align:left;vertical-align:top}
+th{background:#f5f6f8}
+.conforming{color:#17703a}.minor{color:#a15c00}.major{color:#b3261e;font-weight:600}
+.not_assessed{color:#777}.badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;
+font-size:.8rem;font-weight:600;background:#eee}.b-major{background:#fde0dd;color:#b3261e}
+.b-minor{background:#fff0d6;color:#a15c00}.b-observation{background:#e1f1fb;color:#0b5d8c}
+.b-waived,.b-n-a{background:#eee;color:#555}.b-error{background:#b3261e;color:#fff}
+.b-pass{background:#e3f4e8;color:#17703a}code{font-size:.85em}
+#filters{margin:.5rem 0 1rem;display:flex;gap:.5rem;flex-wrap:wrap}
+svg{border:1px solid #e3e6ea;background:#fcfcfd;max-width:100%;height:auto}
+"""
+
+_SCRIPT = """
+(function(){var q=document.getElementById('q'),s=document.getElementById('status');
+function apply(){var t=q.value.toLowerCase(),v=s.value;
+document.querySelectorAll('#findings tbody tr').forEach(function(r){
+var ok=(!v||r.dataset.status===v)&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);
+r.style.display=ok?'':'none';});}
+q.addEventListener('input',apply);s.addEventListener('change',apply);apply();})();
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def render_html(assessment: Assessment, graph: nx.MultiDiGraph[str] | None = None) -> str:
+    """One HTML file with everything inline (styles, script, SVG picture)."""
+    counts = assessment.counts
+    rows = []
+    for v in assessment.verdicts:
+        depth = v.clause.count(".")
+        rows.append(
+            f"<tr><td>{_e(v.clause)}</td><td style='padding-left:{0.5 + depth}rem'>"
+            f"{_e(v.title)}</td><td class='{v.verdict.value}'>"
+            f"{_e(v.verdict.value.replace('_', ' '))}</td><td>{v.counts['fail']}</td>"
+            f"<td>{v.counts['waived']}</td><td>{v.counts['pass']}</td></tr>"
+        )
+    findings = []
+    for f in assessment.findings:
+        label = _label(f)
+        css = "b-" + label.lower().replace("/", "-")
+        findings.append(
+            f"<tr data-status='{f.status.value}'><td><span class='badge {css}'>{_e(label)}"
+            f"</span></td><td>{_e(f.clause)}</td><td><code>{_e(f.rule)}</code></td>"
+            f"<td>{_e(f.message)}</td><td>{_e(', '.join(f.subjects))}</td>"
+            f"<td>{_e(', '.join(f.evidence))}</td></tr>"
+        )
+    statuses = "".join(
+        f"<option value='{s.value}'{' selected' if s is Status.FAIL else ''}>"
+        f"{_e(s.value.replace('_', ' '))} ({counts[s.value]})</option>"
+        for s in Status
+    )
+    picture = ""
+    if graph is not None:
+        picture = "<h2>Accountability graph</h2>" + graph_svg(graph, _gap_subjects(assessment))
+    meta = json.dumps(
+        {
+            "as_of": assessment.as_of.isoformat(),
+            "library_version": assessment.library_version,
+            "ruleset_version": assessment.ruleset_version,
+            "input_digest": assessment.input_digest,
+        },
+        sort_keys=True,
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{_e(assessment.system_name)}: ISO/IEC 20000-1 conformity</title>
+<style>{_STYLE}</style></head><body>
+<h1>{_e(assessment.system_name)}</h1>
+<p>Conformity to ISO/IEC 20000-1:2011 as of <strong>{_e(assessment.as_of.isoformat())}</strong>.
+{_e(_summary_line(assessment))}.</p>
+<script type="application/json" id="meta">{_e(meta)}</script>
+<h2>Verdict per clause</h2>
+<table><thead><tr><th>Clause</th><th>Title</th><th>Verdict</th><th>Failed</th><th>Waived</th>
+<th>Passed</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
+<h2>Findings</h2>
+<div id="filters"><label>Status <select id="status"><option value="">all</option>{statuses}
+</select></label><label>Search <input id="q" type="search" placeholder="rule, subject, text">
+</label></div>
+<table id="findings"><thead><tr><th></th><th>Clause</th><th>Rule</th><th>Finding</th>
+<th>Subjects</th><th>Evidence</th></tr></thead><tbody>{"".join(findings)}</tbody></table>
+{picture}
+<script>{_SCRIPT}</script>
+</body></html>
+"""
+
+
+def _gap_subjects(assessment: Assessment) -> set[str]:
+    return {s for f in assessment.findings if f.failed for s in f.subjects}
+
+
+def graph_svg(
+    graph: nx.MultiDiGraph[str], highlight: set[str] | frozenset[str] = frozenset()
+) -> str:
+    """An SVG picture of the accountability graph, nodes in columns by kind, highlighted nodes
+    (e.g. the subjects of gaps) outlined in red. Large graphs show only the highlighted nodes
+    and their neighbours."""
+    nodes = list(graph.nodes)
+    if len(nodes) > _MAX_NODES:
+        keep = {n for n in nodes if str(n) in highlight}
+        for node in list(keep):
+            keep.update(graph.predecessors(node))
+            keep.update(graph.successors(node))
+        nodes = sorted(keep, key=str)[:_MAX_NODES]
+    chosen = set(nodes)
+    columns: dict[int, list[Any]] = defaultdict(list)
+    for node in sorted(nodes, key=lambda n: (str(graph.nodes[n].get("kind", "")), str(n))):
+        kind = str(graph.nodes[node].get("kind", ""))
+        column = next((i for i, kinds in enumerate(_COLUMNS) if kind in kinds), len(_COLUMNS))
+        columns[column].append(node)
+    width, row, col_width = 190, 26, 200
+    positions: dict[Any, tuple[int, int]] = {}
+    for column, members in columns.items():
+        for i, node in enumerate(members):
+            positions[node] = (20 + column * col_width, 30 + i * row)
+    height = 60 + row * max((len(m) for m in columns.values()), default=1)
+    total_width = 40 + col_width * (max(columns, default=0) + 1)
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {total_width} {height}' "
+        f"width='{total_width}' height='{height}' role='img' "
+        "aria-label='Accountability graph'>",
+        "<g stroke='#c9ced6' stroke-width='1' fill='none'>",
+    ]
+    for source, target, data in sorted(
+        graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))
+    ):
+        if source in chosen and target in chosen:
+            (x1, y1), (x2, y2) = positions[source], positions[target]
+            kind = _e(data.get("kind", ""))
+            parts.append(
+                f"<line x1='{x1 + width}' y1='{y1}' x2='{x2}' y2='{y2}'>"
+                f"<title>{kind}</title></line>"
+            )
+    parts.append("</g><g font-size='11' font-family='system-ui,sans-serif'>")
+    for node, (x, y) in positions.items():
+        attrs = graph.nodes[node]
+        hot = str(node) in highlight or str(attrs.get("id", "")) in highlight
+        stroke = "#b3261e" if hot else "#8a93a0"
+        label = _e(str(attrs.get("label") or node)[:28])
+        parts.append(
+            f"<g><rect x='{x}' y='{y - 10}' width='{width}' height='20' rx='4' fill='"
+            f"{'#fde0dd' if hot else '#ffffff'}' stroke='{stroke}' "
+            f"stroke-width='{2 if hot else 1}'/><text x='{x + 6}' y='{y + 4}'>{label}</text>"
+            f"<title>{_e(attrs.get('kind', ''))}: {_e(node)}</title></g>"
+        )
+    parts.append("</g></svg>")
+    return "".join(parts)

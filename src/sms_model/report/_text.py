@@ -1,0 +1,139 @@
+"""Plain-text and Markdown reports of an assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sms_model.rules import Assessment, Finding, Severity, Status, Verdict
+
+__all__ = ["render_markdown", "render_text"]
+
+_VERDICT_COLOUR = {
+    Verdict.CONFORMING: "32",  # green
+    Verdict.MINOR: "33",  # yellow
+    Verdict.MAJOR: "31",  # red
+    Verdict.NOT_ASSESSED: "2",  # dim
+}
+_STATUS_LABEL = {
+    Status.FAIL: None,  # the severity is shown instead
+    Status.WAIVED: "WAIVED",
+    Status.ERROR: "ERROR",
+    Status.NOT_APPLICABLE: "N/A",
+    Status.PASS: "PASS",
+}
+_SEVERITY_COLOUR = {Severity.MAJOR: "31", Severity.MINOR: "33", Severity.OBSERVATION: "36"}
+
+
+def _paint(enabled: bool) -> Callable[[str, str], str]:
+    def paint(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if enabled else text
+
+    return paint
+
+
+def _label(finding: Finding) -> str:
+    label = _STATUS_LABEL[finding.status]
+    return label if label is not None else finding.severity.value.upper()
+
+
+def _summary_line(assessment: Assessment) -> str:
+    failures = assessment.failure_counts
+    counts = assessment.counts
+    return (
+        f"{len(assessment.rules)} rules run: {failures['major']} major, {failures['minor']} minor, "
+        f"{failures['observation']} observations; {counts['waived']} waived, "
+        f"{counts['error']} errors, {counts['pass']} passed"
+    )
+
+
+def render_text(assessment: Assessment, *, colour: bool = False, passed: bool = False) -> str:
+    """A report for a terminal: the per-clause verdicts, then the findings worst first.
+
+    Passing findings are left out unless ``passed`` is true.
+    """
+    paint = _paint(colour)
+    lines = [
+        paint(f"{assessment.system_name}: conformity to ISO/IEC 20000-1:2011", "1"),
+        f"as of {assessment.as_of.isoformat()}; {_summary_line(assessment)}",
+        "",
+        paint(f"{'Clause':<9} {'Title':<58} Verdict", "1"),
+    ]
+    for verdict in assessment.verdicts:
+        depth = verdict.clause.count(".")
+        title = ("  " * depth + verdict.title)[:58]
+        shown = paint(verdict.verdict.value.replace("_", " "), _VERDICT_COLOUR[verdict.verdict])
+        lines.append(f"{verdict.clause:<9} {title:<58} {shown}")
+    shown_findings = [f for f in _ordered(assessment) if passed or f.status is not Status.PASS]
+    lines += ["", paint(f"Findings ({len(shown_findings)})", "1")]
+    if not shown_findings:
+        lines.append("  none")
+    for finding in shown_findings:
+        label = _label(finding)
+        code = _SEVERITY_COLOUR[finding.severity] if finding.failed else "2"
+        subjects = f" [{', '.join(finding.subjects)}]" if finding.subjects else ""
+        lines.append(
+            f"  {paint(f'{label:<11}', code)} {finding.clause:<9} {finding.rule}: "
+            f"{finding.message}{subjects}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _ordered(assessment: Assessment) -> list[Finding]:
+    rank = {Status.ERROR: 4, Status.FAIL: 3, Status.WAIVED: 2, Status.NOT_APPLICABLE: 1}
+
+    def key(f: Finding) -> tuple[int, int, tuple[object, ...]]:
+        severity = f.severity.rank if f.failed else 0
+        return (-rank.get(f.status, 0), -severity, f.sort_key)
+
+    return sorted(assessment.findings, key=key)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(assessment: Assessment) -> str:
+    """A Markdown report: summary, per-clause table, findings grouped by clause."""
+    lines = [
+        f"# {_md(assessment.system_name)}: conformity to ISO/IEC 20000-1:2011",
+        "",
+        f"Assessed as of **{assessment.as_of.isoformat()}**. {_summary_line(assessment)}.",
+        "",
+        f"Library {assessment.library_version}, rule set {assessment.ruleset_version}, "
+        f"input `{assessment.input_digest}`.",
+        "",
+        "## Verdict per clause",
+        "",
+        "| Clause | Title | Verdict | Failed | Waived | Passed |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for v in assessment.verdicts:
+        lines.append(
+            f"| {v.clause} | {_md(v.title)} | {v.verdict.value.replace('_', ' ')} | "
+            f"{v.counts['fail']} | {v.counts['waived']} | {v.counts['pass']} |"
+        )
+    lines += ["", "## Findings", ""]
+    groups = assessment.by_clause()
+    shown = False
+    for clause, findings in groups.items():
+        notable = [f for f in findings if f.status is not Status.PASS]
+        if not notable:
+            continue
+        shown = True
+        lines += [f"### Clause {clause}", ""]
+        for f in notable:
+            detail = []
+            if f.subjects:
+                detail.append("subjects: " + ", ".join(f"`{s}`" for s in f.subjects))
+            if f.evidence:
+                detail.append("evidence: " + ", ".join(f"`{e}`" for e in f.evidence))
+            if f.guidance:
+                detail.append("guidance: " + ", ".join(f.guidance))
+            if f.waiver:
+                detail.append(f"waiver: `{f.waiver}`")
+            tail = f" ({'; '.join(detail)})" if detail else ""
+            lines.append(f"- **{_label(f)}** `{f.rule}`: {_md(f.message)}{tail}")
+        lines.append("")
+    if not shown:
+        lines += ["No failures, waivers or errors.", ""]
+    return "\n".join(lines)
