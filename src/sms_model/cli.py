@@ -317,13 +317,16 @@ def _raci_table(entries: Sequence[Any]) -> str:
     import csv
     import io
 
+    import attrs
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    rows = [getattr(e, "to_record", lambda e=e: e)() for e in entries]
-    if rows:
-        writer.writerow(list(rows[0]))
-        for row in rows:
-            writer.writerow([_cell(v) for v in row.values()])
+    writer.writerow(["subject", "subject_kind", "who", "who_kind", "letter"])
+    for entry in entries:
+        row = attrs.asdict(entry)
+        writer.writerow(
+            [_cell(row[k]) for k in ("subject", "subject_kind", "who", "who_kind", "letter")]
+        )
     return buffer.getvalue()
 
 

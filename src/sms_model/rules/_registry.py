@@ -251,6 +251,30 @@ class Registry:
                 )
         return [spec for spec in rules if any(spec.matches(s) for s in wanted)]
 
+    def load_plugins(self, group: str = ENTRY_POINT_GROUP) -> None:
+        """Load the rule packs installed under an entry-point group into this registry.
+
+        An entry point names either a callable, called with this registry (so its rules land
+        here), or a module whose rules register themselves with :func:`rule` into the default
+        registry. A pack that fails to load is reported with a :class:`PluginLoadWarning` and
+        recorded in :attr:`load_errors`; an assessment turns each into an ``error`` finding.
+        """
+        from importlib.metadata import entry_points
+
+        for entry in sorted(entry_points(group=group), key=lambda e: e.name):
+            try:
+                loaded = entry.load()
+                if callable(loaded) and not inspect.ismodule(loaded):
+                    loaded(self)
+            except Exception as exc:
+                summary = f"{type(exc).__name__}: {exc}"
+                self.load_errors.append((entry.name, summary))
+                warnings.warn(
+                    f"rule plugin {entry.name!r} ({entry.value}) failed to load: {summary}",
+                    PluginLoadWarning,
+                    stacklevel=2,
+                )
+
     def copy(self) -> Registry:
         """A new registry with the same rules."""
         clone = Registry(self._rules.values())
@@ -320,24 +344,6 @@ def default_registry() -> Registry:
             if not _loaded:
                 for module in _BUILTIN_MODULES:
                     importlib.import_module(module)
-                _load_plugins(_DEFAULT)
+                _DEFAULT.load_plugins()
                 _loaded = True
     return _DEFAULT
-
-
-def _load_plugins(registry: Registry) -> None:
-    from importlib.metadata import entry_points
-
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        try:
-            loaded = entry.load()
-            if callable(loaded) and not inspect.ismodule(loaded):
-                loaded(registry)
-        except Exception as exc:
-            summary = f"{type(exc).__name__}: {exc}"
-            registry.load_errors.append((entry.name, summary))
-            warnings.warn(
-                f"rule plugin {entry.name!r} ({entry.value}) failed to load: {summary}",
-                PluginLoadWarning,
-                stacklevel=2,
-            )

@@ -1,0 +1,240 @@
+"""The sms-model command: commands, formats, exit codes and safe output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sms_model.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+ACME = str(ROOT / "examples" / "acme-managed-services.yaml")
+MINIMAL = str(ROOT / "examples" / "minimal.yaml")
+BASE = str(ROOT / "tests" / "rules" / "base.yaml")
+AS_OF = ["--as-of", "2026-11-27"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_summarises_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", ACME)
+    assert 0 == code
+    assert "a valid service management system" in out
+    assert "Top management:" in out
+    assert "operated by" in out
+
+
+def test_assess_exits_1_when_a_major_failure_remains(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "assess", MINIMAL, *AS_OF)
+    assert 1 == code
+    assert "MAJOR" in out
+
+
+def test_fail_on_never_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert 0 == run(capsys, "assess", MINIMAL, *AS_OF, "--fail-on", "never")[0]
+
+
+def test_a_conforming_sms_exits_0_even_on_observations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "assess", BASE, *AS_OF, "--fail-on", "observation")
+    assert 0 == code, out
+
+
+def test_the_text_report_is_plain_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "assess", ACME, *AS_OF)
+    assert "\x1b[" not in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["assess", "missing.yaml"],
+        ["assess", MINIMAL, "--as-of", "27/11/2026"],
+        ["assess", MINIMAL, "--select", "4.10"],
+        ["graph", "missing.yaml"],
+    ],
+)
+def test_usage_errors_exit_2_with_a_one_line_reason(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert 2 == code
+    assert err.startswith("sms-model: error: ")
+    assert 1 == len(err.strip().splitlines())
+
+
+def test_argparse_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["assess"])
+    assert 2 == exit_info.value.code
+    assert "error:" in capsys.readouterr().err
+
+
+def test_invalid_input_exits_2_naming_file_line_and_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: X\nprovider: acme\nparties:\n  - {id: acme, name: A, kind: vendor}\n")
+    code, _, err = run(capsys, "assess", str(bad))
+    assert 2 == code
+    first = err.splitlines()[0]
+    assert f"{bad}:4:" in first
+    assert "$.parties[0].kind" in first
+    assert "'vendor'" in first
+
+
+def test_output_is_written_atomically_and_never_over_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "sms.yaml"
+    source.write_text(Path(MINIMAL).read_text())
+    code, _, err = run(capsys, "assess", str(source), "--output", str(source), *AS_OF)
+    assert 2 == code
+    assert "overwrite the input" in err
+    assert Path(MINIMAL).read_text() == source.read_text()
+    target = tmp_path / "report.json"
+    assert 1 == run(capsys, "assess", str(source), "-o", str(target), "--format", "json", *AS_OF)[0]
+    assert "2026-11-27" == json.loads(target.read_text())["as_of"]
+    assert ["report.json", "sms.yaml"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+def test_json_output_is_byte_identical_across_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    first = run(capsys, "assess", ACME, *AS_OF, "--format", "json")[1]
+    second = run(capsys, "assess", ACME, *AS_OF, "--format", "json")[1]
+    assert first == second
+
+
+def test_markdown_report(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, "assess", ACME, *AS_OF, "--format", "markdown")[1]
+    assert out.startswith("# Acme Managed Services")
+    assert "| Clause | Title | Verdict |" in out
+    assert "### Clause 4.1.1" in out
+
+
+def test_html_report_is_self_contained(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, "assess", ACME, *AS_OF, "--format", "html")[1]
+    assert out.startswith("<!DOCTYPE html>")
+    assert "<svg" in out and 'id="findings"' in out
+    for remote in ("http://", "https://", "src=", "<link"):
+        if remote == "http://":
+            # Only the SVG namespace may appear: it is an identifier, not a download.
+            assert out.count("http://") == out.count("http://www.w3.org/2000/svg")
+        elif remote == "https://":
+            assert "https://" not in out
+        else:
+            assert remote not in out
+
+
+def test_junit_report_has_failures_for_fail_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, "assess", ACME, *AS_OF, "--format", "junit")[1]
+    root = ET.fromstring(out.encode())
+    failures = root.findall(".//testcase/failure")
+    assert int(root.get("failures", "0")) == len(failures) > 0
+    assert int(root.get("tests", "0")) == len(root.findall(".//testcase"))
+
+
+def test_sarif_report_points_at_lines_of_the_input(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, "assess", ACME, *AS_OF, "--format", "sarif")[1]
+    sarif = json.loads(out)
+    assert "2.1.0" == sarif["version"]
+    results = sarif["runs"][0]["results"]
+    assert results
+    located = [r for r in results if "region" in r["locations"][0]["physicalLocation"]]
+    assert located
+    lines = Path(ACME).read_text().splitlines()
+    for result in located:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        subject_ids = result["properties"]["subjects"]
+        assert any(s in lines[region["startLine"] - 1] for s in subject_ids), result
+
+
+def test_graph_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    graphml = run(capsys, "graph", ACME, "--format", "graphml")[1]
+    assert "<graphml" in graphml
+    data = json.loads(run(capsys, "graph", ACME, "--format", "json")[1])
+    assert data["nodes"]
+    raci = run(capsys, "graph", ACME, "--format", "raci")[1]
+    header = raci.splitlines()[0]
+    assert "letter" in header
+
+
+def test_rules_lists_and_matrix(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, "rules", "--clause", "4.1.4")[1]
+    assert "SMS-4.1.4-representative" in out
+    matrix = run(capsys, "rules", "--matrix")[1]
+    assert any(line.startswith("TM-h ") for line in matrix.splitlines())
+
+
+def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
+    schema = json.loads(run(capsys, "schema")[1])
+    assert "ServiceManagementSystem" not in schema["$defs"]
+    assert "Party" in schema["$defs"]
+
+
+def test_init_writes_a_starter_that_validates_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "new.yaml"
+    assert 0 == run(capsys, "init", str(target))[0]
+    assert 0 == run(capsys, "validate", str(target))[0]
+    code, _, err = run(capsys, "init", str(target))
+    assert 2 == code
+    assert "exists already" in err
+
+
+def test_waivers_and_config_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "- id: w-risk\n  target: SMS-4.1.1-TM-h\n  subject: chg-2026-014\n"
+        "  justification: retrospective assessment booked\n  approver: ceo\n"
+        "  expires: 2027-01-31\n"
+    )
+    config = tmp_path / "config.yaml"
+    config.write_text("cadences:\n  management-review: P6M\n")
+    out = run(
+        capsys,
+        "assess",
+        ACME,
+        *AS_OF,
+        "--waivers",
+        str(waivers),
+        "--config",
+        str(config),
+        "--format",
+        "json",
+    )[1]
+    findings = json.loads(out)["findings"]
+    waived = [f for f in findings if f["status"] == "waived"]
+    assert ["w-risk"] == [f["waiver"] for f in waived]
+
+
+def test_a_bad_waiver_file_exits_2_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("- id: w1\n  target: 4.2\n  approver: ceo\n  expires: soon\n")
+    code, _, err = run(capsys, "assess", ACME, "--waivers", str(waivers))
+    assert 2 == code
+    assert f"{waivers}:" in err
+    assert "$[0].expires" in err
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sms_model", "validate", MINIMAL],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stderr
+    assert "Minimal SMS" in done.stdout
