@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 EXAMPLE := examples/acme-managed-services.yaml
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,10 @@ typecheck: $(STAMP_DEV)
 unit: $(STAMP_DEV)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+docs: $(STAMP_DEV)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+test: lint typecheck unit docs
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist docs/_build
