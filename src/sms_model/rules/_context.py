@@ -9,11 +9,19 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sms_model.model import (
+    Agreement,
     Approval,
     Document,
+    DocumentKind,
     DocumentStatus,
+    Evidence,
+    LifecycleStage,
     Process,
     ProcessKind,
+    Report,
+    Review,
+    Risk,
+    Service,
     ServiceManagementSystem,
 )
 from sms_model.rules._findings import Config, Finding, Severity, Status
@@ -33,6 +41,15 @@ def _group(items: Iterable[T], key: Any) -> Mapping[Any, tuple[T, ...]]:
     groups: dict[Any, list[T]] = defaultdict(list)
     for item in items:
         groups[key(item)].append(item)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def _by_subjects(items: Iterable[Any]) -> Mapping[str, tuple[Any, ...]]:
+    # Records naming several subjects appear under each of them, once, in input order.
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        for subject in dict.fromkeys(item.subjects):
+            groups[subject].append(item)
     return {k: tuple(v) for k, v in groups.items()}
 
 
@@ -118,9 +135,7 @@ class Facts:
     @functools.cached_property
     def evidence_by_kind(self) -> Mapping[str, tuple[Any, ...]]:
         """Evidence in effect by the as-of date, by kind."""
-        return _group(
-            (e for e in self.sms.evidence if e.effective <= self.as_of), lambda e: e.kind
-        )
+        return _group((e for e in self.sms.evidence if e.effective <= self.as_of), lambda e: e.kind)
 
     @functools.cached_property
     def evidence_by_clause(self) -> Mapping[str, tuple[Any, ...]]:
@@ -133,7 +148,7 @@ class Facts:
         return {k: tuple(v) for k, v in groups.items()}
 
     @functools.cached_property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[str]:
         """The accountability graph of the SMS (networkx is imported on first use)."""
         from sms_model.graph import accountability_graph
 
@@ -153,6 +168,135 @@ class Facts:
         """The gaps of the given kinds (``GapKind`` values)."""
         wanted = set(kinds)
         return tuple(g for g in self.gaps if g.kind.value in wanted)
+
+    # --- indexes for Clauses 5 and 6 (helper: design/transition and delivery rules) -------
+
+    @functools.cached_property
+    def live_services(self) -> tuple[Service, ...]:
+        """Services at the live stage of their lifecycle, in file order."""
+        return tuple(s for s in self.sms.services if s.stage is LifecycleStage.LIVE)
+
+    @functools.cached_property
+    def documents_in_force_by_subject(self) -> Mapping[str, tuple[Document, ...]]:
+        """Issued documents (issued by the as-of date when dated), by each subject they name."""
+        as_of = self.as_of
+        return _by_subjects(
+            d
+            for d in self.sms.documents
+            if d.status is DocumentStatus.ISSUED and (d.issued is None or d.issued <= as_of)
+        )
+
+    @functools.cached_property
+    def reviews_by_subject(self) -> Mapping[str, tuple[Review, ...]]:
+        """Reviews held by the as-of date, by each subject they name."""
+        return _by_subjects(r for r in self.sms.reviews if r.date <= self.as_of)
+
+    @functools.cached_property
+    def reports_by_subject(self) -> Mapping[str, tuple[Report, ...]]:
+        """Reports issued by the as-of date, by each subject they name."""
+        return _by_subjects(r for r in self.sms.reports if r.date <= self.as_of)
+
+    @functools.cached_property
+    def evidence_by_subject(self) -> Mapping[str, tuple[Evidence, ...]]:
+        """Evidence in effect by the as-of date, by each subject it names."""
+        return _by_subjects(e for e in self.sms.evidence if e.effective <= self.as_of)
+
+    @functools.cached_property
+    def risks_by_subject(self) -> Mapping[str, tuple[Risk, ...]]:
+        """Risks assessed by the as-of date, by each subject they name."""
+        return _by_subjects(
+            r for r in self.sms.risks if r.assessed is not None and r.assessed <= self.as_of
+        )
+
+    @functools.cached_property
+    def agreements_by_service(self) -> Mapping[str, tuple[Agreement, ...]]:
+        """Agreements by each service they cover (``Agreement.services``)."""
+        groups: dict[str, list[Agreement]] = defaultdict(list)
+        for agreement in self.sms.agreements:
+            for service in agreement.services:
+                groups[service].append(agreement)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    # --- indexes for Clauses 7 to 9 (helper: relationship, resolution and control rules) --
+
+    @functools.cached_property
+    def parties_by_kind(self) -> Mapping[Any, tuple[Any, ...]]:
+        """Parties grouped by kind (``PartyKind``), in file order."""
+        return _group(self.sms.parties, lambda p: p.kind)
+
+    @functools.cached_property
+    def agreements_in_force_by_party(self) -> Mapping[str, tuple[Agreement, ...]]:
+        """Agreements in force on the as-of date (effective by then, not yet expired), by each
+        party they name."""
+        as_of = self.as_of
+        groups: dict[str, list[Agreement]] = defaultdict(list)
+        for agreement in self.sms.agreements:
+            if agreement.effective is not None and agreement.effective > as_of:
+                continue
+            if agreement.expires is not None and agreement.expires < as_of:
+                continue
+            for party in dict.fromkeys(agreement.parties):
+                groups[party].append(agreement)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    def latest_evidence(self, kind: str) -> Evidence | None:
+        """The most recent evidence of ``kind`` in effect by the as-of date, or ``None``."""
+        found: Evidence | None = max(
+            self.evidence_by_kind.get(kind, ()), key=lambda e: (e.effective, e.id), default=None
+        )
+        return found
+
+    @functools.cached_property
+    def interfaced_kinds(self) -> frozenset[frozenset[ProcessKind]]:
+        """Unordered pairs of process kinds joined by a recorded interface: a process of one
+        kind lists a process of the other in its ``interfaces``."""
+        kind_of = {p.id: p.kind for p in self.sms.processes}
+        return frozenset(
+            frozenset((process.kind, kind_of[other]))
+            for process in self.sms.processes
+            for other in process.interfaces
+            if other in kind_of
+        )
+
+    def interfaced(self, a: ProcessKind, b: ProcessKind) -> bool:
+        """True when some process of kind ``a`` and some process of kind ``b`` record an
+        interface, in either direction."""
+        return frozenset((a, b)) in self.interfaced_kinds
+
+    # --- indexes for 4.2 to 4.4 (helper: governance, documentation and resource rules) ----
+
+    @functools.cached_property
+    def documents_in_force_by_kind(self) -> Mapping[DocumentKind, tuple[Document, ...]]:
+        """Issued documents (issued by the as-of date when dated), by kind, in file order."""
+        as_of = self.as_of
+        return _group(
+            (
+                d
+                for d in self.sms.documents
+                if d.status is DocumentStatus.ISSUED and (d.issued is None or d.issued <= as_of)
+            ),
+            lambda d: d.kind,
+        )
+
+    @functools.cached_property
+    def roles_held_by(self) -> Mapping[str, tuple[str, ...]]:
+        """For each person, the ids of the roles they hold, in file order."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for role in self.sms.roles:
+            for holder in dict.fromkeys(role.holders):
+                groups[holder].append(role.id)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    # --- indexes for 4.5 (helper: SMS cycle rules: scope, plan, audit, review, improvement) -
+
+    @functools.cached_property
+    def improvements_by_source(self) -> Mapping[str, tuple[Any, ...]]:
+        """Improvement register entries raised by the as-of date, by the id of their source
+        (an audit, a review, a nonconformity, ...), in file order."""
+        return _group(
+            (i for i in self.sms.improvements if i.raised <= self.as_of and i.source is not None),
+            lambda i: i.source,
+        )
 
 
 class Context:
@@ -184,7 +328,7 @@ class Context:
         return self.facts.config
 
     @property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[str]:
         """The accountability graph, built once per assessment on first use."""
         return self.facts.graph
 

@@ -1,0 +1,405 @@
+"""Built-in rules for documentation management (ISO/IEC 20000-1:2011, 4.3: process
+documentation, control of documents, control of records) and resource management (4.4:
+provision of resources, competence, training and awareness of people)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+from dateutil.relativedelta import relativedelta
+
+from sms_model.model import Document, DocumentKind, DocumentStatus, ResourceKind
+from sms_model.rules._context import Context
+from sms_model.rules._findings import Finding, Severity
+from sms_model.rules._registry import rule
+
+__all__: list[str] = []
+
+_YEAR = relativedelta(years=1)
+_RETIRED: Final = (DocumentStatus.OBSOLETE, DocumentStatus.WITHDRAWN)
+
+
+def _in_force(ctx: Context, kind: DocumentKind) -> tuple[Document, ...]:
+    return tuple(ctx.facts.documents_in_force_by_kind.get(kind, ()))
+
+
+def _listing(ids: list[str], limit: int = 10) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+# --- 4.3.1 Establish and maintain documents -----------------------------------------------
+
+
+@rule(
+    id="SMS-4.3.1-process-definitions",
+    clause="4.3.1",
+    severity=Severity.MAJOR,
+    tags=("documents", "processes"),
+    reads=("processes", "documents"),
+)
+def processes_documented(ctx: Context) -> Iterator[Finding]:
+    """Every process is documented: it names a definition of kind ``process_definition``, and
+    that definition and every procedure the process names have been issued. No definition at
+    all is major; a wrong kind or a document not yet issued is minor (obsolete and withdrawn
+    documents are left to SMS-4.3.2-obsolete-references).
+
+    The documents other clauses name (catalogue, plans, emergency procedures, ...) are checked
+    by the rules of those clauses, so that one missing document gives one finding.
+
+    Nonconforming: ``{id: p-prb, kind: problem}`` with no ``definition``; or its definition is
+    still a draft, or is a procedure rather than a process definition; or ``p-inc`` names a
+    draft major incident procedure.
+    Conforming: ``{id: p-prb, definition: doc-prb}`` with ``doc-prb`` an issued process
+    definition.
+    """
+    sms = ctx.sms
+    for process in sms.processes:
+        if process.definition is None:
+            yield ctx.fail(
+                f"process {process.id!r} ({process.kind.clause}) has no documented definition",
+                subjects=process.id,
+            )
+        else:
+            doc: Document = sms.get(process.definition)
+            if doc.kind is not DocumentKind.PROCESS_DEFINITION:
+                yield ctx.fail(
+                    f"the definition {doc.id!r} of process {process.id!r} is a "
+                    f"{doc.kind.value}, not a process definition",
+                    subjects=(process.id, doc.id),
+                    severity=Severity.MINOR,
+                )
+            if _not_yet_issued(ctx, doc):
+                yield ctx.fail(
+                    f"the definition {doc.id!r} of process {process.id!r} has not been issued",
+                    subjects=(process.id, doc.id),
+                    severity=Severity.MINOR,
+                )
+        for procedure_id in process.procedures:
+            procedure: Document = sms.get(procedure_id)
+            if _not_yet_issued(ctx, procedure):
+                yield ctx.fail(
+                    f"process {process.id!r} names the procedure {procedure.id!r}, which has "
+                    "not been issued",
+                    subjects=(process.id, procedure.id),
+                    severity=Severity.MINOR,
+                )
+
+
+def _not_yet_issued(ctx: Context, doc: Document) -> bool:
+    return doc.status is DocumentStatus.DRAFT or (doc.issued is not None and doc.issued > ctx.as_of)
+
+
+# --- 4.3.2 Control of documents -----------------------------------------------------------
+
+
+@rule(
+    id="SMS-4.3.2-approval",
+    clause="4.3.2",
+    severity=Severity.MINOR,
+    tags=("documents", "approval"),
+    reads=("documents", "approvals"),
+)
+def documents_approved_before_issue(ctx: Context) -> Iterator[Finding]:
+    """Every issued document carries an approval of its current version (an approval naming
+    the document, with no ``subject_version`` or the document's ``version``) dated on or before
+    its issue date.
+
+    Nonconforming: ``doc-prb`` version 2 issued on 2025-01-10 with no approval, or approved
+    on 2025-02-01, or only version 1 approved.
+    Conforming: ``{subject: doc-prb, subject_version: "2", approver: rep, date: 2025-01-10}``.
+    """
+    approvals_of = ctx.facts.approvals_by_subject
+    for doc in ctx.sms.documents:
+        if doc.status is not DocumentStatus.ISSUED:
+            continue
+        if doc.issued is not None and doc.issued > ctx.as_of:
+            continue
+        approvals = approvals_of.get(doc.id, ())
+        current = sorted(
+            (a for a in approvals if a.subject_version in (None, doc.version)),
+            key=lambda a: (a.date, a.id),
+        )
+        if not current:
+            which = "any version" if not approvals else f"version {doc.version!r}"
+            yield ctx.fail(
+                f"document {doc.id!r} is issued but no approval of {which} is on record",
+                subjects=doc.id,
+                evidence=sorted(a.id for a in approvals),
+            )
+        elif doc.issued is None:
+            yield ctx.fail(
+                f"document {doc.id!r} is issued with no issue date, so approval before issue "
+                "cannot be shown",
+                subjects=doc.id,
+                evidence=current[0].id,
+            )
+        elif current[0].date > doc.issued:
+            yield ctx.fail(
+                f"document {doc.id!r} was issued on {doc.issued.isoformat()} but approved only "
+                f"on {current[0].date.isoformat()}",
+                subjects=doc.id,
+                evidence=current[0].id,
+            )
+
+
+@rule(
+    id="SMS-4.3.2-superseded",
+    clause="4.3.2",
+    severity=Severity.MINOR,
+    tags=("documents", "versions"),
+    reads=("documents",),
+)
+def superseded_documents_withdrawn(ctx: Context) -> Iterator[Finding]:
+    """A document superseded by an issued one is marked obsolete or withdrawn, so only the
+    current version is in use.
+
+    Nonconforming: ``doc-chg-v2`` (issued) supersedes ``doc-chg``, which is still ``issued``.
+    Conforming: ``doc-chg`` has ``status: obsolete``.
+    """
+    for doc in ctx.sms.documents:
+        if doc.status is not DocumentStatus.ISSUED or doc.supersedes is None:
+            continue
+        if doc.issued is not None and doc.issued > ctx.as_of:
+            continue
+        old: Document = ctx.sms.get(doc.supersedes)
+        if old.status not in _RETIRED:
+            yield ctx.fail(
+                f"document {old.id!r} is superseded by {doc.id!r} but is still "
+                f"{old.status.value}; mark it obsolete or withdrawn",
+                subjects=(old.id, doc.id),
+            )
+
+
+@rule(
+    id="SMS-4.3.2-obsolete-references",
+    clause="4.3.2",
+    severity=Severity.MINOR,
+    tags=("documents", "versions", "processes"),
+    reads=("documents", "processes"),
+)
+def processes_use_current_documents(ctx: Context) -> Iterator[Finding]:
+    """No process still points at an obsolete or withdrawn document as its definition or one
+    of its procedures.
+
+    Nonconforming: ``{id: p-chg, procedures: [doc-emergency-change]}`` with that procedure
+    withdrawn.
+    Conforming: the process names the issued document that replaced it.
+    """
+    for process in ctx.sms.processes:
+        refs = (*((process.definition,) if process.definition else ()), *process.procedures)
+        for ref in refs:
+            doc: Document = ctx.sms.get(ref)
+            if doc.status in _RETIRED:
+                yield ctx.fail(
+                    f"process {process.id!r} still uses document {doc.id!r}, which is "
+                    f"{doc.status.value}",
+                    subjects=(process.id, doc.id),
+                )
+
+
+@rule(
+    id="SMS-4.3.2-owner",
+    clause="4.3.2",
+    severity=Severity.MINOR,
+    tags=("documents",),
+    reads=("documents",),
+)
+def documents_owned(ctx: Context) -> Iterator[Finding]:
+    """Every draft or issued document has an owner who keeps it current.
+
+    Nonconforming: ``{id: doc-ci-types, kind: configuration_item_types}`` with no ``owner``.
+    Conforming: the same document with ``owner: po``.
+    """
+    for doc in ctx.sms.documents:
+        if doc.status in _RETIRED or doc.owner is not None:
+            continue
+        yield ctx.fail(f"document {doc.id!r} has no owner", subjects=doc.id)
+
+
+# --- 4.3.3 Control of records -------------------------------------------------------------
+
+
+@rule(
+    id="SMS-4.3.3-procedure",
+    clause="4.3.3",
+    severity=Severity.MAJOR,
+    tags=("documents", "records"),
+    reads=("documents",),
+)
+def records_procedure(ctx: Context) -> Iterator[Finding]:
+    """A procedure for the control of records (identification, storage, protection, retrieval,
+    retention and disposal) is documented and issued.
+
+    Nonconforming: no issued document of kind ``records_procedure``.
+    Conforming: ``{id: doc-records, kind: records_procedure, status: issued}``.
+    """
+    if not _in_force(ctx, DocumentKind.RECORDS_PROCEDURE):
+        yield ctx.fail("no issued procedure for the control of records")
+
+
+@rule(
+    id="SMS-4.3.3-storage",
+    clause="4.3.3",
+    severity=Severity.MINOR,
+    tags=("records", "evidence"),
+    reads=("evidence",),
+)
+def records_stored(ctx: Context) -> Iterator[Finding]:
+    """Every evidence record in effect says where it is kept (``location``), so it can be
+    retrieved, protected and retained.
+
+    Nonconforming: ``{id: ev-cmdb, kind: cmdb, effective: 2026-11-01}`` with no location.
+    Conforming: the same record with ``location: "cmdb://prod"``.
+    """
+    missing = sorted(e.id for e in ctx.sms.evidence if e.effective <= ctx.as_of and not e.location)
+    if missing:
+        yield ctx.fail(
+            f"{len(missing)} evidence record(s) do not say where they are kept: "
+            f"{_listing(missing)}",
+            subjects=missing,
+        )
+
+
+# --- 4.4.1 Provision of resources ---------------------------------------------------------
+
+
+@rule(
+    id="SMS-4.4.1-resources",
+    clause="4.4.1",
+    guidance=("TM-e",),
+    severity=Severity.MAJOR,
+    tags=("resources",),
+    reads=("resources",),
+)
+def resources_of_every_kind(ctx: Context) -> Iterator[Finding]:
+    """Human, technical, information and financial resources are each provided and in place
+    on the assessment date.
+
+    Nonconforming: the only financial resource was withdrawn in May; no information resource.
+    Conforming: one resource of each kind, provided and not withdrawn.
+    """
+    as_of = ctx.as_of
+    live: dict[ResourceKind, list[str]] = {kind: [] for kind in ResourceKind}
+    for resource in ctx.sms.resources:
+        provided = resource.provided is not None and resource.provided <= as_of
+        withdrawn = resource.withdrawn is not None and resource.withdrawn <= as_of
+        if provided and not withdrawn:
+            live[resource.kind].append(resource.id)
+    missing = [kind.value for kind, ids in live.items() if not ids]
+    if missing:
+        yield ctx.fail(
+            f"no {', '.join(missing)} resources are provided to the SMS as of {as_of.isoformat()}"
+        )
+
+
+# --- 4.4.2 Human resources ----------------------------------------------------------------
+
+
+@rule(
+    id="SMS-4.4.2-competence",
+    clause="4.4.2",
+    severity=Severity.MINOR,
+    tags=("people", "competence", "roles"),
+    reads=("roles", "people"),
+)
+def role_holders_competent(ctx: Context) -> Iterator[Finding]:
+    """Every role states the competences it requires, and every holder of the role has them.
+
+    Nonconforming: ``role-auditor`` requires ``iso20000-auditor`` and its holder ``aud`` lists
+    no such competence; or a role lists no required competences.
+    Conforming: ``aud`` with ``competences: [iso20000-auditor]``.
+    """
+    for role in ctx.sms.roles:
+        if not role.competences:
+            yield ctx.fail(
+                f"role {role.id!r} does not state the competences it requires", subjects=role.id
+            )
+            continue
+        for holder in dict.fromkeys(role.holders):
+            person = ctx.sms.get(holder)
+            lacking = [c for c in role.competences if c not in person.competences]
+            if lacking:
+                yield ctx.fail(
+                    f"{holder!r} holds role {role.id!r} without the required competences: "
+                    f"{', '.join(lacking)}",
+                    subjects=(holder, role.id),
+                )
+
+
+@rule(
+    id="SMS-4.4.2-training",
+    clause="4.4.2",
+    severity=Severity.MINOR,
+    tags=("people", "competence", "evidence"),
+    reads=("roles", "evidence"),
+)
+def role_holders_trained(ctx: Context) -> Iterator[Finding]:
+    """Every holder of a role of the provider has a training record (evidence of kind
+    ``training-record`` naming the person or one of their roles).
+
+    Nonconforming: ``po`` holds the process manager role and no training record names ``po``.
+    Conforming: ``{id: ev-training-po, kind: training-record, subjects: [po]}``.
+    """
+    sms = ctx.sms
+    trained: set[str] = {
+        s for e in ctx.facts.evidence_by_kind.get("training-record", ()) for s in e.subjects
+    }
+    holders_of_roles = ctx.facts.roles_held_by
+    for person in sorted(holders_of_roles):
+        roles = [r for r in holders_of_roles[person] if sms.is_provider_side(r)]
+        if not roles or person in trained or any(r in trained for r in roles):
+            continue
+        yield ctx.fail(
+            f"{person!r} holds {', '.join(roles)} but no training record names them",
+            subjects=(person, *roles),
+        )
+
+
+@rule(
+    id="SMS-4.4.2-awareness",
+    clause="4.4.2",
+    severity=Severity.MINOR,
+    tags=("people", "awareness", "evidence"),
+    reads=("people", "roles", "evidence"),
+)
+def people_aware(ctx: Context) -> Iterator[Finding]:
+    """Every person of the provider has been made aware of the relevance of their work to the
+    SMS in the last year: evidence of kind ``awareness`` from the last twelve months names the
+    person, a role they hold, or the provider as a whole.
+
+    Nonconforming: the last awareness session was two years ago; or it names only ``po`` while
+    ``aud`` also works for the provider.
+    Conforming: ``{id: ev-awareness, kind: awareness, effective: 2026-02-01, subjects:
+    [prov]}``.
+    """
+    sms = ctx.sms
+    since = ctx.as_of - _YEAR
+    records = ctx.facts.evidence_by_kind.get("awareness", ())
+    recent = [e for e in records if e.effective >= since]
+    if not recent:
+        last = max((e.effective for e in records), default=None)
+        found = f"; the last was on {last.isoformat()}" if last else ""
+        yield ctx.fail(
+            f"no awareness evidence since {since.isoformat()}{found}",
+            evidence=sorted(e.id for e in records),
+        )
+        return
+    covered = {s for e in recent for s in e.subjects}
+    if sms.provider in covered:
+        return
+    roles_of = ctx.facts.roles_held_by
+    missing = [
+        p.id
+        for p in sms.people
+        if p.party == sms.provider
+        and p.id not in covered
+        and not any(r in covered for r in roles_of.get(p.id, ()))
+    ]
+    if missing:
+        yield ctx.fail(
+            f"no awareness evidence since {since.isoformat()} covers: {_listing(missing)}",
+            subjects=missing,
+            evidence=sorted(e.id for e in recent),
+        )

@@ -1,0 +1,395 @@
+"""Built-in rules for the application of the SMS when other parties are involved
+(ISO/IEC 20000-2:2012, 1.2: guidance APP-1 ... APP-5) and for the governance of processes
+operated by other parties (ISO/IEC 20000-1:2011, 4.2).
+
+Most of these rules wrap the gaps of the accountability graph (:func:`sms_model.graph.find_gaps`)
+so that the graph and the assessment always agree; the agreement and control rules of 4.2 read
+the other-party records directly, so that each names the one problem it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+import attrs
+
+from sms_model.model import (
+    Agreement,
+    AgreementTerm,
+    GovernanceControl,
+    OtherPartyProcess,
+)
+from sms_model.rules._context import Context
+from sms_model.rules._findings import Finding, Severity
+from sms_model.rules._registry import rule
+
+__all__: list[str] = []
+
+#: What an agreement with another party defines so that accountabilities, authorities and
+#: responsibilities for the SMS are documented (APP-5).
+_APP5_TERMS: Final = (
+    AgreementTerm.ACCOUNTABILITIES,
+    AgreementTerm.AUTHORITIES,
+    AgreementTerm.RESPONSIBILITIES,
+)
+#: The letter of 4.2 each governance control stands for, for readable messages.
+_CONTROL_LETTER: Final = {
+    GovernanceControl.ACCOUNTABILITY_AND_AUTHORITY: "a",
+    GovernanceControl.DEFINITION_AND_INTERFACES: "b",
+    GovernanceControl.PERFORMANCE_AND_COMPLIANCE: "c",
+    GovernanceControl.IMPROVEMENT_PLANNING: "d",
+}
+
+
+@attrs.frozen(kw_only=True)
+class _Work:
+    """A process or Clause 4 activity another party runs, with its record when there is one."""
+
+    party: str
+    target: str  # process id, or the Clause 4 duty value of an activity
+    is_process: bool
+    record: OtherPartyProcess | None
+
+    @property
+    def label(self) -> str:
+        what = "process" if self.is_process else "Clause 4 activity"
+        return f"{what} {self.target!r} run by {self.party!r}"
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        own = (self.record.id,) if self.record is not None else ()
+        target = (self.target,) if self.is_process else ()
+        return (*target, self.party, *own)
+
+
+def _work_of_others(ctx: Context) -> tuple[_Work, ...]:
+    """Every process or activity another party operates or performs, as the accountability
+    graph sees it: each other-party record, plus each process whose ``operated_by`` names
+    another party and that no record of that party describes."""
+    sms = ctx.sms
+    work: list[_Work] = []
+    recorded: set[tuple[str, str]] = set()
+    for opp in sms.other_party_processes:
+        if opp.party == sms.provider:
+            continue
+        if opp.process is not None:
+            recorded.add((opp.party, opp.process))
+            work.append(_Work(party=opp.party, target=opp.process, is_process=True, record=opp))
+        elif opp.activity is not None:
+            target = opp.activity.value
+            work.append(_Work(party=opp.party, target=target, is_process=False, record=opp))
+    for process in sms.processes:
+        party = process.operated_by
+        if party is None or party == sms.provider or (party, process.id) in recorded:
+            continue
+        work.append(_Work(party=party, target=process.id, is_process=True, record=None))
+    return tuple(sorted(work, key=lambda w: (w.target, w.party, w.subjects)))
+
+
+# --- ISO/IEC 20000-2:2012, 1.2: APP-1 ... APP-4 (Clause 4 as a whole) -----------------------
+
+
+@rule(
+    id="SMS-4-APP-1",
+    clause="4",
+    guidance=("APP-1",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "accountability", "graph"),
+)
+def clause4_kept_by_provider(ctx: Context) -> Iterator[Finding]:
+    """No other party is accountable for a Clause 4 requirement: every Clause 4 duty and every
+    SMS-level (Clause 4) process is owned by a person or role of the provider, and no role of
+    the provider that owns one is held by another party's people.
+
+    Nonconforming: ``duties: [{duty: internal_audit, accountable: supp-contact}]`` with
+    ``supp-contact`` a person of supplier ``supp-1``; or the internal audit process owned by a
+    consultant.
+    Conforming: ``{duty: internal_audit, accountable: rep}`` with ``rep`` of the provider; an
+    external firm may still *perform* audits under ``rep`` (see SMS-4-APP-2).
+    """
+    for gap in ctx.facts.gaps_of("clause4_duty_held_by_other_party"):
+        yield ctx.fail(gap.message, subjects=gap.subjects)
+    sms = ctx.sms
+    for process in sms.processes:
+        owner = process.owner
+        if not process.kind.is_clause4 or owner is None:
+            continue
+        if not sms.is_provider_side(owner):
+            held = f"{owner!r} of {sms.party_of(owner)!r}"
+        else:
+            outside = sorted({p for p in sms.people_of(owner) if not sms.is_provider_side(p)})
+            if not outside:
+                continue
+            parties = sorted({str(sms.party_of(p)) for p in outside})
+            held = f"role {owner!r}, held by {', '.join(outside)} of {', '.join(parties)}"
+        yield ctx.fail(
+            f"the Clause 4 process {process.id!r} ({process.kind.clause}) is owned by {held}; "
+            f"a person or role of the provider {sms.provider!r} must own it",
+            subjects=(process.id, owner),
+        )
+
+
+@rule(
+    id="SMS-4-APP-2",
+    clause="4",
+    guidance=("APP-2",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "graph"),
+)
+def clause4_work_short_term(ctx: Context) -> Iterator[Finding]:
+    """Another party performs Clause 4 work (an SMS-level process or a Clause 4 activity) only
+    as specific, short-term work.
+
+    Nonconforming: ``other_party_processes: [{party: auditfirm, activity: internal_audit,
+    engagement: ongoing}]``, or the SMS planning process ``operated_by`` a consultancy.
+    Conforming: ``{party: auditfirm, activity: internal_audit, engagement: short_term,
+    accountable: rep, start: 2026-04-01, end: 2026-05-31}``.
+    """
+    for gap in ctx.facts.gaps_of("clause4_activity_not_short_term"):
+        yield ctx.fail(gap.message, subjects=gap.subjects)
+
+
+@rule(
+    id="SMS-4-APP-2-accountable",
+    clause="4",
+    guidance=("APP-1", "APP-2"),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "accountability", "graph"),
+)
+def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding]:
+    """Clause 4 work another party performs stays under the provider's accountability: the
+    record names a person or role of the provider as accountable for it.
+
+    Nonconforming: an external firm runs the internal audits and its own lead auditor is named
+    ``accountable``, or nobody is.
+    Conforming: ``accountable: rep``, the provider's head of service management.
+    """
+    for gap in ctx.facts.gaps_of("clause4_activity_not_accountable"):
+        yield ctx.fail(gap.message, subjects=gap.subjects)
+
+
+@rule(
+    id="SMS-4-APP-3",
+    clause="4",
+    guidance=("APP-3",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "plan", "graph"),
+)
+def drafted_plan_kept_by_provider(ctx: Context) -> Iterator[Finding]:
+    """A service management plan drafted by another party is, once agreed, owned and maintained
+    by the provider.
+
+    Nonconforming: ``plan: {status: agreed, drafted_by: consultancy, maintained_by:
+    consultancy}``.
+    Conforming: ``plan: {status: agreed, drafted_by: consultancy, maintained_by: prov, owner:
+    rep}``.
+    """
+    for gap in ctx.facts.gaps_of("plan_kept_by_drafting_party"):
+        yield ctx.fail(gap.message, subjects=gap.subjects)
+
+
+@rule(
+    id="SMS-4-APP-4",
+    clause="4",
+    guidance=("APP-4",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "graph"),
+)
+def most_processes_operated_by_provider(ctx: Context) -> Iterator[Finding]:
+    """Other parties operate no more than half of the Clause 5 to 9 processes; otherwise the
+    provider is unlikely to show governance of its SMS. When they operate half or fewer, the
+    rule passes and names the share.
+
+    Nonconforming: suppliers operate 8 of the 14 Clause 5-9 processes.
+    Conforming: one supplier operates capacity management, 1 of 14 processes.
+    """
+    for gap in ctx.facts.gaps_of("majority_operated_by_others", "other_party_ratio"):
+        if gap.informational:
+            yield ctx.passed(gap.message, subjects=gap.subjects)
+        else:
+            yield ctx.fail(gap.message, subjects=gap.subjects)
+
+
+# --- 4.2 Governance of processes operated by other parties (and APP-5) ----------------------
+
+
+@rule(
+    id="SMS-4.2-APP-5",
+    clause="4.2",
+    guidance=("APP-5",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "agreements"),
+    reads=("other_party_processes", "processes", "agreements", "parties"),
+)
+def other_party_work_under_agreement(ctx: Context) -> Iterator[Finding]:
+    """Every process or Clause 4 activity another party runs is covered by a documented
+    agreement with that party, in force as of the assessment date, that defines
+    accountabilities, authorities and responsibilities and that both the provider and the party
+    can read.
+
+    Nonconforming: a process ``operated_by: supp-1`` with no agreement; or contract ``con-1``
+    without ``authorities`` in its terms, or with ``accessible_to: [prov]`` only, or expired.
+    Conforming: ``opp-cap`` names contract ``con-1`` between ``prov`` and ``supp-1``, with
+    terms ``accountabilities, authorities, responsibilities`` and ``accessible_to: [prov,
+    supp-1]``.
+    """
+    sms = ctx.sms
+    for work in _work_of_others(ctx):
+        record = work.record
+        if record is None:
+            yield ctx.fail(
+                f"{work.label} has no other-party record naming a documented agreement; "
+                "record it under other_party_processes with the agreement that governs it",
+                subjects=work.subjects,
+            )
+            continue
+        if record.agreement is None:
+            yield ctx.fail(
+                f"{work.label} ({record.id!r}) is covered by no documented agreement",
+                subjects=work.subjects,
+            )
+            continue
+        agreement: Agreement = sms.get(record.agreement)
+        yield from _agreement_findings(ctx, work, agreement)
+
+
+def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iterator[Finding]:
+    subjects = (*work.subjects, agreement.id)
+    provider = ctx.sms.provider
+    where = f"agreement {agreement.id!r} for {work.label}"
+    outside = [p for p in (provider, work.party) if p not in agreement.parties]
+    if outside:
+        yield ctx.fail(
+            f"{where} is not made between the provider and the party: it lacks "
+            f"{', '.join(outside)} among its parties",
+            subjects=subjects,
+            severity=Severity.MINOR,
+        )
+    missing = [t.value for t in _APP5_TERMS if t not in agreement.terms]
+    if missing:
+        yield ctx.fail(
+            f"{where} does not define {', '.join(missing)}; it must define accountabilities, "
+            "authorities and responsibilities",
+            subjects=subjects,
+            severity=Severity.MINOR,
+        )
+    blind = [p for p in (provider, work.party) if p not in agreement.accessible_to]
+    if blind:
+        yield ctx.fail(
+            f"{where} is not accessible to {', '.join(blind)}; both sides must be able to read it",
+            subjects=subjects,
+            severity=Severity.MINOR,
+        )
+    record = work.record
+    ongoing = record is None or record.end is None or record.end >= ctx.as_of
+    if ongoing and agreement.expires is not None and agreement.expires < ctx.as_of:
+        yield ctx.fail(
+            f"{where} expired on {agreement.expires.isoformat()} while the work goes on",
+            subjects=subjects,
+            severity=Severity.MINOR,
+        )
+
+
+@rule(
+    id="SMS-4.2-controls",
+    clause="4.2",
+    guidance=("APP-5",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "governance"),
+    reads=("other_party_processes", "processes"),
+)
+def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
+    """The provider exercises all four governance controls of 4.2 over every process another
+    party operates: (a) accountability and authority to require the process definition be
+    followed, (b) control of the definition and its interfaces, (c) determining performance
+    and compliance, (d) control of planning and prioritising improvements.
+
+    Nonconforming: ``opp-cap`` lists only ``accountability_and_authority`` (major when it lists
+    none, or the process has no other-party record at all).
+    Conforming: ``controls: [accountability_and_authority, definition_and_interfaces,
+    performance_and_compliance, improvement_planning]``.
+    """
+    for work in _work_of_others(ctx):
+        if not work.is_process:
+            continue
+        controls = work.record.controls if work.record is not None else ()
+        lacking = [c for c in GovernanceControl if c not in controls]
+        if not lacking:
+            continue
+        named = ", ".join(f"{_CONTROL_LETTER[c]}) {c.value}" for c in lacking)
+        yield ctx.fail(
+            f"the provider does not show governance of {work.label}: it lacks the 4.2 "
+            f"controls {named}",
+            subjects=work.subjects,
+            severity=Severity.MAJOR if not controls else Severity.MINOR,
+        )
+
+
+@rule(
+    id="SMS-4.2-subcontractors",
+    clause="4.2",
+    guidance=("APP-5",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "suppliers", "graph"),
+)
+def subcontractors_governed_through_lead(ctx: Context) -> Iterator[Finding]:
+    """A process run by a sub-contracted supplier is governed through its lead supplier, and
+    the provider governs that lead supplier through a documented agreement (4.2 with 7.2).
+
+    Nonconforming: ``supp-2`` (``lead_supplier: supp-1``) runs capacity management and its
+    record names no ``governed_through``.
+    Conforming: ``governed_through: supp-1`` and contract ``con-1`` between ``prov`` and
+    ``supp-1``.
+    """
+    for gap in ctx.facts.gaps_of("subcontractor_not_governed"):
+        yield ctx.fail(gap.message, subjects=gap.subjects)
+
+
+# --- Accountable owners (4.1.3) and process interfaces (4.5.2) ------------------------------
+
+
+@rule(
+    id="SMS-4.1.3-owners",
+    clause="4.1.3",
+    guidance=("APP-5",),
+    severity=Severity.MAJOR,
+    tags=("accountability", "graph"),
+)
+def one_accountable_owner(ctx: Context) -> Iterator[Finding]:
+    """Each process and each Clause 4 duty has exactly one accountable owner (a person, or a
+    role that someone holds), so authority and responsibility are unambiguous (4.1.3). None is
+    major; several are minor.
+
+    Nonconforming: the problem process has no ``owner``; or two duty entries make both ``ceo``
+    and ``cfo`` accountable for the scope.
+    Conforming: ``{id: p-prb, owner: po}`` and one ``{duty: scope, accountable: ceo}``.
+    """
+    for gap in ctx.facts.gaps_of("no_accountable_owner", "several_accountable_owners"):
+        several = gap.kind.value == "several_accountable_owners"
+        yield ctx.fail(
+            gap.message,
+            subjects=gap.subjects,
+            severity=Severity.MINOR if several else Severity.MAJOR,
+        )
+
+
+@rule(
+    id="SMS-4.5.2-interfaces",
+    clause="4.5.2",
+    severity=Severity.MINOR,
+    tags=("interfaces", "graph"),
+)
+def expected_interfaces_recorded(ctx: Context) -> Iterator[Finding]:
+    """Processes expected to exchange information record an interface with each other (the
+    default pairs of :data:`sms_model.catalog.DEFAULT_INTERFACES`, or the configured ones).
+
+    Clause 4.5.2 is cited because the plan must set out the approach to the interfaces between
+    processes; an interface the processes do not record is a plan that was not carried into
+    the process definitions.
+
+    Nonconforming: no problem process records an interface with a change process.
+    Conforming: ``{id: p-prb, kind: problem, interfaces: [p-chg]}``.
+    """
+    for gap in ctx.facts.gaps_of("missing_interface"):
+        yield ctx.fail(gap.message, subjects=gap.subjects)

@@ -1,0 +1,938 @@
+"""Built-in rules for establishing and improving the SMS (ISO/IEC 20000-1:2011, 4.5): scope
+(4.5.1), the plan-do-check-act cycle over the SMS (4.5.2 to 4.5.4) and the management of
+nonconformities and improvements (4.5.5).
+
+The 4.1.1 rules already check that a plan, a scope, management reviews and audits exist and
+keep their cadence from top management's point of view; the rules here look at what those
+records contain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from sms_model.model import (
+    DocumentKind,
+    DocumentStatus,
+    ImprovementKind,
+    LifecycleStage,
+    PartyKind,
+    PlanStatus,
+    PlanTopic,
+    PolicyKind,
+    ProcessKind,
+    ResourceKind,
+    ReviewInput,
+    ReviewKind,
+    RiskStatus,
+)
+from sms_model.rules._context import Context
+from sms_model.rules._findings import Finding, Severity
+from sms_model.rules._registry import rule
+
+__all__: list[str] = []
+
+# Option name (``Config.options``) and default: days an open nonconformity may go without
+# follow-up before it is reported.
+_NONCONFORMITY_DAYS_OPTION = "nonconformity_days"
+_NONCONFORMITY_DAYS_DEFAULT = 90
+
+
+def _nonconformity_days(ctx: Context) -> int:
+    value = ctx.config.options.get(_NONCONFORMITY_DAYS_OPTION, _NONCONFORMITY_DAYS_DEFAULT)
+    days = int(value)
+    if days < 0:
+        raise ValueError(f"option {_NONCONFORMITY_DAYS_OPTION!r} must not be negative: {days}")
+    return days
+
+
+def _in_force(ctx: Context, document_id: str | None, kind: DocumentKind) -> bool:
+    """True when ``document_id`` names an issued document of ``kind``, issued by the as-of date."""
+    document = ctx.sms.find(document_id)
+    return (
+        document is not None
+        and getattr(document, "kind", None) is kind
+        and document.status is DocumentStatus.ISSUED
+        and (document.issued is None or document.issued <= ctx.as_of)
+    )
+
+
+def _current(ctx: Context, expectation: str, records: Iterable[Any]) -> tuple[Any, ...]:
+    """The dated records still inside their cadence window as of the assessment date; the most
+    recent one when none is, so that a lapsed cycle still has its last record checked."""
+    dated = sorted((r for r in records if r.date <= ctx.as_of), key=lambda r: (r.date, r.id))
+    cadence = ctx.config.cadence(expectation)
+    current = tuple(r for r in dated if cadence.next_due(r.date) >= ctx.as_of)
+    return current or tuple(dated[-1:])
+
+
+def _open_on(closed: date | None, as_of: date) -> bool:
+    return closed is None or closed > as_of
+
+
+# --- 4.5.1 Define scope -------------------------------------------------------------------
+
+
+@rule(
+    id="SMS-4.5.1-scope",
+    clause="4.5.1",
+    guidance=("EV-b",),
+    severity=Severity.MAJOR,
+    tags=("scope",),
+    reads=("scope", "parties"),
+)
+def scope_names_units_and_services(ctx: Context) -> Iterator[Finding]:
+    """The scope is stated and names the provider's organisational units and the services it
+    covers; an organisational unit is the provider itself or one of its internal groups.
+
+    Nonconforming: ``scope: {statement: All services}`` with no units and no services, or with
+    the supplier ``supp-1`` given as an organisational unit.
+    Conforming: ``scope: {organisational_units: [prov], services: [svc-1, svc-2]}``.
+    """
+    scope = ctx.sms.scope
+    if scope is None:
+        yield ctx.fail("the SMS defines no scope; state the organisational units and services")
+        return
+    if not scope.statement.strip():
+        yield ctx.fail("the scope has no statement", subjects=scope.id, severity=Severity.MINOR)
+    if not scope.organisational_units:
+        yield ctx.fail(
+            "the scope names no organisational unit; name the units of the provider it covers",
+            subjects=scope.id,
+            severity=Severity.MINOR,
+        )
+    if not scope.services:
+        yield ctx.fail(
+            "the scope names no services; name the services the SMS covers",
+            subjects=scope.id,
+            severity=Severity.MINOR,
+        )
+    own = (PartyKind.PROVIDER, PartyKind.INTERNAL_GROUP)
+    for unit in scope.organisational_units:
+        party = ctx.sms.get(unit)
+        if party.kind not in own:
+            yield ctx.fail(
+                f"the scope names {unit!r}, a {party.kind.value}, as an organisational unit; "
+                "expected the provider or one of its internal groups",
+                subjects=(scope.id, unit),
+                severity=Severity.MINOR,
+            )
+
+
+@rule(
+    id="SMS-4.5.1-services",
+    clause="4.5.1",
+    severity=Severity.MINOR,
+    tags=("scope", "services"),
+    reads=("scope", "services"),
+)
+def live_services_in_scope(ctx: Context) -> Iterator[Finding]:
+    """Every live service of the SMS is within the scope, and the scope names no service that
+    has been transferred or removed.
+
+    Nonconforming: live service ``svc-3`` is missing from ``scope.services``; or the scope still
+    names ``svc-old``, removed last year.
+    Conforming: ``scope.services: [svc-1, svc-2]`` with both services live.
+    """
+    scope = ctx.sms.scope
+    if scope is None:
+        return  # SMS-4.5.1-scope reports the missing scope
+    in_scope = set(scope.services)
+    for service in ctx.sms.services:
+        if service.stage is LifecycleStage.LIVE and service.id not in in_scope:
+            yield ctx.fail(
+                f"live service {service.id!r} is delivered but not within the scope of the SMS",
+                subjects=(scope.id, service.id),
+            )
+    ended = (LifecycleStage.TRANSFERRED, LifecycleStage.REMOVED)
+    for service_id in scope.services:
+        service = ctx.sms.get(service_id)
+        if service.stage in ended:
+            yield ctx.fail(
+                f"the scope still names service {service_id!r}, which was "
+                f"{service.stage.value}; keep the scope current",
+                subjects=(scope.id, service_id),
+                severity=Severity.OBSERVATION,
+            )
+
+
+@rule(
+    id="SMS-4.5.1-no-exclusions",
+    clause="4.5.1",
+    severity=Severity.MINOR,
+    tags=("scope",),
+    reads=("scope",),
+)
+def scope_claims_no_exclusions(ctx: Context) -> Iterator[Finding]:
+    """The scope claims no exclusions: every requirement applies to what is in scope, so a
+    part left out is left out of the scope (its units and services), not excused.
+
+    Nonconforming: ``scope: {exclusions: [supplier management]}``.
+    Conforming: ``exclusions`` empty; the Paris office is simply not among the organisational
+    units.
+    """
+    scope = ctx.sms.scope
+    if scope is None or not scope.exclusions:
+        return
+    for exclusion in sorted(scope.exclusions):
+        yield ctx.fail(
+            f"the scope claims the exclusion {exclusion!r}; no requirement may be excluded, so "
+            "narrow the organisational units or services instead",
+            subjects=scope.id,
+        )
+
+
+# --- 4.5.2 Plan the SMS (Plan) ------------------------------------------------------------
+
+
+@rule(
+    id="SMS-4.5.2-agreed",
+    clause="4.5.2",
+    guidance=("APP-3",),
+    severity=Severity.MAJOR,
+    tags=("plan",),
+    reads=("plan",),
+)
+def plan_agreed(ctx: Context) -> Iterator[Finding]:
+    """A service management plan is in force: agreed (or implemented) on a recorded date on or
+    before the as-of date, neither a draft nor retired.
+
+    Nonconforming: ``plan: {status: draft}``; or ``status: agreed`` with no ``agreed_on``.
+    Conforming: ``plan: {status: implemented, agreed_on: 2025-01-20}``.
+    """
+    plan = ctx.sms.plan
+    if plan is None:
+        yield ctx.fail("there is no service management plan")
+        return
+    if plan.status in (PlanStatus.DRAFT, PlanStatus.RETIRED):
+        yield ctx.fail(
+            f"the plan {plan.id!r} is {plan.status.value}; expected an agreed plan in force",
+            subjects=plan.id,
+        )
+        return
+    if plan.agreed_on is None:
+        yield ctx.fail(
+            f"the plan {plan.id!r} is {plan.status.value} but records no date of agreement",
+            subjects=plan.id,
+            severity=Severity.MINOR,
+        )
+    elif plan.agreed_on > ctx.as_of:
+        yield ctx.fail(
+            f"the plan {plan.id!r} is agreed only on {plan.agreed_on.isoformat()}, after "
+            f"{ctx.as_of.isoformat()}",
+            subjects=plan.id,
+            severity=Severity.MINOR,
+        )
+
+
+@rule(
+    id="SMS-4.5.2-topics",
+    clause="4.5.2",
+    guidance=("TM-d",),
+    severity=Severity.MINOR,
+    tags=("plan",),
+    reads=("plan",),
+)
+def plan_covers_every_topic(ctx: Context) -> Iterator[Finding]:
+    """The plan covers every topic 4.5.2 asks for: objectives, service requirements, known
+    limitations, policies and obligations, authorities and responsibilities, resources, other
+    parties, process interfaces, risk management with risk acceptance criteria, technology,
+    and measurement and improvement.
+
+    Nonconforming: ``topics: [objectives, resources]`` (risk management and eight more
+    missing).
+    Conforming: ``topics`` lists all eleven ``PlanTopic`` values.
+    """
+    plan = ctx.sms.plan
+    if plan is None:
+        return  # SMS-4.5.2-agreed reports the missing plan
+    if not plan.topics:
+        yield ctx.fail(
+            f"the plan {plan.id!r} covers none of the topics a service management plan needs",
+            subjects=plan.id,
+            severity=Severity.MAJOR,
+        )
+        return
+    missing = [topic.value for topic in PlanTopic if topic not in plan.topics]
+    if missing:
+        yield ctx.fail(
+            f"the plan {plan.id!r} does not cover: {', '.join(missing)}",
+            subjects=plan.id,
+        )
+
+
+@rule(
+    id="SMS-4.5.2-objectives",
+    clause="4.5.2",
+    guidance=("TM-d",),
+    severity=Severity.MINOR,
+    tags=("plan", "objectives"),
+    reads=("plan", "objectives"),
+)
+def plan_carries_the_objectives(ctx: Context) -> Iterator[Finding]:
+    """The plan names the service management objectives it is to achieve, and every objective
+    of the SMS is in the plan.
+
+    Nonconforming: ``plan.objectives`` is empty; or ``obj-3`` exists but the plan omits it.
+    Conforming: ``plan.objectives: [obj-1, obj-2]``, the two objectives of the SMS.
+    """
+    plan = ctx.sms.plan
+    if plan is None:
+        return  # SMS-4.5.2-agreed reports the missing plan
+    if not plan.objectives:
+        yield ctx.fail(f"the plan {plan.id!r} names no objectives", subjects=plan.id)
+        return
+    planned = set(plan.objectives)
+    outside = [o.id for o in ctx.sms.objectives if o.id not in planned]
+    if outside:
+        yield ctx.fail(
+            f"objectives outside the plan {plan.id!r}: {', '.join(outside)}; expected every "
+            "objective to be planned",
+            subjects=(plan.id, *outside),
+        )
+
+
+# --- 4.5.3 Implement and operate the SMS (Do) ---------------------------------------------
+
+
+@rule(
+    id="SMS-4.5.3-risks-assessed",
+    clause="4.5.3",
+    guidance=("TM-h",),
+    severity=Severity.MINOR,
+    tags=("risk", "cadence"),
+    reads=("risks", "services"),
+)
+def risks_to_services_assessed(ctx: Context) -> Iterator[Finding]:
+    """Risks to services are recorded; every risk not yet closed has an owner, a likelihood
+    and an impact, and was assessed within the ``risk-assessment`` cadence.
+
+    Nonconforming: no risk names a service; or ``risk-cont`` was last assessed in 2024, or has
+    no owner.
+    Conforming: ``risk-cont`` owned by ``po``, scored 2 x 5 and assessed this year.
+    """
+    services = {s.id for s in ctx.sms.services}
+    if services and not any(services & set(r.subjects) for r in ctx.sms.risks):
+        yield ctx.fail(
+            "no risk to any service is recorded; expected risks to services to be identified",
+            severity=Severity.MAJOR,
+        )
+    for risk in ctx.sms.risks:
+        if risk.status is RiskStatus.CLOSED:
+            continue
+        if risk.owner is None:
+            yield ctx.fail(f"risk {risk.id!r} has no owner", subjects=risk.id)
+        if risk.assessed is not None and (risk.likelihood is None or risk.impact is None):
+            yield ctx.fail(
+                f"risk {risk.id!r} was assessed without a likelihood and an impact score",
+                subjects=risk.id,
+            )
+        records = () if risk.assessed is None else ((risk.assessed, risk.id),)
+        finding = ctx.check_cadence(
+            "risk-assessment", records, what=f"assessment of risk {risk.id!r}", subjects=risk.id
+        )
+        if finding.failed:
+            yield finding
+
+
+@rule(
+    id="SMS-4.5.3-risks-treated",
+    clause="4.5.3",
+    guidance=("TM-h",),
+    severity=Severity.MINOR,
+    tags=("risk",),
+    reads=("risks", "people", "roles", "parties"),
+)
+def risks_to_services_treated(ctx: Context) -> Iterator[Finding]:
+    """Every assessed risk has a decision: a treatment, or acceptance by a named person of the
+    provider (against the risk acceptance criteria of the plan).
+
+    Nonconforming: ``risk-sec`` assessed in February, still ``open`` with no treatment; or
+    ``accepted`` with no ``accepted_by``.
+    Conforming: ``status: treated, treatment: Multi-factor authentication``.
+    """
+    for risk in ctx.sms.risks:
+        if risk.assessed is None or risk.assessed > ctx.as_of:
+            continue
+        if risk.status is RiskStatus.ACCEPTED:
+            if risk.accepted_by is None:
+                yield ctx.fail(
+                    f"risk {risk.id!r} is accepted but nobody is recorded as accepting it",
+                    subjects=risk.id,
+                )
+            elif not ctx.sms.is_provider_side(risk.accepted_by):
+                yield ctx.fail(
+                    f"risk {risk.id!r} was accepted by {risk.accepted_by!r}, who is not of the "
+                    f"provider {ctx.sms.provider!r}",
+                    subjects=(risk.id, risk.accepted_by),
+                )
+        elif risk.status in (RiskStatus.OPEN, RiskStatus.TREATED) and not risk.treatment:
+            yield ctx.fail(
+                f"risk {risk.id!r} was assessed on {risk.assessed.isoformat()} and is "
+                f"{risk.status.value} with no treatment; expected a treatment or an acceptance",
+                subjects=risk.id,
+            )
+
+
+@rule(
+    id="SMS-4.5.3-funding",
+    clause="4.5.3",
+    guidance=("TM-e",),
+    severity=Severity.MAJOR,
+    tags=("resources", "budget"),
+    reads=("resources", "processes", "plan"),
+)
+def sms_funded(ctx: Context) -> Iterator[Finding]:
+    """The SMS itself is funded: a financial resource allocated to the SMS process (or to the
+    plan) has been provided and not withdrawn by the as-of date.
+
+    Nonconforming: the only financial resource is allocated to a customer project; or the SMS
+    budget was withdrawn in June.
+    Conforming: ``res-budget`` (financial, GBP 120000) allocated to ``p-sms``, provided on
+    2026-01-01.
+    """
+    sms = ctx.sms
+    targets = {p.id for p in ctx.facts.processes_by_kind.get(ProcessKind.SMS, ())}
+    if sms.plan is not None:
+        targets.add(sms.plan.id)
+    funds = [
+        r
+        for r in sms.resources
+        if r.kind is ResourceKind.FINANCIAL and targets & set(r.allocated_to)
+    ]
+    live = [
+        r.id
+        for r in funds
+        if r.provided is not None
+        and r.provided <= ctx.as_of
+        and (r.withdrawn is None or r.withdrawn > ctx.as_of)
+    ]
+    if live:
+        return
+    if not funds:
+        yield ctx.fail(
+            "no financial resource is allocated to the SMS; expected a budget for running it"
+        )
+        return
+    yield ctx.fail(
+        f"the funds allocated to the SMS were not provided or were withdrawn by "
+        f"{ctx.as_of.isoformat()}: {', '.join(r.id for r in funds)}",
+        subjects=tuple(r.id for r in funds),
+    )
+
+
+# --- 4.5.4.1 Monitor and review the SMS: general (Check) ----------------------------------
+
+
+@rule(
+    id="SMS-4.5.4.1-monitoring",
+    clause="4.5.4.1",
+    guidance=("TM-g",),
+    severity=Severity.MAJOR,
+    tags=("monitoring",),
+    reads=("processes", "documents"),
+)
+def sms_monitoring_defined(ctx: Context) -> Iterator[Finding]:
+    """The SMS has a monitoring and measurement activity whose methods are documented: a
+    process of kind ``sms_monitoring`` with an issued definition or procedure.
+
+    Nonconforming: no ``sms_monitoring`` process; or its definition is still a draft.
+    Conforming: ``p-monitoring`` defined by the issued ``doc-monitoring``.
+    """
+    processes = ctx.facts.processes_by_kind.get(ProcessKind.SMS_MONITORING, ())
+    if not processes:
+        yield ctx.fail("the SMS has no monitoring and measurement process (kind sms_monitoring)")
+        return
+    for process in processes:
+        documents = [process.definition, *process.procedures]
+        kinds = (DocumentKind.PROCESS_DEFINITION, DocumentKind.PROCEDURE)
+        if not any(_in_force(ctx, d, k) for d in documents for k in kinds):
+            yield ctx.fail(
+                f"the monitoring process {process.id!r} has no issued definition or procedure "
+                "stating how the SMS is monitored and measured",
+                subjects=process.id,
+                severity=Severity.MINOR,
+            )
+
+
+@rule(
+    id="SMS-4.5.4.1-report-defined",
+    clause="4.5.4.1",
+    guidance=("TM-f",),
+    severity=Severity.MINOR,
+    tags=("monitoring", "reporting"),
+    reads=("reports", "documents"),
+)
+def performance_reports_defined(ctx: Context) -> Iterator[Finding]:
+    """Every SMS performance report follows a report definition that is issued, so that what
+    is measured and how is decided beforehand.
+
+    Nonconforming: ``rpt-sms-2026-q4`` has no ``definition``, or names a draft document.
+    Conforming: every ``sms_performance`` report names the issued ``doc-report-def``.
+    """
+    reports = [
+        r
+        for kind, items in ctx.facts.reports_by_kind.items()
+        if kind.value == "sms_performance"
+        for r in items
+    ]
+    for report in sorted(reports, key=lambda r: (r.date, r.id)):
+        if report.definition is None:
+            yield ctx.fail(
+                f"SMS performance report {report.id!r} follows no report definition",
+                subjects=report.id,
+            )
+        elif not _in_force(ctx, report.definition, DocumentKind.REPORT_DEFINITION):
+            yield ctx.fail(
+                f"SMS performance report {report.id!r} names {report.definition!r}, which is "
+                "not an issued report definition",
+                subjects=(report.id, report.definition),
+            )
+
+
+# --- 4.5.4.2 Internal audit ---------------------------------------------------------------
+
+
+def _internal_audits(ctx: Context) -> tuple[Any, ...]:
+    audits = [a for k, v in ctx.facts.audits_by_kind.items() if k.value == "internal" for a in v]
+    return tuple(sorted(audits, key=lambda a: (a.date, a.id)))
+
+
+@rule(
+    id="SMS-4.5.4.2-programme",
+    clause="4.5.4.2",
+    guidance=("TM-j",),
+    severity=Severity.MAJOR,
+    tags=("audit", "cadence"),
+    reads=("audits", "documents"),
+)
+def audits_follow_a_programme(ctx: Context) -> Iterator[Finding]:
+    """An issued audit programme exists; every internal audit names it, was held after it was
+    issued and names the processes audited; audits under the programme keep the
+    ``internal-audit`` cadence.
+
+    Nonconforming: no ``audit_programme`` document; or ``aud-int-2026`` names no programme or
+    no processes.
+    Conforming: ``aud-int-2026`` under ``doc-audit-programme`` (issued in January), covering
+    four processes, within the year.
+    """
+    if not ctx.facts.documents_by_kind.get(DocumentKind.AUDIT_PROGRAMME):
+        yield ctx.fail("there is no issued audit programme")
+        return
+    planned: list[tuple[date, str]] = []
+    for audit in _internal_audits(ctx):
+        programme: Any = ctx.sms.find(audit.programme)
+        if not _in_force(ctx, audit.programme, DocumentKind.AUDIT_PROGRAMME):
+            yield ctx.fail(
+                f"internal audit {audit.id!r} does not name an issued audit programme "
+                f"(found {audit.programme!r})",
+                subjects=audit.id,
+                severity=Severity.MINOR,
+            )
+        elif programme.issued is not None and programme.issued > audit.date:
+            yield ctx.fail(
+                f"internal audit {audit.id!r} on {audit.date.isoformat()} predates its "
+                f"programme {programme.id!r}, issued on {programme.issued.isoformat()}",
+                subjects=(audit.id, programme.id),
+                severity=Severity.MINOR,
+            )
+        else:
+            planned.append((audit.date, audit.id))
+        if not audit.processes:
+            yield ctx.fail(
+                f"internal audit {audit.id!r} names no processes it audited",
+                subjects=audit.id,
+                severity=Severity.MINOR,
+            )
+    yield ctx.check_cadence(
+        "internal-audit",
+        planned,
+        what="internal audit under the audit programme",
+        severity=Severity.MINOR,
+    )
+
+
+@rule(
+    id="SMS-4.5.4.2-independence",
+    clause="4.5.4.2",
+    guidance=("APP-2",),
+    severity=Severity.MINOR,
+    tags=("audit", "independence"),
+    reads=("audits", "processes", "roles", "people"),
+)
+def auditors_do_not_audit_own_work(ctx: Context) -> Iterator[Finding]:
+    """No internal auditor audits a process they own or are responsible for (directly or
+    through a role they hold), nor a process their own party operates for the provider.
+
+    Nonconforming: ``aud-int-2026`` by ``po`` covers ``p-inc``, which ``po`` owns.
+    Conforming: the internal auditor ``aud`` audits processes owned by ``po``.
+    """
+    sms = ctx.sms
+    for audit in _internal_audits(ctx):
+        auditor_party = sms.party_of(audit.auditor)
+        for process_id in audit.processes:
+            process = sms.get(process_id)
+            answerable = {*sms.people_of(process.owner)}
+            for responsible in process.responsible:
+                answerable.update(sms.people_of(responsible))
+            if audit.auditor in answerable:
+                yield ctx.fail(
+                    f"internal audit {audit.id!r}: auditor {audit.auditor!r} audited process "
+                    f"{process_id!r}, which they own or are responsible for",
+                    subjects=(audit.id, audit.auditor, process_id),
+                )
+            elif (
+                process.operated_by is not None
+                and process.operated_by != sms.provider
+                and process.operated_by == auditor_party
+            ):
+                yield ctx.fail(
+                    f"internal audit {audit.id!r}: auditor {audit.auditor!r} of "
+                    f"{auditor_party!r} audited process {process_id!r}, which that party "
+                    "operates",
+                    subjects=(audit.id, audit.auditor, process_id),
+                )
+
+
+@rule(
+    id="SMS-4.5.4.2-follow-up",
+    clause="4.5.4.2",
+    severity=Severity.MINOR,
+    tags=("audit", "nonconformity"),
+    reads=("audits", "improvements"),
+)
+def audit_nonconformities_followed_up(ctx: Context) -> Iterator[Finding]:
+    """Every nonconformity an internal audit raised is followed up: closed, or given a
+    corrective action, within ``nonconformity_days`` (a ``Config.options`` entry, 90 by
+    default) of being raised.
+
+    Nonconforming: ``imp-1``, raised by ``aud-int-2026`` in May, is still open in November with
+    no corrective action naming it as its source.
+    Conforming: ``imp-1`` closed in June, or ``imp-2`` (corrective action, source ``imp-1``).
+    """
+    days = _nonconformity_days(ctx)
+    by_source = ctx.facts.improvements_by_source
+    raised: dict[str, str] = {}
+    for audit in _internal_audits(ctx):
+        for nc in audit.nonconformities:
+            raised.setdefault(nc, audit.id)
+        for entry in by_source.get(audit.id, ()):
+            if entry.kind is ImprovementKind.NONCONFORMITY:
+                raised.setdefault(entry.id, audit.id)
+    for nc_id in sorted(raised):
+        nc = ctx.sms.get(nc_id)
+        if nc.raised > ctx.as_of or not _open_on(nc.closed, ctx.as_of):
+            continue
+        actions = [
+            e.id for e in by_source.get(nc_id, ()) if e.kind is ImprovementKind.CORRECTIVE_ACTION
+        ]
+        age = (ctx.as_of - nc.raised).days
+        if not actions and age > days:
+            yield ctx.fail(
+                f"nonconformity {nc_id!r} from internal audit {raised[nc_id]!r} has been open "
+                f"for {age} days with no corrective action; expected follow-up within {days} "
+                "days",
+                subjects=(nc_id, raised[nc_id]),
+            )
+
+
+# --- 4.5.4.3 Management review ------------------------------------------------------------
+
+
+def _management_reviews(ctx: Context) -> tuple[Any, ...]:
+    return _current(
+        ctx,
+        "management-review",
+        ctx.facts.reviews_by_kind.get(ReviewKind.MANAGEMENT_REVIEW, ()),
+    )
+
+
+@rule(
+    id="SMS-4.5.4.3-top-management",
+    clause="4.5.4.3",
+    guidance=("TM-j",),
+    severity=Severity.MAJOR,
+    tags=("review", "top-management", "cadence"),
+    reads=("reviews", "top_management"),
+)
+def management_reviews_by_top_management(ctx: Context) -> Iterator[Finding]:
+    """Management reviews are led by top management: within the ``management-review`` cadence
+    there is a review chaired by a member of top management, and no current review is chaired
+    by anyone else.
+
+    Nonconforming: the only management review this year was chaired by the process manager.
+    Conforming: ``rev-mgmt-2026`` chaired by the CEO in November.
+    """
+    top = ctx.facts.top_management
+    for review in _management_reviews(ctx):
+        if review.chair not in top:
+            yield ctx.fail(
+                f"management review {review.id!r} was chaired by {review.chair!r}; expected a "
+                "member of top management",
+                subjects=review.id,
+                severity=Severity.MINOR,
+            )
+    led = [
+        (r.date, r.id)
+        for r in ctx.facts.reviews_by_kind.get(ReviewKind.MANAGEMENT_REVIEW, ())
+        if r.chair in top
+    ]
+    finding = ctx.check_cadence(
+        "management-review",
+        led,
+        what="management review chaired by top management",
+        severity=Severity.MINOR if led else None,
+    )
+    if finding.failed:
+        yield finding
+
+
+@rule(
+    id="SMS-4.5.4.3-inputs",
+    clause="4.5.4.3",
+    severity=Severity.MINOR,
+    tags=("review",),
+    reads=("reviews",),
+)
+def management_review_inputs(ctx: Context) -> Iterator[Finding]:
+    """Each current management review (those within the cadence window, else the last one)
+    considered every input: customer feedback, performance, resources, risks, audit results,
+    previous actions, changes and improvement opportunities.
+
+    Nonconforming: ``rev-mgmt-2026`` lists no ``audit_results`` and no ``risks``.
+    Conforming: all eight ``ReviewInput`` values among its inputs.
+    """
+    for review in _management_reviews(ctx):
+        missing = [i.value for i in ReviewInput if i not in review.inputs]
+        if missing:
+            yield ctx.fail(
+                f"management review {review.id!r} did not consider: {', '.join(missing)}",
+                subjects=review.id,
+            )
+
+
+@rule(
+    id="SMS-4.5.4.3-outputs",
+    clause="4.5.4.3",
+    severity=Severity.MINOR,
+    tags=("review",),
+    reads=("reviews",),
+)
+def management_review_outputs(ctx: Context) -> Iterator[Finding]:
+    """Each current management review records its outputs: the decisions and actions taken.
+
+    Nonconforming: ``rev-mgmt-2026`` with ``outputs: []``.
+    Conforming: ``outputs: [Renew the capacity contract, Fund the monitoring upgrade]``.
+    """
+    for review in _management_reviews(ctx):
+        if not review.outputs:
+            yield ctx.fail(
+                f"management review {review.id!r} records no decisions or actions",
+                subjects=review.id,
+            )
+
+
+# --- 4.5.5.1 Maintain and improve the SMS: general (Act) ----------------------------------
+
+
+@rule(
+    id="SMS-4.5.5.1-policy",
+    clause="4.5.5.1",
+    severity=Severity.MAJOR,
+    tags=("policy", "improvement"),
+    reads=("policies", "approvals", "top_management"),
+)
+def continual_improvement_policy(ctx: Context) -> Iterator[Finding]:
+    """A continual improvement policy is issued and approved by top management.
+
+    Nonconforming: no policy of kind ``continual_improvement``; or one approved only by the
+    process manager.
+    Conforming: ``pol-ci`` issued on 2025-01-10 and approved by the CEO.
+    """
+    policies = ctx.facts.policies_by_kind.get(PolicyKind.CONTINUAL_IMPROVEMENT, ())
+    if not policies:
+        yield ctx.fail("there is no continual improvement policy")
+        return
+    for policy in policies:
+        if policy.issued is None or policy.issued > ctx.as_of:
+            yield ctx.fail(
+                f"continual improvement policy {policy.id!r} has not been issued by "
+                f"{ctx.as_of.isoformat()}",
+                subjects=policy.id,
+                severity=Severity.MINOR,
+            )
+        if not ctx.facts.top_approvals(policy.id):
+            yield ctx.fail(
+                f"continual improvement policy {policy.id!r} has no approval by top management",
+                subjects=policy.id,
+                severity=Severity.MINOR,
+            )
+
+
+@rule(
+    id="SMS-4.5.5.1-corrective-action",
+    clause="4.5.5.1",
+    severity=Severity.MINOR,
+    tags=("improvement", "nonconformity"),
+    reads=("improvements", "audits"),
+)
+def nonconformities_get_corrective_action(ctx: Context) -> Iterator[Finding]:
+    """Every nonconformity is dealt with through a corrective action (an improvement entry of
+    kind ``corrective_action`` whose source is the nonconformity): one closed without any, or
+    open longer than ``nonconformity_days`` (90 by default) without any, is reported. Open
+    nonconformities raised by internal audits are left to ``SMS-4.5.4.2-follow-up``.
+
+    Nonconforming: ``nc-7`` (raised by a complaint in March) is closed, or still open in
+    November, and no corrective action names it.
+    Conforming: ``imp-1`` closed after ``imp-2``, a corrective action with ``source: imp-1``.
+    """
+    days = _nonconformity_days(ctx)
+    by_source = ctx.facts.improvements_by_source
+    audits = _internal_audits(ctx)
+    from_audits = {nc for a in audits for nc in a.nonconformities}
+    from_audits |= {e.id for a in audits for e in by_source.get(a.id, ())}
+    for nc in ctx.sms.improvements:
+        if nc.kind is not ImprovementKind.NONCONFORMITY or nc.raised > ctx.as_of:
+            continue
+        actions = [
+            e.id for e in by_source.get(nc.id, ()) if e.kind is ImprovementKind.CORRECTIVE_ACTION
+        ]
+        if actions:
+            continue
+        if not _open_on(nc.closed, ctx.as_of):
+            yield ctx.fail(
+                f"nonconformity {nc.id!r} was closed without a corrective action",
+                subjects=nc.id,
+            )
+        elif nc.id not in from_audits and (ctx.as_of - nc.raised).days > days:
+            yield ctx.fail(
+                f"nonconformity {nc.id!r} has been open since {nc.raised.isoformat()} with no "
+                f"corrective action; expected one within {days} days",
+                subjects=nc.id,
+            )
+
+
+# --- 4.5.5.2 Management of improvements ---------------------------------------------------
+
+
+def _improvements(ctx: Context) -> Iterator[Any]:
+    for entry in ctx.sms.improvements:
+        if entry.kind is ImprovementKind.IMPROVEMENT and entry.raised <= ctx.as_of:
+            yield entry
+
+
+@rule(
+    id="SMS-4.5.5.2-recorded",
+    clause="4.5.5.2",
+    severity=Severity.MINOR,
+    tags=("improvement",),
+    reads=("improvements",),
+)
+def improvements_recorded(ctx: Context) -> Iterator[Finding]:
+    """Every improvement in the register has an owner, a priority, a target to measure it
+    against and the person who approved it.
+
+    Nonconforming: ``imp-3`` with no ``priority`` and no ``target``.
+    Conforming: ``imp-3`` owned by ``po``, priority 2, approved by ``rep``, target "30% fewer
+    password calls".
+    """
+    for entry in _improvements(ctx):
+        missing = [
+            name
+            for name, value in (
+                ("owner", entry.owner),
+                ("priority", entry.priority),
+                ("target", entry.target),
+                ("approval", entry.approved_by),
+            )
+            if value is None or value == ""
+        ]
+        if missing:
+            yield ctx.fail(
+                f"improvement {entry.id!r} records no {', '.join(missing)}",
+                subjects=entry.id,
+            )
+
+
+@rule(
+    id="SMS-4.5.5.2-approved",
+    clause="4.5.5.2",
+    severity=Severity.MINOR,
+    tags=("improvement", "approval"),
+    reads=("improvements", "approvals", "people", "roles", "parties"),
+)
+def improvements_approved_before_implementation(ctx: Context) -> Iterator[Finding]:
+    """An improvement's approver is a person of the provider, and an approval record by that
+    person dates from before the improvement was implemented (closed).
+
+    Nonconforming: ``imp-3`` approved by ``supp-contact``; or closed in July and approved in
+    August; or ``approved_by: rep`` with no approval record.
+    Conforming: ``approvals: [{subject: imp-3, approver: rep, date: 2026-07-01}]``, open.
+    """
+    for entry in _improvements(ctx):
+        approver = entry.approved_by
+        if approver is None:
+            continue  # SMS-4.5.5.2-recorded reports it
+        if not ctx.sms.is_provider_side(approver):
+            yield ctx.fail(
+                f"improvement {entry.id!r} was approved by {approver!r}, who is not of the "
+                f"provider {ctx.sms.provider!r}",
+                subjects=(entry.id, approver),
+            )
+            continue
+        records = sorted(
+            (a for a in ctx.facts.approvals_by_subject.get(entry.id, ()) if a.approver == approver),
+            key=lambda a: (a.date, a.id),
+        )
+        if not records:
+            yield ctx.fail(
+                f"improvement {entry.id!r} names {approver!r} as approver but no approval by "
+                "them is on record",
+                subjects=entry.id,
+            )
+        elif (
+            entry.closed is not None
+            and entry.closed <= ctx.as_of
+            and (records[0].date > entry.closed)
+        ):
+            yield ctx.fail(
+                f"improvement {entry.id!r} was implemented by {entry.closed.isoformat()} but "
+                f"approved only on {records[0].date.isoformat()}",
+                subjects=entry.id,
+                evidence=records[0].id,
+            )
+
+
+@rule(
+    id="SMS-4.5.5.2-measured",
+    clause="4.5.5.2",
+    severity=Severity.MINOR,
+    tags=("improvement", "measurement"),
+    reads=("improvements", "reviews", "reports", "evidence"),
+)
+def improvements_measured(ctx: Context) -> Iterator[Finding]:
+    """Every implemented (closed) improvement has its result recorded against its target: a
+    review, report or evidence record that names it, dated on or after it was raised.
+
+    Nonconforming: ``imp-4`` closed in August; no record names it.
+    Conforming: evidence ``ev-imp-4`` (kind ``improvement-result``) naming ``imp-4``, dated
+    the day it closed.
+    """
+    facts = ctx.facts
+    for entry in _improvements(ctx):
+        if _open_on(entry.closed, ctx.as_of):
+            continue
+        dated = [
+            *((r.date, r.id) for r in facts.reviews_by_subject.get(entry.id, ())),
+            *((r.date, r.id) for r in facts.reports_by_subject.get(entry.id, ())),
+            *((e.effective, e.id) for e in facts.evidence_by_subject.get(entry.id, ())),
+        ]
+        if not any(day >= entry.raised for day, _ in dated):
+            target = f" ({entry.target})" if entry.target else ""
+            yield ctx.fail(
+                f"improvement {entry.id!r} was closed on {entry.closed.isoformat()} but no "
+                f"review, report or evidence shows its result against its target{target}",
+                subjects=entry.id,
+            )
