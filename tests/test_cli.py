@@ -27,7 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_validate_summarises_the_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "validate", ACME)
-    assert 0 == code
+    assert code == 0
     assert "a valid service management system" in out
     assert "Top management:" in out
     assert "operated by" in out
@@ -35,19 +35,19 @@ def test_validate_summarises_the_example(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_assess_exits_1_when_a_major_failure_remains(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "assess", MINIMAL, *AS_OF)
-    assert 1 == code
+    assert code == 1
     assert "MAJOR" in out
 
 
 def test_fail_on_never_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert 0 == run(capsys, "assess", MINIMAL, *AS_OF, "--fail-on", "never")[0]
+    assert run(capsys, "assess", MINIMAL, *AS_OF, "--fail-on", "never")[0] == 0
 
 
 def test_a_conforming_sms_exits_0_even_on_observations(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, _ = run(capsys, "assess", BASE, *AS_OF, "--fail-on", "observation")
-    assert 0 == code, out
+    assert code == 0, out
 
 
 def test_the_text_report_is_plain_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,15 +68,15 @@ def test_usage_errors_exit_2_with_a_one_line_reason(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
     code, _, err = run(capsys, *argv)
-    assert 2 == code
+    assert code == 2
     assert err.startswith("sms-model: error: ")
-    assert 1 == len(err.strip().splitlines())
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_argparse_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["assess"])
-    assert 2 == exit_info.value.code
+    assert exit_info.value.code == 2
     assert "error:" in capsys.readouterr().err
 
 
@@ -86,7 +86,7 @@ def test_invalid_input_exits_2_naming_file_line_and_path(
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: X\nprovider: acme\nparties:\n  - {id: acme, name: A, kind: vendor}\n")
     code, _, err = run(capsys, "assess", str(bad))
-    assert 2 == code
+    assert code == 2
     first = err.splitlines()[0]
     assert f"{bad}:4:" in first
     assert "$.parties[0].kind" in first
@@ -99,13 +99,13 @@ def test_output_is_written_atomically_and_never_over_the_input(
     source = tmp_path / "sms.yaml"
     source.write_text(Path(MINIMAL).read_text())
     code, _, err = run(capsys, "assess", str(source), "--output", str(source), *AS_OF)
-    assert 2 == code
+    assert code == 2
     assert "overwrite the input" in err
     assert Path(MINIMAL).read_text() == source.read_text()
     target = tmp_path / "report.json"
-    assert 1 == run(capsys, "assess", str(source), "-o", str(target), "--format", "json", *AS_OF)[0]
-    assert "2026-11-27" == json.loads(target.read_text())["as_of"]
-    assert ["report.json", "sms.yaml"] == sorted(p.name for p in tmp_path.iterdir())
+    assert run(capsys, "assess", str(source), "-o", str(target), "--format", "json", *AS_OF)[0] == 1
+    assert json.loads(target.read_text())["as_of"] == "2026-11-27"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "sms.yaml"]
 
 
 def test_json_output_is_byte_identical_across_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,7 +124,8 @@ def test_markdown_report(capsys: pytest.CaptureFixture[str]) -> None:
 def test_html_report_is_self_contained(capsys: pytest.CaptureFixture[str]) -> None:
     out = run(capsys, "assess", ACME, *AS_OF, "--format", "html")[1]
     assert out.startswith("<!DOCTYPE html>")
-    assert "<svg" in out and 'id="findings"' in out
+    assert "<svg" in out
+    assert 'id="findings"' in out
     for remote in ("http://", "https://", "src=", "<link"):
         if remote == "http://":
             # Only the SVG namespace may appear: it is an identifier, not a download.
@@ -146,7 +147,7 @@ def test_junit_report_has_failures_for_fail_findings(capsys: pytest.CaptureFixtu
 def test_sarif_report_points_at_lines_of_the_input(capsys: pytest.CaptureFixture[str]) -> None:
     out = run(capsys, "assess", ACME, *AS_OF, "--format", "sarif")[1]
     sarif = json.loads(out)
-    assert "2.1.0" == sarif["version"]
+    assert sarif["version"] == "2.1.0"
     results = sarif["runs"][0]["results"]
     assert results
     located = [r for r in results if "region" in r["locations"][0]["physicalLocation"]]
@@ -185,10 +186,10 @@ def test_init_writes_a_starter_that_validates_and_never_overwrites(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "new.yaml"
-    assert 0 == run(capsys, "init", str(target))[0]
-    assert 0 == run(capsys, "validate", str(target))[0]
+    assert run(capsys, "init", str(target))[0] == 0
+    assert run(capsys, "validate", str(target))[0] == 0
     code, _, err = run(capsys, "init", str(target))
-    assert 2 == code
+    assert code == 2
     assert "exists already" in err
 
 
@@ -215,7 +216,7 @@ def test_waivers_and_config_files(tmp_path: Path, capsys: pytest.CaptureFixture[
     )[1]
     findings = json.loads(out)["findings"]
     waived = [f for f in findings if f["status"] == "waived"]
-    assert ["w-risk"] == [f["waiver"] for f in waived]
+    assert [f["waiver"] for f in waived] == ["w-risk"]
 
 
 def test_a_bad_waiver_file_exits_2_with_its_line(
@@ -224,7 +225,7 @@ def test_a_bad_waiver_file_exits_2_with_its_line(
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text("- id: w1\n  target: 4.2\n  approver: ceo\n  expires: soon\n")
     code, _, err = run(capsys, "assess", ACME, "--waivers", str(waivers))
-    assert 2 == code
+    assert code == 2
     assert f"{waivers}:" in err
     assert "$[0].expires" in err
 
@@ -236,5 +237,5 @@ def test_python_dash_m_runs_the_cli() -> None:
         text=True,
         check=False,
     )
-    assert 0 == done.returncode, done.stderr
+    assert done.returncode == 0, done.stderr
     assert "Minimal SMS" in done.stdout

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from conftest import CASES
 from sms_model.graph import Gap, GapKind, find_gaps
 from sms_model.model import ServiceManagementSystem
+
+CASES = Path(__file__).with_name("cases")
 
 Load = Callable[[str, str], ServiceManagementSystem]
 Subjects = tuple[tuple[str, ...], ...]

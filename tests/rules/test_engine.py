@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import AS_OF, build
+from rule_fixtures import AS_OF, build
 
 import sms_model
 from sms_model.errors import RuleDefinitionError, SelectionError
@@ -54,8 +54,9 @@ def _registry() -> Registry:
 
 def test_a_rule_that_yields_nothing_passes() -> None:
     result = assess(build(), as_of=AS_OF, registry=_registry())
-    assert {"T-rep": "pass", "T-changes": "pass"} == {
-        f.rule: f.status.value for f in result.findings
+    assert {f.rule: f.status.value for f in result.findings} == {
+        "T-rep": "pass",
+        "T-changes": "pass",
     }
 
 
@@ -77,15 +78,15 @@ def test_failures_carry_rule_clause_guidance_severity_and_subjects() -> None:
 
 def test_selection_by_id_clause_tag_and_guidance() -> None:
     registry = _registry()
-    assert ["T-rep"] == [s.id for s in registry.select(["T-rep"])]
-    assert ["T-rep"] == [s.id for s in registry.select(["4.1"])]
-    assert ["T-rep"] == [s.id for s in registry.select(["people"])]
-    assert ["T-changes"] == [s.id for s in registry.select(["TM-h"])]
-    assert ["T-changes"] == [s.id for s in registry.select(None, ["people"])]
+    assert [s.id for s in registry.select(["T-rep"])] == ["T-rep"]
+    assert [s.id for s in registry.select(["4.1"])] == ["T-rep"]
+    assert [s.id for s in registry.select(["people"])] == ["T-rep"]
+    assert [s.id for s in registry.select(["TM-h"])] == ["T-changes"]
+    assert [s.id for s in registry.select(None, ["people"])] == ["T-changes"]
 
 
 def test_a_selector_that_names_nothing_is_an_error() -> None:
-    with pytest.raises(SelectionError, match="'4.10' names no rule"):
+    with pytest.raises(SelectionError, match=r"'4\.10' names no rule"):
         _registry().select(["4.10"])
 
 
@@ -94,7 +95,7 @@ def test_clause_prefixes_respect_dotted_boundaries() -> None:
     registry.rule(id="X-1", clause="4.1.1")(lambda ctx: iter(()))
     with pytest.raises(SelectionError):
         registry.select(["4.1.1.1"])
-    assert ["X-1"] == [s.id for s in registry.select(["4.1"])]
+    assert [s.id for s in registry.select(["4.1"])] == ["X-1"]
 
 
 @pytest.mark.parametrize(
@@ -134,11 +135,11 @@ def test_a_crashing_rule_becomes_an_error_finding_and_others_still_run() -> None
 
     result = assess(build(), as_of=AS_OF, registry=registry)
     statuses = {f.rule: f.status for f in result.findings}
-    assert Status.ERROR == statuses["T-crash"]
-    assert Status.PASS == statuses["T-rep"]
+    assert statuses["T-crash"] == Status.ERROR
+    assert statuses["T-rep"] == Status.PASS
     crash = next(f for f in result.findings if f.rule == "T-crash")
-    assert "the rule raised ZeroDivisionError: division by zero" == crash.message
-    assert Verdict.NOT_ASSESSED == result.verdict("4.3.1").verdict
+    assert crash.message == "the rule raised ZeroDivisionError: division by zero"
+    assert result.verdict("4.3.1").verdict == Verdict.NOT_ASSESSED
 
 
 @pytest.mark.parametrize(
@@ -148,7 +149,7 @@ def test_malformed_rule_output_becomes_an_error_finding(produce: object) -> None
     registry = Registry()
     registry.rule(id="T-bad", clause="4.1.4")(produce)  # type: ignore[arg-type]
     result = assess(build(), as_of=AS_OF, registry=registry)
-    assert [Status.ERROR] == [f.status for f in result.findings]
+    assert [f.status for f in result.findings] == [Status.ERROR]
 
 
 def test_a_rule_cannot_forge_findings_of_another_rule() -> None:
@@ -159,7 +160,7 @@ def test_a_rule_cannot_forge_findings_of_another_rule() -> None:
         yield attrs.evolve(ctx.fail("x"), rule="SMS-4.1.4-representative")
 
     result = assess(build(), as_of=AS_OF, registry=registry)
-    assert [("T-forger", Status.ERROR)] == [(f.rule, f.status) for f in result.findings]
+    assert [(f.rule, f.status) for f in result.findings] == [("T-forger", Status.ERROR)]
 
 
 def test_rules_cannot_change_the_model() -> None:
@@ -172,9 +173,9 @@ def test_rules_cannot_change_the_model() -> None:
         yield ctx.fail("unreachable")
 
     result = assess(sms, as_of=AS_OF, registry=registry)
-    assert Status.ERROR == result.findings[0].status
+    assert result.findings[0].status == Status.ERROR
     assert "FrozenInstanceError" in result.findings[0].message
-    assert ("ceo", "cfo") == sms.top_management.members
+    assert sms.top_management.members == ("ceo", "cfo")
 
 
 def test_waivers_turn_failures_into_waived_never_pass() -> None:
@@ -189,9 +190,9 @@ def test_waivers_turn_failures_into_waived_never_pass() -> None:
     )
     result = assess(sms, as_of=AS_OF, registry=_registry(), waivers=[waiver])
     finding = next(f for f in result.findings if f.rule == "T-changes")
-    assert (Status.WAIVED, "w1") == (finding.status, finding.waiver)
+    assert (finding.status, finding.waiver) == (Status.WAIVED, "w1")
     assert not result.failed_at(Severity.OBSERVATION)
-    assert Verdict.CONFORMING == result.verdict("9.2").verdict
+    assert result.verdict("9.2").verdict == Verdict.CONFORMING
 
 
 @pytest.mark.parametrize(
@@ -210,8 +211,8 @@ def test_invalid_waivers_are_not_applied_and_are_findings(
     )
     result = assess(sms, as_of=AS_OF, registry=_registry(), waivers=[waiver])
     statuses = {f.rule: f.status for f in result.findings}
-    assert Status.FAIL == statuses["T-changes"]
-    assert Status.FAIL == statuses[rule]
+    assert statuses["T-changes"] == Status.FAIL
+    assert statuses[rule] == Status.FAIL
 
 
 def test_an_unused_waiver_is_an_observation() -> None:
@@ -220,8 +221,8 @@ def test_an_unused_waiver_is_an_observation() -> None:
     )
     result = assess(build(), as_of=AS_OF, registry=_registry(), waivers=[waiver])
     unused = [f for f in result.findings if f.rule == "SMS-waiver-unused"]
-    assert [("w9",)] == [f.subjects for f in unused]
-    assert Severity.OBSERVATION == unused[0].severity
+    assert [f.subjects for f in unused] == [("w9",)]
+    assert unused[0].severity == Severity.OBSERVATION
 
 
 def test_declaring_a_clause_not_applicable_is_an_observation_and_rules_still_run() -> None:
@@ -232,19 +233,19 @@ def test_declaring_a_clause_not_applicable_is_an_observation_and_rules_still_run
         config=Config(not_applicable=("9.2",)),
     )
     by_rule = {f.rule: f for f in result.findings}
-    assert Severity.OBSERVATION == by_rule["SMS-4-no-exclusions"].severity
-    assert Status.FAIL == by_rule["T-changes"].status
+    assert by_rule["SMS-4-no-exclusions"].severity == Severity.OBSERVATION
+    assert by_rule["T-changes"].status == Status.FAIL
 
 
 def test_verdicts_take_the_worst_unwaived_failure_up_the_clause_tree() -> None:
     sms = build({"update": {"chg-1": {"approved_by": None}}, "set": {"top_management": {}}})
     result = assess(sms, as_of=AS_OF, registry=_registry())
-    assert Verdict.MINOR == result.verdict("9.2").verdict
-    assert Verdict.MINOR == result.verdict("9").verdict
-    assert Verdict.MAJOR == result.verdict("4.1.4").verdict
-    assert Verdict.MAJOR == result.verdict("4").verdict
-    assert Verdict.NOT_ASSESSED == result.verdict("6.1").verdict
-    assert {"major": 1, "minor": 1, "observation": 0} == dict(result.failure_counts)
+    assert result.verdict("9.2").verdict == Verdict.MINOR
+    assert result.verdict("9").verdict == Verdict.MINOR
+    assert result.verdict("4.1.4").verdict == Verdict.MAJOR
+    assert result.verdict("4").verdict == Verdict.MAJOR
+    assert result.verdict("6.1").verdict == Verdict.NOT_ASSESSED
+    assert dict(result.failure_counts) == {"major": 1, "minor": 1, "observation": 0}
 
 
 def test_pdca_summary_counts_failures_by_phase() -> None:
@@ -253,8 +254,8 @@ def test_pdca_summary_counts_failures_by_phase() -> None:
         lambda ctx: [ctx.fail("no audit")]
     )
     result = assess(build(), as_of=AS_OF, registry=registry)
-    assert {"major": 0, "minor": 1, "observation": 0} == result.pdca["check"]
-    assert {"major": 0, "minor": 0, "observation": 0} == result.pdca["plan"]
+    assert result.pdca["check"] == {"major": 0, "minor": 1, "observation": 0}
+    assert result.pdca["plan"] == {"major": 0, "minor": 0, "observation": 0}
 
 
 def test_the_json_report_is_byte_identical_for_the_same_input() -> None:
@@ -262,7 +263,7 @@ def test_the_json_report_is_byte_identical_for_the_same_input() -> None:
     second = assess(build(), as_of=AS_OF).to_json()
     assert first == second
     data = json.loads(first)
-    assert "2026-11-27" == data["as_of"]
+    assert data["as_of"] == "2026-11-27"
     assert data["input_digest"].startswith("sha256:")
 
 
@@ -280,7 +281,7 @@ def test_records_after_the_as_of_date_are_ignored() -> None:
 
 
 def test_traceability_matrix_has_no_clause_or_guidance_without_a_rule() -> None:
-    assert () == untraced()
+    assert untraced() == ()
     matrix = traceability()
     assert "SMS-4.1.4-representative" in matrix["4.1.4"]
 
@@ -319,9 +320,9 @@ def test_a_plugin_package_registers_rules_through_the_entry_point(
     registry.load_plugins()
     assert "ACME-names" in registry
     result = assess(build(), as_of=AS_OF, registry=registry)
-    assert {"ops-lead", "cust-contact", "supp-contact", "ext-auditor"} >= set(
+    assert {"ops-lead", "cust-contact", "supp-contact", "ext-auditor"} >= {
         s for f in result.findings if f.failed for s in f.subjects
-    )
+    }
 
 
 def test_a_plugin_that_fails_to_import_is_reported_and_other_rules_run(
@@ -336,9 +337,9 @@ def test_a_plugin_that_fails_to_import_is_reported_and_other_rules_run(
         registry.load_plugins()
     result = assess(build(), as_of=AS_OF, registry=registry)
     errors = [f for f in result.findings if f.status is Status.ERROR]
-    assert ["plugin:broken_rules"] == [f.rule for f in errors]
+    assert [f.rule for f in errors] == ["plugin:broken_rules"]
     assert "missing dependency" in errors[0].message
-    assert Status.PASS == {f.rule: f.status for f in result.findings}["T-rep"]
+    assert {f.rule: f.status for f in result.findings}["T-rep"] == Status.PASS
     sys.modules.pop("broken_rules", None)
 
 
@@ -353,6 +354,6 @@ def test_the_decorator_registers_into_the_default_registry() -> None:
     try:
         assert "USER-example" in default_registry()
         result = assess(build(), as_of=AS_OF, select=["USER-example"])
-        assert [("USER-example", Status.PASS)] == [(f.rule, f.status) for f in result.findings]
+        assert [(f.rule, f.status) for f in result.findings] == [("USER-example", Status.PASS)]
     finally:
         default_registry().remove("USER-example")

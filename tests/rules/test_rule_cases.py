@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, CASES, build, load_case_file
+from rule_fixtures import AS_OF, CASES, build, load_case_file
 
 from sms_model.rules import Status, assess, default_registry
 
@@ -30,9 +30,9 @@ def test_rule_case(rule_id: str, case: dict[str, Any]) -> None:
     mine = [f for f in result.findings if f.rule == rule_id]
     failures = [f for f in mine if f.status is Status.FAIL]
     errors = [f for f in mine if f.status is Status.ERROR]
-    assert [] == errors
+    assert errors == []
     if case["expect"] == "pass":
-        assert [] == [f.message for f in failures]
+        assert [f.message for f in failures] == []
     else:
         assert failures, f"{rule_id} found nothing in case {case['name']!r}"
         for subject in case.get("subjects", ()):
@@ -49,9 +49,11 @@ def test_every_builtin_rule_has_passing_and_failing_cases() -> None:
         assert Path(path).stem == spec["rule"], f"{path.name} must be named after its rule"
     builtin = {s.id for s in default_registry() if s.origin.startswith("sms_model.")}
     missing = {rule: {"pass", "fail"} - covered.get(rule, set()) for rule in builtin}
-    assert {} == {rule: sorted(gap) for rule, gap in missing.items() if gap}
+    assert {rule: sorted(gap) for rule, gap in missing.items() if gap} == {}
 
 
 def test_base_conforms_to_every_builtin_rule() -> None:
     result = assess(build(), as_of=AS_OF)
-    assert [] == [(f.rule, f.message) for f in result.findings if f.status in (Status.FAIL, Status.ERROR)]
+    assert [
+        (f.rule, f.message) for f in result.findings if f.status in (Status.FAIL, Status.ERROR)
+    ] == []

@@ -6,8 +6,8 @@ Who answers for what, who runs what, and on which record each link rests (ISO/IE
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
 
 import networkx as nx
 
@@ -24,6 +24,19 @@ from sms_model.model import (
 __all__ = ["accountability_graph"]
 
 _ALL_CONTROLS = frozenset(control.value for control in GovernanceControl)
+
+
+#: Collections whose entities become nodes of the graph.
+NODE_COLLECTIONS: Final = (
+    "parties",
+    "people",
+    "roles",
+    "policies",
+    "objectives",
+    "services",
+    "processes",
+    "agreements",
+)
 
 
 def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
@@ -62,7 +75,7 @@ def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
             found=repr(entity_id),
             code="reserved-id",
         )
-        for entity_id in sms.ids()
+        for entity_id in _node_ids(sms)
         if entity_id in (SMS_NODE, TOP_MANAGEMENT_NODE) or entity_id.startswith("duty:")
     ]
     if clashes:
@@ -90,6 +103,16 @@ def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _node_ids(sms: ServiceManagementSystem) -> Iterator[str]:
+    # Only entities that become nodes can clash with the reserved node keys; records such as
+    # evidence never do, so they are not scanned (the graph depends on no record collection).
+    for collection in NODE_COLLECTIONS:
+        for item in getattr(sms, collection):
+            yield item.id
+    if sms.plan is not None:
+        yield sms.plan.id
 
 
 def _add_node(

@@ -32,7 +32,28 @@ if TYPE_CHECKING:
     from sms_model.graph import Gap
     from sms_model.rules._registry import RuleSpec
 
-__all__ = ["Context", "Facts"]
+__all__ = ["GRAPH_READS", "Context", "Facts"]
+
+#: The parts of an SMS the accountability graph is built from; rules built on the graph or its
+#: gaps declare ``reads=GRAPH_READS`` so that re-assessment skips them when none changed.
+GRAPH_READS: frozenset[str] = frozenset(
+    {
+        "name",
+        "parties",
+        "people",
+        "roles",
+        "policies",
+        "objectives",
+        "services",
+        "processes",
+        "agreements",
+        "plan",
+        "top_management",
+        "duties",
+        "other_party_processes",
+        "approvals",
+    }
+)
 
 T = TypeVar("T")
 

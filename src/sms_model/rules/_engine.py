@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import itertools
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,12 +15,12 @@ import attrs
 
 from sms_model.catalog import Phase, clauses
 from sms_model.catalog import clause as catalog_clause
-from sms_model.model import ServiceManagementSystem
+from sms_model.model import COLLECTIONS, ServiceManagementSystem
 from sms_model.rules._context import Context, Facts
-from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
+from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver, _clause_key
 from sms_model.rules._registry import Registry, RuleSpec, default_registry
 
-__all__ = ["Assessment", "ClauseVerdict", "Verdict", "assess"]
+__all__ = ["Assessment", "ClauseVerdict", "Findings", "Verdict", "assess"]
 
 #: Version of the JSON document written by :meth:`Assessment.to_json`.
 REPORT_FORMAT: Final = 1
@@ -53,22 +54,102 @@ class ClauseVerdict:
         }
 
 
+class Findings(tuple[Finding, ...]):
+    """A tuple of findings that also shows itself as a table in notebooks and converts to
+    records or a pandas DataFrame."""
+
+    __slots__ = ()
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The findings as plain records."""
+        return [f.to_record() for f in self]
+
+    def to_dataframe(self) -> Any:
+        """The findings as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from sms_model.report import to_dataframe
+
+        return to_dataframe(self)
+
+    def _repr_html_(self) -> str:
+        from sms_model.report import findings_html
+
+        return findings_html(self)
+
+
+#: The parts of an SMS whose changes incremental re-assessment tracks.
+PARTS: Final = ("name", "provider", "top_management", "scope", "plan", "duties", *COLLECTIONS)
+
+
+@attrs.frozen(kw_only=True)
+class _Group:
+    """The findings of one rule (or one kind of engine finding) for one clause, sorted, with
+    the counts needed for verdicts, so that results can be reused and combined cheaply."""
+
+    key: tuple[tuple[int, ...], str, str]  # (clause key, clause, rule id): report order
+    findings: tuple[Finding, ...]
+    counts: Mapping[str, int]
+    worst: int  # the highest severity rank among unwaived failures, 0 when none
+
+    @staticmethod
+    def of(findings: Iterable[Finding]) -> list[_Group]:
+        by_key: dict[tuple[tuple[int, ...], str, str], list[Finding]] = {}
+        for finding in findings:
+            key = (_clause_key(finding.clause), finding.clause, finding.rule)
+            by_key.setdefault(key, []).append(finding)
+        groups = []
+        for key, members in by_key.items():
+            members.sort(key=lambda f: f.sort_key)
+            counts = Counter(f.status.value for f in members)
+            worst = max((f.severity.rank for f in members if f.failed), default=0)
+            groups.append(_Group(key=key, findings=tuple(members), counts=counts, worst=worst))
+        return groups
+
+
+@attrs.define
+class _State:
+    """What an assessment remembers so that a later one can reuse unchanged results."""
+
+    sms: ServiceManagementSystem
+    config: Config
+    selection: tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+    waivers: tuple[Waiver, ...]
+    registry: Registry
+    raw: dict[str, tuple[Finding, ...]]  # per rule id, before waivers
+    groups: dict[str, list[_Group]]  # per rule id, after waivers
+    digests: dict[str, str] = attrs.Factory(dict)  # per part of the SMS
+
+
 @attrs.frozen(kw_only=True)
 class Assessment:
     """The result of assessing an SMS as of a date: findings in a stable order, a verdict per
     clause, a PDCA summary, counts, and what produced them (versions, input digest).
 
-    ``to_json()`` is byte-identical for the same input, rules and configuration.
+    ``to_json()`` is byte-identical for the same input, rules and configuration. Pass an
+    assessment as ``previous=`` to :func:`assess` to re-run only the rules whose inputs changed.
     """
 
     as_of: date
-    findings: tuple[Finding, ...]
+    findings: Findings
     verdicts: tuple[ClauseVerdict, ...]
     rules: tuple[str, ...]
     library_version: str
     ruleset_version: str
-    input_digest: str
     system_name: str
+    _state: _State = attrs.field(eq=False, repr=False, alias="_state")
+
+    @property
+    def input_digest(self) -> str:
+        """SHA-256 over the parts of the assessed SMS: the same model gives the same digest.
+
+        Computed on first use (reports include it), reusing the digests of parts unchanged
+        since a previous assessment.
+        """
+        return _digest(self._state)
+
+    @property
+    def sms(self) -> ServiceManagementSystem:
+        """The system that was assessed."""
+        return self._state.sms
 
     @property
     def counts(self) -> Mapping[str, int]:
@@ -77,10 +158,10 @@ class Assessment:
         return {status.value: found.get(status.value, 0) for status in Status}
 
     @property
-    def failures(self) -> tuple[Finding, ...]:
+    def failures(self) -> Findings:
         """The unwaived failures, worst first."""
         failed = [f for f in self.findings if f.failed]
-        return tuple(sorted(failed, key=lambda f: (-f.severity.rank, f.sort_key)))
+        return Findings(sorted(failed, key=lambda f: (-f.severity.rank, f.sort_key)))
 
     def failed_at(self, threshold: Severity) -> bool:
         """True when an unwaived failure reaches ``threshold`` (for CI gates)."""
@@ -113,12 +194,12 @@ class Assessment:
             for phase, counter in summary.items()
         }
 
-    def by_clause(self) -> Mapping[str, tuple[Finding, ...]]:
+    def by_clause(self) -> Mapping[str, Findings]:
         """Findings grouped by clause, in clause order."""
         groups: dict[str, list[Finding]] = {}
         for finding in self.findings:
             groups.setdefault(finding.clause, []).append(finding)
-        return {k: tuple(v) for k, v in groups.items()}
+        return {k: Findings(v) for k, v in groups.items()}
 
     def to_records(self) -> list[dict[str, Any]]:
         """The findings as plain records, in report order."""
@@ -145,6 +226,15 @@ class Assessment:
         """The JSON report: deterministic, byte-identical for the same input."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
+    def to_dataframe(self) -> Any:
+        """The findings as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.findings.to_dataframe()
+
+    def _repr_html_(self) -> str:
+        from sms_model.report import assessment_html
+
+        return assessment_html(self)
+
 
 def _phase_of(clause: str, phases: Mapping[str, Phase | None]) -> Phase | None:
     parts = clause.split(".")
@@ -165,6 +255,7 @@ def assess(
     config: Config | None = None,
     waivers: Sequence[Waiver] = (),
     registry: Registry | None = None,
+    previous: Assessment | None = None,
 ) -> Assessment:
     """Assess an SMS against the rules, as of a date (today when not given).
 
@@ -173,34 +264,117 @@ def assess(
     matching failures into ``waived`` (never ``pass``); expired, unused or wrongly approved
     waivers are findings themselves.
 
-    >>> import sms_model
+    With ``previous`` (an assessment of an earlier version of the same SMS, made with the same
+    date, selection, configuration and registry), only the rules that read a changed part of
+    the SMS run again; the result is the same as a full assessment.
+
+    >>> import attrs, sms_model
     >>> from datetime import date
     >>> sms = sms_model.load("examples/minimal.yaml")
     >>> result = assess(sms, as_of=date(2026, 11, 27), select=["4.1.4"])
     >>> result.verdict("4.1.4").verdict.value
     'major'
+    >>> renamed = attrs.evolve(sms, name="Minimal SMS, renamed")
+    >>> again = assess(renamed, as_of=date(2026, 11, 27), select=["4.1.4"], previous=result)
+    >>> again.findings == result.findings
+    True
     """
     as_of = as_of or date.today()
     config = config or Config()
     registry = registry if registry is not None else default_registry()
-    specs = registry.select(select, ignore)
+    selection = (_frozen(select), _frozen(ignore))
+    specs = registry.select(*selection)
+    waivers = tuple(waivers)
     facts = Facts(sms, as_of, config)
-    findings: list[Finding] = []
+    reusable = _reusable_rules(previous, sms, as_of, config, selection, registry, specs)
+    old = previous._state if previous is not None and reusable else None
+    raw: dict[str, tuple[Finding, ...]] = {}
+    groups: dict[str, list[_Group]] = {}
     for spec in specs:
-        findings.extend(run_rule(spec, facts))
-    findings.extend(_plugin_errors(registry))
-    findings.extend(_declared_not_applicable(config))
-    findings = _apply_waivers(findings, waivers, facts)
-    findings.sort(key=lambda f: f.sort_key)
+        if old is not None and spec.id in reusable:
+            raw[spec.id] = old.raw[spec.id]
+            if not waivers and not old.waivers:
+                groups[spec.id] = old.groups[spec.id]
+        else:
+            raw[spec.id] = tuple(run_rule(spec, facts))
+    waived, extra = _apply_waivers(raw, specs, waivers, facts)
+    for rule_id, findings in raw.items():
+        if rule_id not in groups:
+            groups[rule_id] = _Group.of(waived.get(rule_id, findings))
+    extra.extend(_plugin_errors(registry))
+    extra.extend(_declared_not_applicable(config))
+    ordered = sorted(
+        itertools.chain(itertools.chain.from_iterable(groups.values()), _Group.of(extra)),
+        key=lambda g: g.key,
+    )
+    state = _State(
+        sms=sms,
+        config=config,
+        selection=selection,
+        waivers=waivers,
+        registry=registry,
+        raw=raw,
+        groups=groups,
+        digests=_reusable_digests(old, sms),
+    )
     return Assessment(
         as_of=as_of,
-        findings=tuple(findings),
-        verdicts=_verdicts(findings),
+        findings=Findings(itertools.chain.from_iterable(g.findings for g in ordered)),
+        verdicts=_verdicts(ordered),
         rules=tuple(spec.id for spec in specs),
         library_version=_library_version(),
         ruleset_version=_ruleset_version(specs),
-        input_digest=input_digest(sms),
         system_name=sms.name,
+        _state=state,
+    )
+
+
+def _frozen(selectors: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if selectors is None else tuple(selectors)
+
+
+def changed_parts(old: ServiceManagementSystem, new: ServiceManagementSystem) -> frozenset[str]:
+    """The parts of the SMS (``PARTS``) that differ between two versions.
+
+    Unchanged parts are usually the very same objects (``attrs.evolve`` keeps them), so the
+    comparison is an identity check for them and an equality check only for the others.
+    """
+    changed = set()
+    for part in PARTS:
+        before, after = getattr(old, part), getattr(new, part)
+        if before is not after and before != after:
+            changed.add(part)
+    return frozenset(changed)
+
+
+def _reusable_rules(
+    previous: Assessment | None,
+    sms: ServiceManagementSystem,
+    as_of: date,
+    config: Config,
+    selection: tuple[tuple[str, ...] | None, tuple[str, ...] | None],
+    registry: Registry,
+    specs: Sequence[RuleSpec],
+) -> frozenset[str]:
+    if previous is None:
+        return frozenset()
+    old = previous._state
+    same_run = (
+        previous.as_of == as_of
+        and old.registry is registry
+        and old.selection == selection
+        and old.config == config
+        and previous.ruleset_version == _ruleset_version(specs)
+    )
+    if not same_run:
+        return frozenset()
+    changed = changed_parts(old.sms, sms)
+    if "provider" in changed:
+        return frozenset()  # who the provider is colours every rule
+    return frozenset(
+        spec.id
+        for spec in specs
+        if spec.id in old.raw and "*" not in spec.reads and not (spec.reads & changed)
     )
 
 
@@ -272,13 +446,16 @@ def _declared_not_applicable(config: Config) -> list[Finding]:
 
 
 def _apply_waivers(
-    findings: list[Finding], waivers: Sequence[Waiver], facts: Facts
-) -> list[Finding]:
-    if not waivers:
-        return findings
-    allowed = facts.top_management_and_representative
-    used: set[str] = set()
+    raw: Mapping[str, tuple[Finding, ...]],
+    specs: Sequence[RuleSpec],
+    waivers: Sequence[Waiver],
+    facts: Facts,
+) -> tuple[dict[str, list[Finding]], list[Finding]]:
+    """The per-rule findings that waivers change, and the findings about the waivers."""
     extra: list[Finding] = []
+    if not waivers:
+        return {}, extra
+    allowed = facts.top_management_and_representative
     valid: list[Waiver] = []
     for waiver in waivers:
         if waiver.approver not in allowed:
@@ -287,8 +464,8 @@ def _apply_waivers(
                     waiver,
                     "SMS-waiver-approver",
                     Severity.MINOR,
-                    f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is neither top "
-                    "management nor the management representative; it was not applied",
+                    f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is neither "
+                    "top management nor the management representative; it was not applied",
                 )
             )
         elif waiver.expires < facts.as_of:
@@ -303,15 +480,25 @@ def _apply_waivers(
             )
         else:
             valid.append(waiver)
-    out: list[Finding] = []
-    for finding in findings:
-        if finding.status is Status.FAIL:
-            for waiver in valid:
-                if waiver.covers(finding):
-                    finding = attrs.evolve(finding, status=Status.WAIVED, waiver=waiver.id)
-                    used.add(waiver.id)
-                    break
-        out.append(finding)
+    used: set[str] = set()
+    changed: dict[str, list[Finding]] = {}
+    for spec in specs:
+        findings = raw[spec.id]
+        if not any(f.status is Status.FAIL for f in findings):
+            continue
+        candidates = [w for w in valid if w.target == spec.id or _within(spec.clause, w.target)]
+        if not candidates:
+            continue
+        out = []
+        for finding in findings:
+            if finding.status is Status.FAIL:
+                for waiver in candidates:
+                    if waiver.covers(finding):
+                        finding = attrs.evolve(finding, status=Status.WAIVED, waiver=waiver.id)
+                        used.add(waiver.id)
+                        break
+            out.append(finding)
+        changed[spec.id] = out
     for waiver in valid:
         if waiver.id not in used:
             extra.append(
@@ -322,7 +509,11 @@ def _apply_waivers(
                     f"waiver {waiver.id!r} matches no failure; withdraw it or correct its target",
                 )
             )
-    return out + extra
+    return changed, extra
+
+
+def _within(number: str, prefix: str) -> bool:
+    return number == prefix or number.startswith(prefix + ".")
 
 
 def _waiver_finding(waiver: Waiver, rule_id: str, severity: Severity, message: str) -> Finding:
@@ -345,17 +536,18 @@ def _is_clause(text: str) -> bool:
     return True
 
 
-def _verdicts(findings: list[Finding]) -> tuple[ClauseVerdict, ...]:
-    # One pass over the findings: each counts towards its clause and every ancestor clause.
+def _verdicts(groups: Sequence[_Group]) -> tuple[ClauseVerdict, ...]:
+    # Each group counts towards its clause and every ancestor clause: work in the number of
+    # groups (about one per rule), not of findings.
     counts: dict[str, Counter[str]] = {}
     worst: Counter[str] = Counter()
-    for finding in findings:
-        parts = finding.clause.split(".")
+    for group in groups:
+        parts = group.key[1].split(".")
         for end in range(len(parts), 0, -1):
             number = ".".join(parts[:end])
-            counts.setdefault(number, Counter())[finding.status.value] += 1
-            if finding.failed and finding.severity.rank > worst[number]:
-                worst[number] = finding.severity.rank
+            counts.setdefault(number, Counter()).update(group.counts)
+            if group.worst > worst[number]:
+                worst[number] = group.worst
     out = []
     for clause in clauses():
         mine = counts.get(clause.number, Counter())
@@ -394,8 +586,42 @@ def _ruleset_version(specs: Iterable[RuleSpec]) -> str:
 
 
 def input_digest(sms: ServiceManagementSystem) -> str:
-    """SHA-256 of the SMS in canonical JSON: the same model gives the same digest."""
-    from sms_model.io._convert import unstructure
+    """SHA-256 over the canonical JSON of each part of the SMS: the same model gives the same
+    digest, whatever produced it.
 
-    text = json.dumps(unstructure(sms), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    >>> import sms_model
+    >>> sms = sms_model.load("examples/minimal.yaml")
+    >>> input_digest(sms) == input_digest(sms_model.loads(sms_model.dumps(sms)))
+    True
+    """
+    return _combine({part: _part_digest(sms, part) for part in PARTS})
+
+
+def _part_digest(sms: ServiceManagementSystem, part: str) -> str:
+    from sms_model.io._convert import _converter
+
+    data = _converter().unstructure(getattr(sms, part))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _combine(digests: Mapping[str, str]) -> str:
+    joined = "".join(f"{part}:{digests[part]}\n" for part in PARTS)
+    return "sha256:" + hashlib.sha256(joined.encode()).hexdigest()
+
+
+def _digest(state: _State) -> str:
+    for part in PARTS:
+        if part not in state.digests:
+            state.digests[part] = _part_digest(state.sms, part)
+    return _combine(state.digests)
+
+
+def _reusable_digests(old: _State | None, sms: ServiceManagementSystem) -> dict[str, str]:
+    if old is None:
+        return {}
+    return {
+        part: digest
+        for part, digest in old.digests.items()
+        if getattr(old.sms, part) is getattr(sms, part)
+    }

@@ -20,7 +20,7 @@ from sms_model.model import (
     GovernanceControl,
     OtherPartyProcess,
 )
-from sms_model.rules._context import Context
+from sms_model.rules._context import GRAPH_READS, Context
 from sms_model.rules._findings import Finding, Severity
 from sms_model.rules._registry import rule
 
@@ -96,6 +96,7 @@ def _work_of_others(ctx: Context) -> tuple[_Work, ...]:
     guidance=("APP-1",),
     severity=Severity.MAJOR,
     tags=("other-parties", "accountability", "graph"),
+    reads=GRAPH_READS,
 )
 def clause4_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     """No other party is accountable for a Clause 4 requirement: every Clause 4 duty and every
@@ -136,6 +137,7 @@ def clause4_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-2",),
     severity=Severity.MAJOR,
     tags=("other-parties", "graph"),
+    reads=GRAPH_READS,
 )
 def clause4_work_short_term(ctx: Context) -> Iterator[Finding]:
     """Another party performs Clause 4 work (an SMS-level process or a Clause 4 activity) only
@@ -156,6 +158,7 @@ def clause4_work_short_term(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-1", "APP-2"),
     severity=Severity.MAJOR,
     tags=("other-parties", "accountability", "graph"),
+    reads=GRAPH_READS,
 )
 def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding]:
     """Clause 4 work another party performs stays under the provider's accountability: the
@@ -175,6 +178,7 @@ def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding
     guidance=("APP-3",),
     severity=Severity.MAJOR,
     tags=("other-parties", "plan", "graph"),
+    reads=GRAPH_READS,
 )
 def drafted_plan_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     """A service management plan drafted by another party is, once agreed, owned and maintained
@@ -195,6 +199,7 @@ def drafted_plan_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-4",),
     severity=Severity.MAJOR,
     tags=("other-parties", "graph"),
+    reads=GRAPH_READS,
 )
 def most_processes_operated_by_provider(ctx: Context) -> Iterator[Finding]:
     """Other parties operate no more than half of the Clause 5 to 9 processes; otherwise the
@@ -332,6 +337,7 @@ def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("other-parties", "suppliers", "graph"),
+    reads=GRAPH_READS,
 )
 def subcontractors_governed_through_lead(ctx: Context) -> Iterator[Finding]:
     """A process run by a sub-contracted supplier is governed through its lead supplier, and
@@ -355,6 +361,7 @@ def subcontractors_governed_through_lead(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("accountability", "graph"),
+    reads=GRAPH_READS,
 )
 def one_accountable_owner(ctx: Context) -> Iterator[Finding]:
     """Each process and each Clause 4 duty has exactly one accountable owner (a person, or a
@@ -379,6 +386,7 @@ def one_accountable_owner(ctx: Context) -> Iterator[Finding]:
     clause="4.5.2",
     severity=Severity.MINOR,
     tags=("interfaces", "graph"),
+    reads=GRAPH_READS,
 )
 def expected_interfaces_recorded(ctx: Context) -> Iterator[Finding]:
     """Processes expected to exchange information record an interface with each other (the

@@ -16,7 +16,7 @@ from sms_model.model import (
     ReviewKind,
     SMSStage,
 )
-from sms_model.rules._context import Context
+from sms_model.rules._context import GRAPH_READS, Context
 from sms_model.rules._findings import Finding, Severity
 from sms_model.rules._registry import rule
 
@@ -104,6 +104,7 @@ def top_management_involved_at_every_stage(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-b",),
     severity=Severity.MAJOR,
     tags=("top-management", "accountability", "graph"),
+    reads=GRAPH_READS,
 )
 def top_management_accountable_for_sms(ctx: Context) -> Iterator[Finding]:
     """Top management holds accountability for the SMS: it owns the SMS process or is
@@ -256,6 +257,7 @@ def performance_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("top-management", "accountability", "graph"),
+    reads=GRAPH_READS,
 )
 def owners_report_to_top_management(ctx: Context) -> Iterator[Finding]:
     """Every provider person who owns a process or a Clause 4 duty has a reporting line that

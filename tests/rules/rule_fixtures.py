@@ -101,7 +101,13 @@ def _merge(entity: dict[str, Any], fields: dict[str, Any]) -> None:
 
 
 def _ids(data: dict[str, Any]) -> set[str]:
-    return {i["id"] for v in data.values() if isinstance(v, list) for i in v if isinstance(i, dict) and "id" in i}
+    return {
+        i["id"]
+        for v in data.values()
+        if isinstance(v, list)
+        for i in v
+        if isinstance(i, dict) and "id" in i
+    }
 
 
 def _find(data: dict[str, Any], entity_id: str) -> dict[str, Any]:
