@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 EXAMPLE := examples/acme-managed-services.yaml
 
-.PHONY: demo test lint typecheck unit docs clean
+.PHONY: demo test lint typecheck unit docs bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ docs: $(STAMP_DEV)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 
 test: lint typecheck unit docs
+
+bench: $(STAMP_DEV)
+	$(BIN)/python benchmarks/run.py
+
+fuzz: $(STAMP_DEV)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/robustness -k fuzz
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist docs/_build

@@ -322,6 +322,12 @@ class ServiceManagementSystem:
             return entity.holders
         return ()
 
+    def _repr_html_(self) -> str:
+        # Rich display in notebooks; the renderer lives with the other reports.
+        from sms_model.report import sms_html
+
+        return sms_html(self)
+
     @property
     def provider_party(self) -> Party:
         """The party that is the service provider."""
