@@ -57,7 +57,8 @@ def test_evidence_collected_without_timezone_is_rejected() -> None:
         Evidence(
             id="e1", kind="minutes", effective=date(2024, 1, 31), collected=datetime(2024, 1, 31)
         )
-    assert "collected: must be timezone-aware (found '2024-01-31T00:00:00')" == str(caught.value)
+    expected = "collected: must be timezone-aware (found '2024-01-31T00:00:00')"
+    assert expected == str(caught.value)
 
 
 def test_evidence_collected_with_timezone_is_accepted() -> None:
@@ -70,9 +71,12 @@ def test_lists_given_for_collections_become_tuples() -> None:
     role = Role(id="cab", name="CAB", party="acme", holders=["ann", "bob"])
     process = Process(id="p", kind=ProcessKind.CHANGE, interfaces=["q"])
     scope = Scope(statement="All services", services=["email"])
-    assert ("ann", "bob") == role.holders
-    assert ("q",) == process.interfaces
-    assert ("email",) == scope.services
+    expected = ("ann", "bob")
+    assert expected == role.holders
+    expected = ("q",)
+    assert expected == process.interfaces
+    expected = ("email",)
+    assert expected == scope.services
 
 
 def test_entities_with_list_input_are_hashable() -> None:
@@ -84,13 +88,15 @@ def test_entities_are_frozen() -> None:
     party = Party(id="acme", name="Acme", kind=PartyKind.PROVIDER)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         party.name = "Other"  # type: ignore[misc]
-    assert "Acme" == party.name
+    expected = "Acme"
+    assert expected == party.name
 
 
 def test_evolve_makes_a_changed_copy_and_keeps_the_original() -> None:
     party = Party(id="acme", name="Acme", kind=PartyKind.PROVIDER)
     renamed = attrs.evolve(party, name="Acme Group")
-    assert ("Acme", "Acme Group") == (party.name, renamed.name)
+    expected = ("Acme", "Acme Group")
+    assert expected == (party.name, renamed.name)
 
 
 def test_evolve_revalidates_an_entity() -> None:

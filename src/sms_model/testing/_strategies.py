@@ -194,9 +194,13 @@ def risks(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Ris
 def sms_models(max_size: int = 8) -> st.SearchStrategy[ServiceManagementSystem]:
     """Valid :class:`~sms_model.model.ServiceManagementSystem` values.
 
-    Every collection holds at most ``max_size`` entities; every reference names an entity of a
-    kind the model accepts there; reporting lines point only to earlier people, so they never
-    loop. Use it in a test of your own::
+    Every collection holds at most ``max_size`` entities, besides the provider (the first
+    party, ``party-0``) and one person of the provider (the first person, always in top
+    management). Ids are ``<kind>-<index>`` (``process-3``), plus ``plan`` and ``scope``, so
+    they are unique by construction. Every reference names an entity of a kind the model
+    accepts there; other parties are of every kind, and a supplier may be sub-contracted to
+    an earlier one (its ``lead_supplier``); reporting lines point only to earlier people, so
+    they never loop; an engagement never ends before it starts. Use it in a test of your own::
 
         from hypothesis import given
         from sms_model.testing import sms_models
@@ -250,7 +254,11 @@ _DATE = dates()
 _OPT_DATE = st.none() | _DATE
 _BOOL = st.booleans()
 _OPT_BOOL = st.none() | _BOOL
-_OTHER_KINDS = st.sampled_from([k for k in PartyKind if k is not PartyKind.PROVIDER])
+# Suppliers count twice: chains of suppliers (a lead and its sub-contractor) are what the
+# governance of other parties (4.2) is about, so they should not be rare.
+_OTHER_KINDS = st.sampled_from(
+    [PartyKind.SUPPLIER, *(k for k in PartyKind if k is not PartyKind.PROVIDER)]
+)
 _DAYS = st.none() | st.integers(min_value=0, max_value=3650)
 _PRIORITY = st.none() | st.integers(min_value=1, max_value=10)
 _SCORE = st.none() | st.integers(min_value=1, max_value=5)
