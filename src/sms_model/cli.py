@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--waivers", help="YAML or JSON file with a list of waivers")
     a.add_argument("--config", help="YAML or JSON configuration (cadences, interfaces, ...)")
     a.add_argument("--passed", action="store_true", help="list passing findings too (text)")
+    a.add_argument(
+        "--rule-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="abandon a rule that runs longer and report it as an error",
+    )
 
     v = sub.add_parser("validate", help="check an SMS file and summarise it")
     v.add_argument("file")
@@ -190,11 +196,17 @@ def _parse_date(text: str | None) -> date | None:
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from sms_model.rules import Severity, assess
+    import attrs
+
+    from sms_model.rules import Config, Severity, assess
     from sms_model.rules._files import load_config, load_waivers
 
     sms = _load(args.file)
-    config = load_config(args.config) if args.config else None
+    config = load_config(args.config) if args.config else Config()
+    if args.rule_timeout is not None:
+        if not args.rule_timeout > 0:
+            raise _UsageError("--rule-timeout must be a positive number of seconds")
+        config = attrs.evolve(config, rule_timeout=args.rule_timeout)
     waivers = load_waivers(args.waivers) if args.waivers else ()
     with _Progress("assessing", 0 if len(sms.evidence) < 20_000 else _Progress._THRESHOLD):
         result = assess(

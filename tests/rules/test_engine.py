@@ -357,3 +357,37 @@ def test_the_decorator_registers_into_the_default_registry() -> None:
         assert [(f.rule, f.status) for f in result.findings] == [("USER-example", Status.PASS)]
     finally:
         default_registry().remove("USER-example")
+
+
+def test_a_rule_that_runs_too_long_is_abandoned_as_an_error_and_others_run() -> None:
+    import threading
+
+    release = threading.Event()
+    registry = _registry()
+
+    @registry.rule(id="T-slow", clause="4.3.1")
+    def slow(ctx: Context) -> Iterator[Finding]:
+        release.wait(10)
+        yield ctx.fail("too late")
+
+    try:
+        result = assess(build(), as_of=AS_OF, registry=registry, config=Config(rule_timeout=0.2))
+    finally:
+        release.set()
+    by_rule = {f.rule: f for f in result.findings}
+    assert by_rule["T-slow"].status == Status.ERROR
+    assert "did not finish within 0.2 s" in by_rule["T-slow"].message
+    assert by_rule["T-rep"].status == Status.PASS
+
+
+def test_a_rule_timeout_still_reports_crashes_and_results() -> None:
+    registry = _registry()
+    registry.rule(id="T-crash", clause="4.3.1")(lambda ctx: 1 / 0)
+    result = assess(
+        build({"update": {"chg-1": {"approved_by": None}}}),
+        as_of=AS_OF,
+        registry=registry,
+        config=Config(rule_timeout=5),
+    )
+    statuses = {f.rule: f.status for f in result.findings}
+    assert statuses == {"T-crash": Status.ERROR, "T-changes": Status.FAIL, "T-rep": Status.PASS}

@@ -6,6 +6,7 @@ import enum
 import hashlib
 import itertools
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -379,11 +380,17 @@ def _reusable_rules(
 
 
 def run_rule(spec: RuleSpec, facts: Facts) -> list[Finding]:
-    """Run one rule, turning a crash or malformed output into an ``error`` finding."""
+    """Run one rule, turning a crash, malformed output or (with ``Config.rule_timeout``) a
+    rule that runs too long into an ``error`` finding."""
     context = Context(facts, spec)
+    timeout = facts.config.rule_timeout
     try:
-        produced = spec.function(context)
-        results = list(produced) if produced is not None else []
+        if timeout is None:
+            results = _collect(spec, context)
+        else:
+            results = _collect_within(spec, context, timeout)
+    except _TimedOut:
+        return [_error(spec, f"the rule did not finish within {timeout:g} s and was abandoned")]
     except Exception as exc:
         return [_error(spec, f"the rule raised {type(exc).__name__}: {exc}")]
     bad = [r for r in results if not isinstance(r, Finding) or r.rule != spec.id]
@@ -397,6 +404,37 @@ def run_rule(spec: RuleSpec, facts: Facts) -> list[Finding]:
         return [_error(spec, f"the rule yielded {what}; rules must yield ctx.fail(...) findings")]
     if not results:
         return [context.passed("no nonconformity found")]
+    return results
+
+
+def _collect(spec: RuleSpec, context: Context) -> list[Any]:
+    produced = spec.function(context)
+    return list(produced) if produced is not None else []
+
+
+class _TimedOut(Exception):
+    pass
+
+
+def _collect_within(spec: RuleSpec, context: Context, timeout: float) -> list[Any]:
+    # Python cannot stop a thread: a rule that overruns is left to finish in a daemon thread
+    # and its results are discarded. The SMS is immutable, so it cannot affect anything else.
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["results"] = _collect(spec, context)
+        except BaseException as exc:  # handed back to the calling thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name=f"sms-model rule {spec.id}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise _TimedOut
+    if "error" in outcome:
+        raise outcome["error"]
+    results: list[Any] = outcome["results"]
     return results
 
 

@@ -11,7 +11,7 @@ from sms_model.rules._findings import Config, Waiver
 
 __all__ = ["load_config", "load_waivers", "parse_config", "parse_waivers"]
 
-_CONFIG_KEYS = ("cadences", "interfaces", "not_applicable", "options")
+_CONFIG_KEYS = ("cadences", "interfaces", "not_applicable", "options", "rule_timeout")
 _WAIVER_KEYS = ("id", "target", "justification", "approver", "expires", "subject")
 _WAIVER_REQUIRED = ("id", "target", "justification", "approver", "expires")
 
@@ -91,6 +91,18 @@ def parse_config(data: Any) -> Config:
                 what="expected a mapping", path="$.options", found=repr(options)[:60], code="type"
             )
         )
+    timeout = data.get("rule_timeout")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
+        issues.append(
+            Issue(
+                what="expected a positive number of seconds",
+                path="$.rule_timeout",
+                found=repr(timeout),
+                code="type",
+            )
+        )
     if issues:
         raise ModelValidationError(issues)
     from sms_model.catalog import clause
@@ -109,7 +121,11 @@ def parse_config(data: Any) -> Config:
     if issues:
         raise ModelValidationError(issues)
     return Config(
-        cadences=cadences, interfaces=pairs, not_applicable=tuple(not_applicable), options=options
+        cadences=cadences,
+        interfaces=pairs,
+        not_applicable=tuple(not_applicable),
+        options=options,
+        rule_timeout=timeout,
     )
 
 

@@ -156,13 +156,19 @@ def _cadence_map(value: Mapping[str, str | Cadence]) -> Mapping[str, Cadence]:
     return MappingProxyType(parsed)
 
 
+def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and (isinstance(value, bool) or not value > 0):
+        raise ValueError(f"{attribute.name} must be a positive number of seconds, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Config:
     """How an assessment is run: cadences per evidence expectation, expected process interfaces,
     clauses the organisation declares not applicable, and options for rules.
 
     Cadences are ISO 8601 periods or RFC 5545 rules and override the default profile
-    (:func:`sms_model.catalog.default_cadences`) per expectation id.
+    (:func:`sms_model.catalog.default_cadences`) per expectation id. ``rule_timeout`` (seconds)
+    bounds each rule: a rule still running then is abandoned and reported as an ``error``.
 
     >>> Config(cadences={"management-review": "P6M"}).cadence("management-review").text
     'P6M'
@@ -172,6 +178,7 @@ class Config:
     interfaces: tuple[tuple[str, str], ...] | None = None
     not_applicable: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=MappingProxyType)
+    rule_timeout: float | None = attrs.field(default=None, validator=_positive)
 
     def cadence(self, expectation: str) -> Cadence:
         """The cadence in force for an evidence expectation: the override, else the default."""
