@@ -1,5 +1,5 @@
 """Rendering an :class:`~sms_model.rules.Assessment` as text, Markdown, JSON, HTML, JUnit XML or
-SARIF 2.1.0.
+SARIF 2.1.0; and, for notebooks, HTML fragments, a pandas DataFrame and a conformity chart.
 
 >>> from datetime import date
 >>> import sms_model
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from sms_model.report._chart import plot_conformity
 from sms_model.report._ci import Locator, render_junit, render_sarif
 from sms_model.report._html import graph_svg, render_html
+from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
 from sms_model.report._text import render_markdown, render_text
 from sms_model.rules import Assessment
 
@@ -27,13 +29,18 @@ __all__ = [
     "FORMATS",
     "Locator",
     "ReportFormat",
+    "assessment_html",
+    "findings_html",
     "graph_svg",
+    "plot_conformity",
     "render",
     "render_html",
     "render_junit",
     "render_markdown",
     "render_sarif",
     "render_text",
+    "sms_html",
+    "to_dataframe",
 ]
 
 ReportFormat = Literal["text", "markdown", "json", "html", "junit", "sarif"]

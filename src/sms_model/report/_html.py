@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sms_model.report._text import _label, _summary_line
 from sms_model.rules import Assessment, Status
@@ -16,15 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["graph_svg", "render_html"]
 
-#: Left-to-right columns of the picture, by node kind.
-_COLUMNS = (
-    ("sms", "top_management"),
-    ("person",),
-    ("role",),
-    ("duty", "process"),
-    ("party", "agreement"),
-    ("service", "policy", "objective", "plan"),
-)
 _MAX_NODES = 300
 
 _STYLE = """
@@ -137,19 +127,14 @@ def graph_svg(
             keep.update(graph.predecessors(node))
             keep.update(graph.successors(node))
         nodes = sorted(keep, key=str)[:_MAX_NODES]
+    from sms_model.graph import column_layout  # networkx only when a picture is drawn
+
     chosen = set(nodes)
-    columns: dict[int, list[Any]] = defaultdict(list)
-    for node in sorted(nodes, key=lambda n: (str(graph.nodes[n].get("kind", "")), str(n))):
-        kind = str(graph.nodes[node].get("kind", ""))
-        column = next((i for i, kinds in enumerate(_COLUMNS) if kind in kinds), len(_COLUMNS))
-        columns[column].append(node)
+    grid = column_layout(graph, nodes)
     width, row, col_width = 190, 26, 200
-    positions: dict[Any, tuple[int, int]] = {}
-    for column, members in columns.items():
-        for i, node in enumerate(members):
-            positions[node] = (20 + column * col_width, 30 + i * row)
-    height = 60 + row * max((len(m) for m in columns.values()), default=1)
-    total_width = 40 + col_width * (max(columns, default=0) + 1)
+    positions = {node: (20 + c * col_width, 30 + r * row) for node, (c, r) in grid.items()}
+    height = 60 + row * max((r + 1 for _, r in grid.values()), default=1)
+    total_width = 40 + col_width * (max((c for c, _ in grid.values()), default=0) + 1)
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {total_width} {height}' "
         f"width='{total_width}' height='{height}' role='img' "
