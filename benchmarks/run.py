@@ -1,0 +1,339 @@
+"""Benchmark runner: how loading and assessing scale against plain ``json.loads``.
+
+For each tier (S, M, L; see ``generate.py``) it generates, or reuses from ``benchmarks/data``,
+a synthetic SMS as JSON, then measures with :func:`time.perf_counter`, taking the median of
+several repetitions in the same process:
+
+- ``J``: ``json.loads(text)``, the yardstick every other time is divided by;
+- load: ``sms_model.loads(text, "json")`` (parse, structure, validate);
+- rule phase: ``sms_model.assess(sms, as_of=AS_OF)`` on an already-loaded system (the engine
+  builds the accountability graph lazily, so the graph is included);
+- full: load + assess + ``Assessment.to_json()``;
+- peak memory of load + assess under :mod:`tracemalloc`, per evidence record (the JSON text
+  itself is allocated before tracing starts and is not counted);
+- incremental re-assessment after one evidence record changed, when ``assess`` accepts
+  ``previous=``.
+
+It prints a Markdown table and rewrites the results section of ``benchmarks/README.md``.
+
+    python benchmarks/run.py                     # S, M and L; rewrites the README
+    python benchmarks/run.py --tiers S M         # quicker
+    python benchmarks/run.py --profile M         # cProfile of load and of assess at tier M
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import importlib.metadata
+import inspect
+import io
+import json
+import os
+import platform
+import pstats
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # the generator next to this file
+
+import sms_model
+
+__all__ = ["main", "measure"]
+
+README: Final = Path(__file__).resolve().parent / "README.md"
+START: Final = "<!-- results:start -->"
+END: Final = "<!-- results:end -->"
+REPEATS: Final = {"XS": 7, "S": 7, "M": 5, "L": 3}
+INCREMENTAL_RUNS: Final = 20
+PACKAGES: Final = ("sms_model", "attrs", "cattrs", "networkx", "PyYAML", "python-dateutil")
+
+# Targets of project issue 6, checked at tier L.
+TARGET_LOAD: Final = 2.0  # load <= 2 x J
+TARGET_FULL: Final = 3.0  # full assessment <= 3 x J
+TARGET_BYTES_PER_EVIDENCE: Final = 1024
+TARGET_SCALING: Final = 11.0  # time(L) / time(M)
+TARGET_INCREMENTAL_S: Final = 0.001
+TARGET_INCREMENTAL_SPEEDUP: Final = 100.0
+
+
+def _median_time(func: Callable[[], Any], repeats: int, *, collector: bool = True) -> float:
+    """Median wall time of ``func``; the cyclic garbage collector stays on unless told."""
+    times = []
+    for _ in range(repeats):
+        gc.collect()
+        if not collector:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return statistics.median(times)
+
+
+def _text(tier: str, regenerate: bool) -> str:
+    """The tier's JSON, regenerated when missing, older than the generator, or asked for."""
+    path = generate.data_path(tier)
+    source = Path(generate.__file__)
+    stale = not path.exists() or path.stat().st_mtime < source.stat().st_mtime
+    if regenerate or stale:
+        start = time.perf_counter()
+        generate.write(tier)
+        print(f"generated {path} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return path.read_text(encoding="utf-8")
+
+
+def _accepts_previous() -> bool:
+    return "previous" in inspect.signature(sms_model.assess).parameters
+
+
+def _changed_one_evidence(sms: sms_model.ServiceManagementSystem) -> Any:
+    """The same system with one evidence record (in the middle of the file) re-dated."""
+    evidence = list(sms.evidence)
+    i = len(evidence) // 2
+    old = evidence[i]
+    evidence[i] = attrs.evolve(old, effective=old.effective.replace(day=1))
+    return attrs.evolve(sms, evidence=tuple(evidence))
+
+
+def measure(tier: str, *, repeats: int | None = None, regenerate: bool = False) -> dict[str, Any]:
+    """Measure one tier; returns the row of the results table as plain data."""
+    repeats = repeats or REPEATS.get(tier, 3)
+    as_of = generate.AS_OF
+    text = _text(tier, regenerate)
+    assess = sms_model.assess
+    loads = sms_model.loads
+
+    j = _median_time(lambda: json.loads(text), repeats)
+    # For reference only: at tier L most of json.loads' own time is the cyclic collector
+    # walking the objects it has just made, which makes J grow faster than the input.
+    j_no_gc = _median_time(lambda: json.loads(text), repeats, collector=False)
+    load = _median_time(lambda: loads(text, "json"), repeats)
+    sms = loads(text, "json")
+    rules = _median_time(lambda: assess(sms, as_of=as_of), repeats)
+    full = _median_time(lambda: assess(loads(text, "json"), as_of=as_of).to_json(), repeats)
+    assessment = assess(sms, as_of=as_of)
+
+    n_evidence = len(sms.evidence)
+    n_entities = sum(1 for _ in sms.ids())
+    del sms
+    gc.collect()
+    tracemalloc.start()
+    traced = assess(loads(text, "json"), as_of=as_of)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del traced
+    gc.collect()
+
+    row: dict[str, Any] = {
+        "tier": tier,
+        "evidence": n_evidence,
+        "entities": n_entities,
+        "megabytes": len(text.encode()) / 1e6,
+        "findings": len(assessment.findings),
+        "failures": sum(1 for f in assessment.findings if f.failed),
+        "j": j,
+        "j_no_gc": j_no_gc,
+        "load": load,
+        "rules": rules,
+        "full": full,
+        "peak": peak,
+        "incremental": None,
+        "incremental_same": None,
+    }
+    if _accepts_previous():
+        sms = loads(text, "json")
+        previous = assess(sms, as_of=as_of)
+        new_sms = _changed_one_evidence(sms)
+        times = []
+        result = None
+        for _ in range(INCREMENTAL_RUNS):
+            start = time.perf_counter()
+            result = assess(new_sms, as_of=as_of, previous=previous)
+            times.append(time.perf_counter() - start)
+        row["incremental"] = statistics.median(times)
+        expected = assess(new_sms, as_of=as_of).to_json()
+        row["incremental_same"] = result is not None and result.to_json() == expected
+    return row
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}" if seconds >= 0.01 else f"{seconds * 1000:.2f}"
+
+
+def _machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    runs = ", ".join(f"{t}: {n}" for t, n in REPEATS.items() if t != "XS")
+    return [
+        f"- Machine: {platform.platform()}; {cpu}; {os.cpu_count()} CPUs",
+        f"- Python {platform.python_version()} ({platform.python_implementation()})",
+        f"- Packages: {', '.join(versions)}",
+        f"- Date: {time.strftime('%Y-%m-%d')}; medians of {runs} runs",
+    ]
+
+
+def table(rows: Sequence[dict[str, Any]]) -> str:
+    """The results as a Markdown table, followed by the tier-L targets."""
+    lines = [
+        "| tier | evidence | entities | JSON MB | J ms | load ms | load / J | rules ms "
+        "| rules / J | full ms | full / J | peak MB | bytes / evidence | incremental ms |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in rows:
+        inc = "n/a" if r["incremental"] is None else _ms(r["incremental"])
+        lines.append(
+            f"| {r['tier']} | {r['evidence']:,} | {r['entities']:,} | {r['megabytes']:.1f} "
+            f"| {_ms(r['j'])} | {_ms(r['load'])} | {r['load'] / r['j']:.1f} "
+            f"| {_ms(r['rules'])} | {r['rules'] / r['j']:.1f} "
+            f"| {_ms(r['full'])} | {r['full'] / r['j']:.1f} "
+            f"| {r['peak'] / 1e6:,.0f} | {r['peak'] / r['evidence']:,.0f} | {inc} |"
+        )
+    by_tier = {r["tier"]: r for r in rows}
+    lines.append("")
+    if "M" in by_tier and "L" in by_tier:
+        m, big = by_tier["M"], by_tier["L"]
+        lines.append(
+            f"Scaling L / M: load {big['load'] / m['load']:.1f}, rules "
+            f"{big['rules'] / m['rules']:.1f}, full {big['full'] / m['full']:.1f}, "
+            f"J {big['j'] / m['j']:.1f} (linear is 10)."
+        )
+        lines.append("")
+    if rows:
+        no_gc = ", ".join(f"{r['tier']} {_ms(r['j_no_gc'])} ms" for r in rows)
+        lines.append(
+            f"J with the cyclic garbage collector disabled (for reference, not used above): "
+            f"{no_gc}."
+        )
+        lines.append("")
+    if "L" in by_tier:
+        lines.extend(_targets(by_tier["L"], by_tier.get("M")))
+    else:
+        lines.append("Tier L was not run; the targets are checked at tier L.")
+    return "\n".join(lines) + "\n"
+
+
+def _targets(big: dict[str, Any], m: dict[str, Any] | None) -> list[str]:
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    load, full = big["load"] / big["j"], big["full"] / big["j"]
+    per = big["peak"] / big["evidence"]
+    lines = [
+        "| target at tier L | measured | |",
+        "|---|--:|---|",
+        f"| load <= {TARGET_LOAD:g} x J | {load:.1f} x J | {verdict(load <= TARGET_LOAD)} |",
+        f"| full assessment <= {TARGET_FULL:g} x J | {full:.1f} x J "
+        f"| {verdict(full <= TARGET_FULL)} |",
+        f"| memory <= 1 KB per evidence record | {per:,.0f} B "
+        f"| {verdict(per <= TARGET_BYTES_PER_EVIDENCE)} |",
+    ]
+    if m is not None:
+        ratio = big["full"] / m["full"]
+        ok = verdict(ratio <= TARGET_SCALING)
+        lines.append(f"| full L / M <= {TARGET_SCALING:g} | {ratio:.1f} | {ok} |")
+    if big["incremental"] is None:
+        lines.append(
+            "| incremental <= 1 ms and >= 100 x faster | not measured: `assess` has "
+            "no `previous=` | **not met** |"
+        )
+    else:
+        inc = big["incremental"]
+        speedup = big["full"] / inc
+        ok = inc <= TARGET_INCREMENTAL_S and speedup >= TARGET_INCREMENTAL_SPEEDUP
+        same = "" if big["incremental_same"] else " (result differs from a full run!)"
+        lines.append(
+            f"| incremental <= 1 ms and >= 100 x faster | {_ms(inc)} ms, {speedup:,.0f} x{same} "
+            f"| {verdict(ok and bool(big['incremental_same']))} |"
+        )
+    return lines
+
+
+def report(rows: Sequence[dict[str, Any]]) -> str:
+    """Machine description and results table, as Markdown."""
+    return "\n".join(_machine()) + "\n\n" + table(rows)
+
+
+def rewrite_readme(text: str, path: Path = README) -> None:
+    """Replace what lies between the results markers of the README with ``text``."""
+    readme = path.read_text(encoding="utf-8")
+    head, sep, rest = readme.partition(START)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise SystemExit(f"{path}: results markers {START} / {END} not found")
+    path.write_text(f"{head}{START}\n{text}{END}{tail}", encoding="utf-8")
+
+
+def profile(tier: str, lines: int = 25) -> str:
+    """cProfile of load and of assess at ``tier``, the top ``lines`` by cumulative time each."""
+    text = _text(tier, regenerate=False)
+    sms = sms_model.loads(text, "json")  # also imports the readers and the engine
+    sms_model.assess(sms, as_of=generate.AS_OF)
+    out = io.StringIO()
+    for label, code in (
+        ("load", lambda: sms_model.loads(text, "json")),
+        ("assess", lambda: sms_model.assess(sms, as_of=generate.AS_OF)),
+    ):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        code()
+        profiler.disable()
+        out.write(f"### {label}, tier {tier}\n\n```\n")
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(lines)
+        out.write("```\n\n")
+    return out.getvalue()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: measure the tiers, print the table, rewrite the README."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tiers", nargs="+", default=["S", "M", "L"], choices=list(REPEATS))
+    parser.add_argument("--repeat", type=int, help="repetitions per measurement")
+    parser.add_argument("--regenerate", action="store_true", help="regenerate the data files")
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite README.md")
+    parser.add_argument("--profile", metavar="TIER", choices=list(REPEATS))
+    args = parser.parse_args(argv)
+    if args.profile:
+        print(profile(args.profile))
+        return 0
+    rows = []
+    for tier in args.tiers:
+        print(f"measuring tier {tier} ...", file=sys.stderr, flush=True)
+        rows.append(measure(tier, repeats=args.repeat, regenerate=args.regenerate))
+    text = report(rows)
+    print(text)
+    if not args.no_readme:
+        rewrite_readme(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
