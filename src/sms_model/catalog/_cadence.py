@@ -71,6 +71,8 @@ class Cadence:
     _delta: relativedelta | None = attrs.field(init=False, eq=False, repr=False, default=None)
     _rule: rrule | None = attrs.field(init=False, eq=False, repr=False, default=None)
     _label: str = attrs.field(init=False, eq=False, repr=False, default="")
+    # Results by date: records share few distinct dates, and date arithmetic is not cheap.
+    _memo: dict[date, date] = attrs.field(init=False, eq=False, repr=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         text = self.text
@@ -175,6 +177,12 @@ class Cadence:
         datetime.date(2026, 1, 8)
         """
         day = last.date() if isinstance(last, datetime) else last
+        known = self._memo.get(day)
+        if known is None:
+            known = self._memo[day] = self._next_due(day)
+        return known
+
+    def _next_due(self, day: date) -> date:
         if self._delta is not None:
             try:
                 due: date = day + self._delta

@@ -350,8 +350,7 @@ class ServiceManagementSystem:
         for i, duty in enumerate(self.duties):
             yield from _check_fields(index, f"$.duties[{i}]", duty)
         for collection in COLLECTIONS:
-            for i, item in enumerate(getattr(self, collection)):
-                yield from _check_fields(index, f"$.{collection}[{i}]", item)
+            yield from _check_collection(index, collection, getattr(self, collection))
 
     def _structure_issues(self) -> Iterator[Issue]:
         provider = self.find(self.provider)
@@ -401,10 +400,39 @@ class ServiceManagementSystem:
                 state[visited] = 2
 
 
+def _check_collection(
+    index: Mapping[str, tuple[str, Any]], collection: str, items: tuple[Any, ...]
+) -> Iterator[Issue]:
+    # The hot path of loading: one dictionary look-up per reference, and paths and messages
+    # are built only for a reference that is wrong.
+    if not items:
+        return
+    fields = _REFS.get(type(items[0]), ())
+    if not fields:
+        return
+    get = index.get
+    plan = [(field, kinds, many, kinds is not _ANY) for field, kinds, many in fields]
+    for i, item in enumerate(items):
+        for field, kinds, many, check_kind in plan:
+            value = getattr(item, field)
+            if many:
+                for ref in value:
+                    hit = get(ref)
+                    if hit is None or (check_kind and hit[0] not in kinds):
+                        yield from _check_fields(index, f"$.{collection}[{i}]", item, field)
+                        break
+            elif value is not None:
+                hit = get(value)
+                if hit is None or (check_kind and hit[0] not in kinds):
+                    yield from _check_ref(index, f"$.{collection}[{i}].{field}", value, kinds)
+
+
 def _check_fields(
-    index: Mapping[str, tuple[str, Any]], prefix: str, entity: object
+    index: Mapping[str, tuple[str, Any]], prefix: str, entity: object, only: str | None = None
 ) -> Iterator[Issue]:
     for field, kinds, many in _REFS.get(type(entity), ()):
+        if only is not None and field != only:
+            continue
         value = getattr(entity, field)
         if many:
             for j, ref in enumerate(value):

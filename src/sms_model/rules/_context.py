@@ -319,6 +319,17 @@ class Facts:
             lambda i: i.source,
         )
 
+    # --- lead engineer: indexes for per-customer rules -------------------------------------
+
+    @functools.cached_property
+    def services_by_customer(self) -> Mapping[str, tuple[str, ...]]:
+        """Ids of the services of each customer party."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for service in self.sms.services:
+            for customer in service.customers:
+                groups[customer].append(service.id)
+        return {k: tuple(v) for k, v in groups.items()}
+
 
 class Context:
     """The read-only view one rule gets: ``sms``, ``as_of``, ``config``, ``facts``, ``graph``,

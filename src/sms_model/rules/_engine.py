@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import attrs
 
+from sms_model._gc import paused_gc
 from sms_model.catalog import Phase, clauses
 from sms_model.catalog import clause as catalog_clause
 from sms_model.model import COLLECTIONS, ServiceManagementSystem
@@ -208,6 +209,9 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """The whole assessment as plain data (the JSON report's content)."""
+        return {**self._summary(), "findings": self.to_records()}
+
+    def _summary(self) -> dict[str, Any]:
         return {
             "report_format": REPORT_FORMAT,
             "system": self.system_name,
@@ -220,12 +224,18 @@ class Assessment:
             "pdca": {k: dict(v) for k, v in self.pdca.items()},
             "clauses": [v.to_record() for v in self.verdicts],
             "rules": list(self.rules),
-            "findings": self.to_records(),
         }
 
     def to_json(self) -> str:
-        """The JSON report: deterministic, byte-identical for the same input."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        """The JSON report: deterministic, byte-identical for the same input.
+
+        The summary is indented; each finding takes one line, which keeps large reports
+        readable, diffable and fast to write (the C encoder handles each line).
+        """
+        head = json.dumps(self._summary(), indent=2, ensure_ascii=False)
+        lines = ",\n    ".join(json.dumps(f.to_record(), ensure_ascii=False) for f in self.findings)
+        body = f"[\n    {lines}\n  ]" if lines else "[]"
+        return f'{head[:-2]},\n  "findings": {body}\n}}\n'
 
     def to_dataframe(self) -> Any:
         """The findings as a pandas DataFrame (needs the ``pandas`` extra)."""
@@ -280,6 +290,20 @@ def assess(
     >>> again.findings == result.findings
     True
     """
+    with paused_gc():
+        return _assess(sms, as_of, select, ignore, config, waivers, registry, previous)
+
+
+def _assess(
+    sms: ServiceManagementSystem,
+    as_of: date | None,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] | None,
+    config: Config | None,
+    waivers: Sequence[Waiver],
+    registry: Registry | None,
+    previous: Assessment | None,
+) -> Assessment:
     as_of = as_of or date.today()
     config = config or Config()
     registry = registry if registry is not None else default_registry()

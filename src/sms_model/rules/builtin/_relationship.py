@@ -64,7 +64,7 @@ def _customers(ctx: Context) -> tuple[str, ...]:
 
 
 def _services_of(ctx: Context, customer: str) -> tuple[str, ...]:
-    return tuple(s.id for s in ctx.sms.services if customer in s.customers)
+    return ctx.facts.services_by_customer.get(customer, ())
 
 
 def _provider_people(ctx: Context, owner: str | None) -> tuple[str, ...]:
@@ -240,10 +240,10 @@ def customer_satisfaction_measured(ctx: Context) -> Iterator[Finding]:
         )
         return
     since = ctx.as_of - _YEAR
-    recent = [e for e in surveys if e.effective >= since]
+    surveyed = {s for e in surveys if e.effective >= since for s in e.subjects}
     for customer in customers:
         names = {customer, *_services_of(ctx, customer)}
-        if not any(names & set(e.subjects) for e in recent):
+        if not names & surveyed:
             yield ctx.fail(
                 f"no satisfaction survey naming customer {customer!r} or its services since "
                 f"{since.isoformat()}",
