@@ -1,0 +1,212 @@
+"""A fast path for structuring valid data into the model.
+
+Most files are valid, and cattrs' detailed validation (which gives every error a path) costs
+several times more than the work itself. So each attrs class gets a small generated function
+that checks types inline and builds the entity directly; anything unexpected makes it give up
+(:class:`Mismatch`), and the caller then runs the detailed, error-reporting path on the same
+data. Both paths accept exactly the same inputs and build equal models: the fast path only
+ever accepts values the detailed path accepts, and a test compares them on generated models.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+import types
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Final, Union, get_args, get_origin, get_type_hints
+
+import attrs
+
+__all__ = ["Mismatch", "fast_structurer", "parse_date", "parse_datetime"]
+
+_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATES: dict[str, date] = {}
+_DATE_CACHE_LIMIT: Final = 50_000
+
+
+class Mismatch(Exception):
+    """The fast path met something it does not handle; use the detailed path."""
+
+
+def parse_date(text: str) -> date:
+    """A strict ``YYYY-MM-DD`` date; dates repeat a lot in SMS records, so parses are cached.
+
+    >>> parse_date("2026-11-27")
+    datetime.date(2026, 11, 27)
+    """
+    found = _DATES.get(text)
+    if found is None:
+        if not _DATE.fullmatch(text):
+            raise ValueError(f"not a date as YYYY-MM-DD: {text!r}")
+        found = date.fromisoformat(text)
+        if len(_DATES) >= _DATE_CACHE_LIMIT:
+            _DATES.clear()
+        _DATES[text] = found
+    return found
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """An ISO 8601 date and time by the standard library's parser, or ``None`` when it cannot
+    read it (the detailed path then tries python-dateutil's)."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+_NOTHING: Final = object()
+
+
+def _fail() -> Any:
+    raise Mismatch
+
+
+def _check(value: Any, kind: type) -> Any:
+    if type(value) is not kind:
+        raise Mismatch
+    return value
+
+
+class _Builder:
+    """Generates the source of one structuring function per attrs class."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {
+            "Mismatch": Mismatch,
+            "parse_date": parse_date,
+            "parse_datetime": parse_datetime,
+            "NOTHING": _NOTHING,
+            "str": str,
+            "int": int,
+            "bool": bool,
+            "list": list,
+            "dict": dict,
+            "tuple": tuple,
+            "type": type,
+            "map": map,
+        }
+        self.done: dict[type, str] = {}
+        self.counter = 0
+
+    def name(self, prefix: str, value: Any) -> str:
+        self.counter += 1
+        key = f"_{prefix}{self.counter}"
+        self.namespace[key] = value
+        return key
+
+    def function_for(self, cls: type) -> str:
+        if cls in self.done:
+            return self.done[cls]
+        fname = f"structure_{cls.__name__}"
+        self.done[cls] = fname
+        hints = get_type_hints(cls)
+        fields = [a for a in attrs.fields(cls) if a.init]
+        known = self.name("known", frozenset(a.name for a in fields))
+        lines = [
+            f"def {fname}(d):",
+            f"    if type(d) is not dict or not {known}.issuperset(d):",
+            "        raise Mismatch",
+        ]
+        args: list[str | None] = []
+        for field in fields:
+            var = f"v_{field.name}"
+            if field.default is attrs.NOTHING:
+                lines.append(f"    {var} = d[{field.name!r}]")
+                lines += self.convert(var, hints[field.name], indent=1)
+                args.append(f"{field.alias}={var}")
+            else:
+                lines.append(f"    {var} = d.get({field.name!r}, NOTHING)")
+                lines.append(f"    if {var} is not NOTHING:")
+                lines += self.convert(var, hints[field.name], indent=2)
+                lines.append(f"        kw[{field.alias!r}] = {var}")
+                args.append(None)
+        required = ", ".join(a for a in args if a)
+        optional = any(a is None for a in args)
+        if optional:
+            lines.insert(3, "    kw = {}")
+            call = f"cls_{fname}({required}{', ' if required else ''}**kw)"
+        else:
+            call = f"cls_{fname}({required})"
+        lines.append(f"    return {call}")
+        self.namespace[f"cls_{fname}"] = cls
+        exec("\n".join(lines), self.namespace)  # generated from our own model only
+        return fname
+
+    def convert(self, var: str, hint: Any, indent: int) -> list[str]:
+        pad = "    " * indent
+        origin = get_origin(hint)
+        if origin in (Union, types.UnionType):
+            inner = [a for a in get_args(hint) if a is not type(None)]
+            if len(inner) != 1:
+                return [f"{pad}raise Mismatch"]
+            body = self.convert(var, inner[0], indent + 1)
+            return [f"{pad}if {var} is not None:", *body]
+        if origin is tuple:
+            (element,) = get_args(hint)[:1]
+            lines = [f"{pad}if type({var}) is not list:", f"{pad}    raise Mismatch"]
+            if element in (str, int, bool):
+                only = self.name("only", frozenset({element}))
+                return [
+                    *lines,
+                    f"{pad}if not {only}.issuperset(map(type, {var})):",
+                    f"{pad}    raise Mismatch",
+                    f"{pad}{var} = tuple({var})",
+                ]
+            item_fn = self.element_function(element)
+            return [*lines, f"{pad}{var} = tuple([{item_fn}(x) for x in {var}])"]
+        if hint in (str, int, bool):
+            return [f"{pad}if type({var}) is not {hint.__name__}:", f"{pad}    raise Mismatch"]
+        if hint is date:
+            return [
+                f"{pad}if type({var}) is str:",
+                f"{pad}    {var} = parse_date({var})",
+                f"{pad}elif type({var}) is not date_type:",
+                f"{pad}    raise Mismatch",
+            ]
+        if hint is datetime:
+            return [
+                f"{pad}if type({var}) is not str:",
+                f"{pad}    raise Mismatch",
+                f"{pad}{var} = parse_datetime({var})",
+                f"{pad}if {var} is None or {var}.tzinfo is None:",
+                f"{pad}    raise Mismatch",
+            ]
+        if isinstance(hint, type) and issubclass(hint, enum.Enum):
+            members = self.name("members", {m.value: m for m in hint})
+            return [
+                f"{pad}if type({var}) is not str:",
+                f"{pad}    raise Mismatch",
+                f"{pad}{var} = {members}.get({var})",
+                f"{pad}if {var} is None:",
+                f"{pad}    raise Mismatch",
+            ]
+        if attrs.has(hint):
+            fn = self.function_for(hint)
+            return [f"{pad}{var} = {fn}({var})"]
+        return [f"{pad}raise Mismatch"]
+
+    def element_function(self, element: Any) -> str:
+        if attrs.has(element):
+            return self.function_for(element)
+        # Enums, dates and the like inside lists: a small generated converter.
+        fname = f"element_{self.name('e', None)[1:]}"
+        body = self.convert("v", element, indent=1)
+        exec("\n".join([f"def {fname}(v):", *body, "    return v"]), self.namespace)
+        return fname
+
+
+@functools.cache
+def fast_structurer(cls: type) -> Callable[[Any], Any]:
+    """The fast structuring function of an attrs class (built once).
+
+    It raises :class:`Mismatch` (or the error of an entity's own validator) on anything it
+    does not accept; the caller then falls back to the detailed path.
+    """
+    builder = _Builder()
+    builder.namespace["date_type"] = date
+    name = builder.function_for(cls)
+    function: Callable[[Any], Any] = builder.namespace[name]
+    return function
