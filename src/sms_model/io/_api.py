@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -108,11 +109,26 @@ def load(path: str | os.PathLike[str], format: Format | None = None) -> ServiceM
         size = file.stat().st_size
         if size > MAX_BYTES:
             raise FileFormatError([_too_large(size, str(file))], source=str(file))
-        data = file.read_bytes()
+        data = _read_at_most(file, MAX_BYTES + 1)
     except OSError as exc:
         issue = Issue(what=f"cannot read the file: {exc.strerror}", location=str(file), code="io")
         raise FileFormatError([issue], source=str(file)) from None
     return loads(_decode(data, str(file)), _format_of(file, format), source=str(file))
+
+
+def _read_at_most(file: Path, limit: int) -> bytes:
+    # The size from stat() does not bound a file that grows meanwhile, a pipe or a device
+    # such as /dev/zero; reading in chunks also avoids allocating ``limit`` bytes up front.
+    chunks: list[bytes] = []
+    total = 0
+    with file.open("rb") as handle:
+        while total < limit:
+            chunk = handle.read(min(1 << 20, limit - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    return b"".join(chunks)
 
 
 def dumps(sms: ServiceManagementSystem, format: Format = "yaml") -> str:
@@ -158,9 +174,21 @@ def write_atomically(file: Path, text: str) -> None:
     """Write ``text`` to ``file`` so that readers see the old or the new content, never half."""
     descriptor, temporary = tempfile.mkstemp(dir=file.parent or ".", prefix=f".{file.name}.")
     try:
+        # mkstemp makes the file private (0600); give it the mode the file has, or the mode a
+        # new file would get, so that replacing a report does not hide it from its readers.
+        os.chmod(temporary, _mode_for(file))
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(temporary, file)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(file: Path) -> int:
+    try:
+        return stat.S_IMODE(file.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+        os.umask(mask)
+        return 0o666 & ~mask

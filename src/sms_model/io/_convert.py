@@ -12,7 +12,7 @@ import enum
 import functools
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final, get_args, get_origin
 
 import attrs
@@ -22,6 +22,8 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from dateutil.parser import isoparse
 
 from sms_model.errors import FieldValueError, Issue, ModelValidationError, SMSModelError
+from sms_model.io._fast import Mismatch, fast_structurer, parse_datetime
+from sms_model.io._text import shorten
 from sms_model.model import ServiceManagementSystem
 
 __all__ = ["FORMAT_VERSION", "structure", "unstructure"]
@@ -29,7 +31,9 @@ __all__ = ["FORMAT_VERSION", "structure", "unstructure"]
 #: The version of the file format; files may say ``format_version: 1``.
 FORMAT_VERSION: Final = 1
 
-_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A lone surrogate cannot be written as UTF-8: a model holding one could not be saved or hashed.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 class _Invalid(ValueError):
@@ -42,14 +46,17 @@ class _Invalid(ValueError):
 
 
 def _describe(value: object) -> str:
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
+    if isinstance(value, int) and value.bit_length() > 200:
+        # repr() of a huge int is slow, and fails beyond Python's digit limit.
+        return f"{type(value).__name__} of {value.bit_length()} bits"
+    text = shorten(repr(value))
     return f"{type(value).__name__} {text}" if not isinstance(value, str) else text
 
 
 def _str(value: Any, _: Any) -> str:
     if type(value) is str:
+        if not value.isascii() and _SURROGATE.search(value):
+            raise _Invalid("text with a lone surrogate, which UTF-8 cannot hold", _describe(value))
         return value
     raise _Invalid("expected a string", _describe(value))
 
@@ -80,12 +87,22 @@ def _date(value: Any, _: Any) -> date:
 def _datetime(value: Any, _: Any) -> datetime:
     if type(value) is not str:
         raise _Invalid("expected an ISO 8601 date and time with a UTC offset", _describe(value))
+    fast = parse_datetime(value)
+    if fast is not None:
+        return fast  # the fast path's parser, so that both paths accept the same text
     try:
         parsed = isoparse(value)
     except (ValueError, OverflowError):
-        raise _Invalid("not an ISO 8601 date and time", repr(value)) from None
+        raise _Invalid("not an ISO 8601 date and time", _describe(value)) from None
     if parsed.tzinfo is None:
-        raise _Invalid("the date and time needs a UTC offset (e.g. +00:00 or Z)", repr(value))
+        raise _Invalid("the date and time needs a UTC offset (e.g. +00:00 or Z)", _describe(value))
+    try:
+        # Comparing or sorting it needs its instant in UTC, which must exist (years 1 to 9999).
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise _Invalid(
+            "the date and time lies outside years 1 to 9999 in UTC", repr(value)
+        ) from None
     return parsed
 
 
@@ -194,15 +211,22 @@ def structure(data: Any) -> ServiceManagementSystem:
         )
         raise ModelValidationError([issue])
     version = data.get("format_version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # true == 1 and 1.0 == 1 in Python
         issue = Issue(
             what=f"unsupported format_version (this library reads {FORMAT_VERSION})",
             path="$.format_version",
-            found=repr(version),
+            found=repr(version) if version in range(-99, 100) else _describe(version),
             code="version",
         )
         raise ModelValidationError([issue])
     body = {k: v for k, v in data.items() if k != "format_version"}
+    try:
+        # Valid data takes the generated fast path; anything it does not accept is structured
+        # again by the detailed path, which reports every problem with its path.
+        fast: ServiceManagementSystem = fast_structurer(ServiceManagementSystem)(body)
+        return fast
+    except (Mismatch, SMSModelError, ValueError, TypeError, KeyError, OverflowError):
+        pass
     try:
         result: ServiceManagementSystem = _converter().structure(body, ServiceManagementSystem)
     except (ClassValidationError, IterableValidationError, _Invalid, SMSModelError) as exc:
@@ -229,7 +253,7 @@ def _issues(exc: BaseException, path: str, cls: Any) -> list[Issue]:
                 Issue(
                     what=f"unknown field{hint}",
                     path=f"{path}.{key}",
-                    found=repr(key),
+                    found=shorten(repr(key)),
                     code="unknown-field",
                 )
             )
@@ -238,7 +262,12 @@ def _issues(exc: BaseException, path: str, cls: Any) -> list[Issue]:
         return [Issue(what=exc.what, path=path, found=str(exc.found), code="type")]
     if isinstance(exc, FieldValueError):
         return [
-            Issue(what=exc.what, path=f"{path}.{exc.field}", found=repr(exc.found), code="value")
+            Issue(
+                what=exc.what,
+                path=f"{path}.{exc.field}",
+                found=shorten(repr(exc.found)),
+                code="value",
+            )
         ]
     if isinstance(exc, KeyError):
         return [Issue(what="missing required field", path=path, code="missing")]

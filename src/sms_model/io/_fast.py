@@ -15,14 +15,16 @@ import functools
 import re
 import types
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final, Union, get_args, get_origin, get_type_hints
 
 import attrs
 
 __all__ = ["Mismatch", "fast_structurer", "parse_date", "parse_datetime"]
 
-_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Text that UTF-8 cannot hold is refused by the detailed path; the fast path leaves it to it.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _DATES: dict[str, date] = {}
 _DATE_CACHE_LIMIT: Final = 50_000
 
@@ -49,12 +51,22 @@ def parse_date(text: str) -> date:
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """An ISO 8601 date and time by the standard library's parser, or ``None`` when it cannot
-    read it (the detailed path then tries python-dateutil's)."""
+    """An ISO 8601 date and time with a UTC offset, by the standard library's parser, or
+    ``None`` when it cannot read it, it has no offset, or its instant lies outside years 1 to
+    9999 in UTC (the detailed path then decides, and explains)."""
     try:
-        return datetime.fromisoformat(text)
-    except ValueError:
+        parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            return None
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
+    return parsed
+
+
+def text_ok(text: str) -> bool:
+    """True unless the text holds a lone surrogate (checked only for non-ASCII text)."""
+    return text.isascii() or _SURROGATE.search(text) is None
 
 
 _NOTHING: Final = object()
@@ -78,6 +90,7 @@ class _Builder:
             "Mismatch": Mismatch,
             "parse_date": parse_date,
             "parse_datetime": parse_datetime,
+            "text_ok": text_ok,
             "NOTHING": _NOTHING,
             "str": str,
             "int": int,
@@ -149,15 +162,21 @@ class _Builder:
             lines = [f"{pad}if type({var}) is not list:", f"{pad}    raise Mismatch"]
             if element in (str, int, bool):
                 only = self.name("only", frozenset({element}))
-                return [
-                    *lines,
+                lines += [
                     f"{pad}if not {only}.issuperset(map(type, {var})):",
                     f"{pad}    raise Mismatch",
-                    f"{pad}{var} = tuple({var})",
                 ]
+                if element is str:
+                    lines += [f"{pad}if not text_ok(''.join({var})):", f"{pad}    raise Mismatch"]
+                return [*lines, f"{pad}{var} = tuple({var})"]
             item_fn = self.element_function(element)
             return [*lines, f"{pad}{var} = tuple([{item_fn}(x) for x in {var}])"]
-        if hint in (str, int, bool):
+        if hint is str:
+            return [
+                f"{pad}if type({var}) is not str or not text_ok({var}):",
+                f"{pad}    raise Mismatch",
+            ]
+        if hint in (int, bool):
             return [f"{pad}if type({var}) is not {hint.__name__}:", f"{pad}    raise Mismatch"]
         if hint is date:
             return [
@@ -171,7 +190,7 @@ class _Builder:
                 f"{pad}if type({var}) is not str:",
                 f"{pad}    raise Mismatch",
                 f"{pad}{var} = parse_datetime({var})",
-                f"{pad}if {var} is None or {var}.tzinfo is None:",
+                f"{pad}if {var} is None:",
                 f"{pad}    raise Mismatch",
             ]
         if isinstance(hint, type) and issubclass(hint, enum.Enum):

@@ -7,7 +7,9 @@ our own walk, which:
   tag can construct an object;
 * rejects duplicate mapping keys, because a later duplicate silently winning loses data;
 * bounds the expansion of aliases and merge keys, so an alias bomb is refused at once;
-* rejects NaN and infinities, which have no meaning in an SMS;
+* rejects NaN and infinities, which have no meaning in an SMS, and numbers written with more
+  than :data:`MAX_NUMBER_CHARS` characters (converting those can take time quadratic in their
+  length, or fail inside Python);
 * keeps timestamps as their text, so that dates are parsed in one place (the structuring step).
 
 The composed node tree is kept so that an error found later, at a ``$``-path, can be given a
@@ -27,12 +29,22 @@ from yaml.constructor import SafeConstructor
 
 from sms_model.errors import FileFormatError, Issue
 
-__all__ = ["Document", "MAX_BYTES", "parse_json", "parse_yaml", "split_path"]
+__all__ = [
+    "Document",
+    "MAX_BYTES",
+    "MAX_NUMBER_CHARS",
+    "parse_json",
+    "parse_yaml",
+    "shorten",
+    "split_path",
+]
 
 #: The largest input read, in bytes: a defence against resource exhaustion.
 MAX_BYTES: Final = 512 * 1024 * 1024
 #: How deeply mappings and sequences may nest.
 MAX_DEPTH: Final = 64
+#: The longest number read, in characters: no number in an SMS comes near it.
+MAX_NUMBER_CHARS: Final = 100
 #: Alias and merge expansions allowed beyond the nodes of the document itself.
 _EXPANSION_ALLOWANCE: Final = 10_000
 
@@ -52,18 +64,22 @@ _SCALARS: Final = frozenset(
     }
 )
 _PATH_PART: Final = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class Document:
     """Parsed data plus what is needed to locate a ``$``-path in the source text."""
 
-    __slots__ = ("_root", "data", "source", "text")
+    __slots__ = ("_keys", "_root", "data", "source", "text")
 
     def __init__(self, data: Any, source: str | None, text: str, root: Any | None) -> None:
         self.data = data
         self.source = source
         self.text = text
         self._root = root
+        # The value nodes of each mapping node met so far, by key text: locating many issues in
+        # one large mapping must not scan it once per issue (quadratic time).
+        self._keys: dict[int, dict[str, Any]] = {}
 
     def locate(self, path: str) -> str | None:
         """``file:line:column`` of the deepest node on ``path``, when positions are known."""
@@ -75,7 +91,7 @@ class Document:
             return None
         node = root
         for part in split_path(path):
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 break
             node = child
@@ -88,6 +104,22 @@ class Document:
             issue if issue.location else _relocated(issue, self.locate(issue.path))
             for issue in issues
         ]
+
+    def _child(self, node: Any, part: str | int) -> Any | None:
+        if isinstance(part, int):
+            if isinstance(node, yaml.SequenceNode) and part < len(node.value):
+                return node.value[part]
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        keys = self._keys.get(id(node))
+        if keys is None:
+            keys = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    keys.setdefault(key.value, value)  # the first of duplicates, as before
+            self._keys[id(node)] = keys
+        return keys.get(part)
 
 
 def _relocated(issue: Issue, location: str | None) -> Issue:
@@ -106,19 +138,11 @@ def split_path(path: str) -> Iterator[str | int]:
         yield int(index) if index else name
 
 
-def _child(node: Any, part: str | int) -> Any | None:
-    if isinstance(part, int):
-        if isinstance(node, yaml.SequenceNode) and part < len(node.value):
-            return node.value[part]
-        return None
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == part:
-                return value
-    return None
-
-
 def _compose_quietly(text: str) -> Any | None:
+    # Used for JSON, whose positions are found through its YAML view. YAML refuses the
+    # \uD83D\uDE00 escapes that JSON writes for characters beyond the BMP (json.dumps does by
+    # default); a same-length stand-in keeps every position.
+    text = _SURROGATE_ESCAPE.sub(r"\\ufffd", text)
     try:
         return yaml.compose(text, Loader=_Loader)
     except (yaml.YAMLError, RecursionError):
@@ -149,6 +173,22 @@ def parse_yaml(text: str, source: str | None = None) -> Document:
         location = _where(source, mark.line + 1, mark.column + 1) if mark else source
         what = f"not valid YAML: {exc.problem or exc.context}"
         issue = Issue(what=what, location=location, code="syntax")
+        raise FileFormatError([issue], source=source) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a control character such as NUL): no mark is given,
+        # only an offset, in characters from the Python reader and in UTF-8 bytes from libyaml.
+        offset = exc.position
+        if _Loader is not yaml.SafeLoader:
+            head = text.encode("utf-8", "surrogatepass")[:offset]
+            offset = len(head.decode("utf-8", "ignore"))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        issue = Issue(
+            what=f"not valid YAML: {exc.reason}",
+            location=_where(source, line, column),
+            found=f"character #x{exc.character:04x}" if isinstance(exc.character, int) else None,
+            code="syntax",
+        )
         raise FileFormatError([issue], source=source) from None
     except yaml.YAMLError as exc:
         issue = Issue(what=f"not valid YAML: {exc}", location=source, code="syntax")
@@ -239,6 +279,10 @@ class _Builder:
             return None
         if tag == _STR or tag.endswith(":timestamp"):
             return node.value  # dates are parsed, strictly, when the data is structured
+        if len(node.value) > MAX_NUMBER_CHARS and tag.endswith(("int", "float")):
+            what = f"a number longer than {MAX_NUMBER_CHARS} characters"
+            self._issue(node, path, what, f"{len(node.value)} characters", "number")
+            return None
         value = self.constructor.construct_object(node)
         if isinstance(value, float) and not math.isfinite(value):
             self._issue(node, path, "not a finite number", repr(node.value), "number")
@@ -263,7 +307,7 @@ class _Builder:
                     key_node,
                     child,
                     f"duplicate key, first at line {lines[key]}",
-                    repr(key),
+                    shorten(repr(key)),
                     "duplicate-key",
                 )
                 continue
@@ -303,8 +347,40 @@ def _count_nodes(root: Any) -> int:
     return len(seen)
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, so that one huge value cannot flood a message.
+
+    >>> shorten("'" + "x" * 100 + "'", 10)
+    "'xxxxxx..."
+    """
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _BadNumber(ValueError):
+    """A JSON number this library does not read; ``text`` is how it is written."""
+
+    def __init__(self, what: str, text: str) -> None:
+        super().__init__(what)
+        self.text = text
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a finite number")
+    raise _BadNumber(f"{name} is not a finite number", name)
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _BadNumber(f"a number longer than {MAX_NUMBER_CHARS} characters", text)
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _BadNumber(f"a number longer than {MAX_NUMBER_CHARS} characters", text)
+    value = float(text)
+    if not math.isfinite(value):  # e.g. 1e400, which overflows to infinity
+        raise _BadNumber(f"{text} is not a finite number", text)
+    return value
 
 
 class _DuplicateKey(ValueError):
@@ -336,7 +412,13 @@ def parse_json(text: str, source: str | None = None) -> Document:
     if not text.strip():
         raise FileFormatError([_empty(source)], source=source)
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+        data = json.loads(
+            text,
+            object_pairs_hook=_pairs,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+        )
     except _DuplicateKey as exc:
         # Find every duplicate with its position, through the YAML view of the same text.
         try:
@@ -352,8 +434,8 @@ def parse_json(text: str, source: str | None = None) -> Document:
             code="syntax",
         )
         raise FileFormatError([issue], source=source) from None
-    except ValueError as exc:
-        line, column = _position_of(text, "NaN", "Infinity", "-Infinity")
+    except _BadNumber as exc:
+        line, column = _position_of(text, exc.text)
         issue = Issue(
             what=f"not valid JSON: {exc}", location=_where(source, line, column), code="number"
         )
@@ -364,9 +446,10 @@ def parse_json(text: str, source: str | None = None) -> Document:
     return Document(data, source, text, None)
 
 
-def _position_of(text: str, *needles: str) -> tuple[int, int]:
-    hits = [i for i in (text.find(n) for n in needles) if i >= 0]
-    offset = min(hits) if hits else 0
+def _position_of(text: str, number: str) -> tuple[int, int]:
+    # The first place the number is written as a whole token: json does not say where it is.
+    hit = re.search(rf"(?<![\w.+\"-]){re.escape(number)}(?![\w.\"])", text)
+    offset = hit.start() if hit else 0
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
