@@ -94,10 +94,10 @@ def test_graph_has_the_node_and_edge_kinds_of_the_issue(case: Load) -> None:
 
 def test_other_party_edges_carry_the_agreement_and_record(case: Load) -> None:
     graph = accountability_graph(case("no_accountable_owner", "passing"))
-    operates = graph.edges["globex", "capacity", "operates"]
+    operates = graph.edges["globex", "capacity", "operates:opp-capacity"]
     expected = (("opp-capacity", "globex-contract"), "globex-contract")
     assert expected == (operates["records"], operates["agreement"])
-    performs = graph.edges["auditfirm", duty_node("internal_audit"), "performs"]
+    performs = graph.edges["auditfirm", duty_node("internal_audit"), "performs:opp-audit"]
     expected = ("short_term", ("opp-audit", "audit-letter"))
     assert expected == (performs["engagement"], performs["records"])
 

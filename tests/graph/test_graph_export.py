@@ -41,7 +41,9 @@ def test_graphml_keeps_every_node_and_edge_and_writes_tuples_as_json(case: Load)
     expected = (graph.number_of_nodes(), graph.number_of_edges())
     assert expected == (back.number_of_nodes(), back.number_of_edges())
     expected_records = ["opp-capacity", "globex-contract"]
-    assert expected_records == json.loads(back.edges["globex", "capacity", "operates"]["records"])
+    assert expected_records == json.loads(
+        back.edges["globex", "capacity", "operates:opp-capacity"]["records"]
+    )
     assert "lead_supplier" not in back.nodes["globex"]  # None is left out
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import attrs
 import pytest
-from robustness_support import AS_OF, base_data
 
 from sms_model import dumps
 from sms_model.io._convert import structure
@@ -30,6 +29,7 @@ from sms_model.rules import (
     assess,
 )
 from sms_model.rules._engine import input_digest
+from tests.robustness.robustness_support import AS_OF, base_data
 
 
 def _sms() -> ServiceManagementSystem:

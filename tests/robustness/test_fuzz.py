@@ -16,7 +16,6 @@ from typing import Any
 import attrs
 import hypothesis.strategies as st
 from hypothesis import given
-from robustness_support import AS_OF, base_data, fuzz_settings
 
 from sms_model import ModelValidationError, SMSModelError, dumps, loads
 from sms_model.io._convert import structure, unstructure
@@ -24,6 +23,7 @@ from sms_model.model import ServiceManagementSystem
 from sms_model.model import _entities as entities
 from sms_model.rules import Status, assess
 from sms_model.testing import sms_models
+from tests.robustness.robustness_support import AS_OF, base_data, fuzz_settings
 
 #: Every field name of every entity: renaming a key to another real field is a likely mistake.
 _FIELDS = sorted(

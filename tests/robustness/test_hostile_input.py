@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 import yaml
-from robustness_support import MINIMAL, base_data
 
 import sms_model
 from sms_model import (
@@ -33,6 +32,7 @@ from sms_model import (
 )
 from sms_model.io import _api
 from sms_model.io._text import MAX_BYTES, MAX_DEPTH
+from tests.robustness.robustness_support import MINIMAL, base_data
 
 # --- helpers ---------------------------------------------------------------------------------
 

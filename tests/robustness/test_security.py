@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from robustness_support import AS_OF, BASE_TEXT
 
 import sms_model
 from sms_model.io import write_atomically
+from tests.robustness.robustness_support import AS_OF, BASE_TEXT
 
 _SOURCE = Path(sms_model.__file__).parent
 

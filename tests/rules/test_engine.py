@@ -12,7 +12,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from rule_fixtures import AS_OF, build
 
 import sms_model
 from sms_model.errors import RuleDefinitionError, SelectionError
@@ -31,6 +30,7 @@ from sms_model.rules import (
     traceability,
     untraced,
 )
+from tests.rules.rule_fixtures import AS_OF, build
 
 
 def _registry() -> Registry:

@@ -10,12 +10,12 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rule_fixtures import AS_OF, build
 
 from sms_model.errors import ModelValidationError
 from sms_model.model import COLLECTIONS, ServiceManagementSystem
 from sms_model.rules import Config, Facts, Registry, Waiver, assess, default_registry
 from sms_model.rules._engine import PARTS, changed_parts, run_rule
+from tests.rules.rule_fixtures import AS_OF, build
 
 BASE = build()
 _KIND_TO_PART = {kind: part for part, kind in COLLECTIONS.items()} | {

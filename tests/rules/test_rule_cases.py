@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rule_fixtures import AS_OF, CASES, build, load_case_file
 
 from sms_model.rules import Status, assess, default_registry
+from tests.rules.rule_fixtures import AS_OF, CASES, build, load_case_file
 
 
 def _cases() -> list[Any]:

@@ -127,19 +127,22 @@ def _add_edge(
     target: str,
     kind: EdgeKind,
     records: Iterable[str | None] = (),
+    key: str | None = None,
     **attrs: Any,
 ) -> None:
-    """Add an edge keyed by its kind; a second edge of the same kind merges into the first, so
-    its records accumulate (first seen first) and its other attributes are filled in."""
+    """Add an edge keyed by its kind (or by ``key``); a second edge with the same key merges
+    into the first, so its records accumulate (first seen first) and its other attributes are
+    filled in."""
     new = tuple(r for r in records if r is not None)
-    if graph.has_edge(source, target, key=kind.value):
-        data = graph.edges[source, target, kind.value]
+    key = key or kind.value
+    if graph.has_edge(source, target, key=key):
+        data = graph.edges[source, target, key]
         data["records"] = tuple(dict.fromkeys((*data["records"], *new)))
         for name, value in attrs.items():
             if value is not None:
                 data[name] = value
         return
-    graph.add_edge(source, target, key=kind.value, kind=kind.value, records=new, **attrs)
+    graph.add_edge(source, target, key=key, kind=kind.value, records=new, **attrs)
 
 
 # --- nodes and edges, by topic --------------------------------------------------------------
@@ -224,12 +227,17 @@ def _add_processes(graph: nx.MultiDiGraph[str], sms: ServiceManagementSystem) ->
             process_kind=process.kind.value,
             clause=process.kind.clause,
         )
+    # Work recorded as an other-party process gets its own edge, with the engagement's details
+    # (see _add_other_party_work); a bare edge is drawn only where no such record exists.
+    recorded = {(opp.party, opp.process) for opp in sms.other_party_processes if opp.process}
     for process in sms.processes:
         if process.owner is not None:
             _add_edge(graph, process.owner, process.id, EdgeKind.ACCOUNTABLE_FOR)
         for who in process.responsible:
             _add_edge(graph, who, process.id, EdgeKind.RESPONSIBLE_FOR)
-        _add_edge(graph, process.operated_by or sms.provider, process.id, EdgeKind.OPERATES)
+        operator = process.operated_by or sms.provider
+        if (operator, process.id) not in recorded:
+            _add_edge(graph, operator, process.id, EdgeKind.OPERATES)
         for other in process.interfaces:
             _add_edge(graph, process.id, other, EdgeKind.INTERFACES_WITH)
 
@@ -248,12 +256,15 @@ def _add_other_party_work(graph: nx.MultiDiGraph[str], sms: ServiceManagementSys
         kind = EdgeKind.OPERATES if opp.process is not None else EdgeKind.PERFORMS
         records = (opp.id, opp.agreement)
         controls = tuple(control.value for control in opp.controls)
+        # One edge per engagement, keyed by its record: two engagements of the same party for
+        # the same work are judged each on its own terms, whatever their order in the file.
         _add_edge(
             graph,
             opp.party,
             target,
             kind,
             records,
+            key=f"{kind.value}:{opp.id}",
             other_party_process=opp.id,
             agreement=opp.agreement,
             accountable=opp.accountable,

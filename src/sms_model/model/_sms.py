@@ -322,6 +322,41 @@ class ServiceManagementSystem:
             return entity.holders
         return ()
 
+    def canonical(self) -> ServiceManagementSystem:
+        """The same system with every collection in id order (duties in duty order).
+
+        The order of entities in a file carries no meaning; rules read this view so that
+        their findings do not depend on it. The copy shares this system's validated index, so
+        it costs a sort, not a validation.
+
+        >>> from sms_model.model import Party, PartyKind
+        >>> sms = ServiceManagementSystem(name="A", provider="a", parties=[
+        ...     Party(id="z", name="Z", kind=PartyKind.CUSTOMER),
+        ...     Party(id="a", name="A", kind=PartyKind.PROVIDER)])
+        >>> [p.id for p in sms.canonical().parties]
+        ['a', 'z']
+        """
+        return self.reordered({})
+
+    def reordered(self, known: Mapping[str, tuple[Any, ...]]) -> ServiceManagementSystem:
+        """:meth:`canonical`, taking already-sorted collections from ``known`` (by name) rather
+        than sorting them again; the caller vouches that each is this system's, in order."""
+        changes: dict[str, tuple[Any, ...]] = {}
+        for name in ("duties", *COLLECTIONS):
+            items = getattr(self, name)
+            ordered = known.get(name)
+            if ordered is None:
+                key = _duty_order if name == "duties" else _by_id
+                ordered = tuple(sorted(items, key=key))
+            if ordered is not items and ordered != items:
+                changes[name] = ordered
+        if not changes:
+            return self
+        copy = object.__new__(type(self))
+        for field in attrs.fields(type(self)):
+            object.__setattr__(copy, field.name, changes.get(field.name, getattr(self, field.name)))
+        return copy
+
     def _repr_html_(self) -> str:
         # Rich display in notebooks; the renderer lives with the other reports.
         from sms_model.report import sms_html
@@ -398,6 +433,15 @@ class ServiceManagementSystem:
                 )
             for visited in walk:
                 state[visited] = 2
+
+
+def _by_id(entity: Any) -> str:
+    identity: str = entity.id
+    return identity
+
+
+def _duty_order(duty: DutyAssignment) -> tuple[str, str, tuple[str, ...]]:
+    return duty.duty.value, duty.accountable, duty.responsible
 
 
 def _check_collection(

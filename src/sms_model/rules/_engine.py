@@ -112,6 +112,7 @@ class _State:
     """What an assessment remembers so that a later one can reuse unchanged results."""
 
     sms: ServiceManagementSystem
+    view: ServiceManagementSystem  # the same system in canonical order, as rules saw it
     config: Config
     selection: tuple[tuple[str, ...] | None, tuple[str, ...] | None]
     waivers: tuple[Waiver, ...]
@@ -310,9 +311,12 @@ def _assess(
     selection = (_frozen(select), _frozen(ignore))
     specs = registry.select(*selection)
     waivers = tuple(waivers)
-    facts = Facts(sms, as_of, config)
     reusable = _reusable_rules(previous, sms, as_of, config, selection, registry, specs)
     old = previous._state if previous is not None and reusable else None
+    # Rules see the system with its collections in id order, so that nothing they report
+    # depends on the order of entities in the file; sorted parts are reused when unchanged.
+    view = sms.reordered(_unchanged_views(previous, sms))
+    facts = Facts(view, as_of, config)
     raw: dict[str, tuple[Finding, ...]] = {}
     groups: dict[str, list[_Group]] = {}
     for spec in specs:
@@ -334,6 +338,7 @@ def _assess(
     )
     state = _State(
         sms=sms,
+        view=view,
         config=config,
         selection=selection,
         waivers=waivers,
@@ -352,6 +357,19 @@ def _assess(
         system_name=sms.name,
         _state=state,
     )
+
+
+def _unchanged_views(
+    previous: Assessment | None, sms: ServiceManagementSystem
+) -> dict[str, tuple[Any, ...]]:
+    if previous is None:
+        return {}
+    old = previous._state
+    return {
+        name: getattr(old.view, name)
+        for name in ("duties", *COLLECTIONS)
+        if getattr(old.sms, name) is getattr(sms, name)
+    }
 
 
 def _frozen(selectors: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -649,7 +667,7 @@ def _ruleset_version(specs: Iterable[RuleSpec]) -> str:
 
 def input_digest(sms: ServiceManagementSystem) -> str:
     """SHA-256 over the canonical JSON of each part of the SMS: the same model gives the same
-    digest, whatever produced it.
+    digest, whatever produced it and whatever the order of its entities.
 
     >>> import sms_model
     >>> sms = sms_model.load("examples/minimal.yaml")
@@ -663,8 +681,19 @@ def _part_digest(sms: ServiceManagementSystem, part: str) -> str:
     from sms_model.io._convert import _converter
 
     data = _converter().unstructure(getattr(sms, part))
+    if isinstance(data, list) and data:
+        # The order of entities in a file carries no meaning, so it does not change the digest.
+        # Ids are unique, so they order entities fully; id-less duties use their content.
+        if isinstance(data[0], dict) and "id" in data[0]:
+            data = sorted(data, key=lambda item: item["id"])
+        else:
+            data = sorted(data, key=_canonical_key)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _canonical_key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
 def _combine(digests: Mapping[str, str]) -> str:

@@ -348,7 +348,7 @@ def role_holders_trained(ctx: Context) -> Iterator[Finding]:
     }
     holders_of_roles = ctx.facts.roles_held_by
     for person in sorted(holders_of_roles):
-        roles = [r for r in holders_of_roles[person] if sms.is_provider_side(r)]
+        roles = sorted(r for r in holders_of_roles[person] if sms.is_provider_side(r))
         if not roles or person in trained or any(r in trained for r in roles):
             continue
         yield ctx.fail(

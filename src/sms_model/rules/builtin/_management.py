@@ -145,7 +145,7 @@ def interested_parties_acknowledged(ctx: Context) -> Iterator[Finding]:
         if not party.interested:
             continue
         expected = common + services_of.get(party.id, [])
-        missing = [a for a in expected if party.id not in acknowledged.get(a, frozenset())]
+        missing = sorted(a for a in expected if party.id not in acknowledged.get(a, frozenset()))
         if missing:
             yield ctx.fail(
                 f"interested party {party.id!r} has not acknowledged: {', '.join(missing)}",
@@ -642,7 +642,7 @@ def policy_communicated(ctx: Context) -> Iterator[Finding]:
     """
     interested = [p.id for p in ctx.sms.parties if p.interested]
     for policy in ctx.facts.policies_by_kind.get(PolicyKind.SERVICE_MANAGEMENT, ()):
-        missing = [p for p in interested if p not in policy.communicated_to]
+        missing = sorted(p for p in interested if p not in policy.communicated_to)
         if missing:
             yield ctx.fail(
                 f"policy {policy.id!r} was not communicated to: {', '.join(missing)}",
