@@ -176,11 +176,16 @@ def _write(text: str, output: str | None, inputs: Sequence[str]) -> None:
     for given in inputs:
         if target.exists() and Path(given).exists() and target.resolve() == Path(given).resolve():
             raise _UsageError(f"--output {output} would overwrite the input file; choose another")
+    if target.is_dir():
+        raise _UsageError(f"--output {output} is a folder; name a file")
     if target.parent and not target.parent.exists():
         raise _UsageError(f"--output {output}: the folder {target.parent} does not exist")
     from sms_model.io import write_atomically
 
-    write_atomically(target, text)
+    try:
+        write_atomically(target, text)
+    except OSError as exc:
+        raise _UsageError(f"--output {output}: cannot write it ({exc.strerror})") from None
 
 
 def _parse_date(text: str | None) -> date | None:

@@ -11,12 +11,12 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile(
-    "fuzz",
-    max_examples=100_000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz":
+    settings.register_profile(
+        "fuzz",
+        max_examples=100_000,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     # Also works when the suite runs alone (pytest --confcutdir=tests/robustness).
     settings.load_profile("fuzz")

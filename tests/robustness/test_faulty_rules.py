@@ -116,11 +116,6 @@ def _bad_finding(**changes: Any) -> Callable[[Context], Any]:
     return produce
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine (issue 7 report): run_rule accepts a Finding whose fields have the wrong "
-    "types or values, and assess() crashes or reports it as if valid",
-)
 @pytest.mark.parametrize(
     "changes",
     [

@@ -125,11 +125,6 @@ def test_an_atomic_write_gives_a_new_file_the_usual_mode_and_keeps_an_old_files_
     assert ["new.txt", "old.txt"] == sorted(p.name for p in tmp_path.iterdir())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli (issue 7 report): an unwritable --output raises OSError with a traceback "
-    "instead of exit 2 with a one-line reason",
-)
 def test_an_output_that_cannot_be_written_exits_2_with_a_reason(tmp_path: Path) -> None:
     (tmp_path / "sms.yaml").write_text(BASE_TEXT, encoding="utf-8")
     (tmp_path / "reports").mkdir()

@@ -391,3 +391,54 @@ def test_a_rule_timeout_still_reports_crashes_and_results() -> None:
     )
     statuses = {f.rule: f.status for f in result.findings}
     assert statuses == {"T-crash": Status.ERROR, "T-changes": Status.FAIL, "T-rep": Status.PASS}
+
+
+@pytest.mark.parametrize(
+    ("produce", "message"),
+    [
+        (lambda ctx: sys.exit(3), "the rule raised SystemExit: 3"),
+        (lambda ctx: None, "forget to yield"),
+        (lambda ctx: ctx.fail("x"), "instead of an iterable of findings"),
+        (lambda ctx: [attrs.evolve(ctx.fail("x"), status=Status.WAIVED)], "only the engine"),
+        (lambda ctx: [attrs.evolve(ctx.fail("x"), clause="4.1.3")], "not of its own clause"),
+        (lambda ctx: [attrs.evolve(ctx.fail("x"), message=None)], "message is a NoneType"),
+    ],
+    ids=["sys-exit", "returns-none", "one-finding", "self-waived", "other-clause", "no-message"],
+)
+def test_rules_that_misbehave_become_errors(produce: object, message: str) -> None:
+    registry = _registry()
+    registry.rule(id="T-odd", clause="4.3.1")(produce)  # type: ignore[arg-type]
+    result = assess(build(), as_of=AS_OF, registry=registry)
+    odd = [f for f in result.findings if f.rule == "T-odd"]
+    assert [Status.ERROR] == [f.status for f in odd]
+    assert message in odd[0].message
+    assert Status.PASS == {f.rule: f.status for f in result.findings}["T-rep"]
+
+
+def test_an_endless_generator_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+
+    from sms_model.rules import _engine
+
+    monkeypatch.setattr(_engine, "MAX_FINDINGS_PER_RULE", 1000)
+    registry = Registry()
+    registry.rule(id="T-endless", clause="4.3.1")(
+        lambda ctx: (ctx.fail("again") for _ in itertools.count())
+    )
+    result = assess(build(), as_of=AS_OF, registry=registry)
+    assert [Status.ERROR] == [f.status for f in result.findings]
+    assert "more than 1,000 findings" in result.findings[0].message
+
+
+def test_an_entry_point_naming_neither_module_nor_function_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _install_plugin(tmp_path, "odd_rules", "register = 1\n", "odd_rules:register")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = Registry()
+    with pytest.warns(PluginLoadWarning, match="not a module or a function"):
+        registry.load_plugins()
+    assert [("odd_rules", "TypeError")] == [
+        (name, summary.split(":")[0]) for name, summary in registry.load_errors
+    ]
+    sys.modules.pop("odd_rules", None)

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: The largest input read, in bytes: a defence against resource exhaustion.
-MAX_BYTES: Final = 512 * 1024 * 1024
+MAX_BYTES: Final = 256 * 1024 * 1024
 #: How deeply mappings and sequences may nest.
 MAX_DEPTH: Final = 64
 #: The longest number read, in characters: no number in an SMS comes near it.

@@ -433,25 +433,65 @@ def run_rule(spec: RuleSpec, facts: Facts) -> list[Finding]:
             results = _collect_within(spec, context, timeout)
     except _TimedOut:
         return [_error(spec, f"the rule did not finish within {timeout:g} s and was abandoned")]
-    except Exception as exc:
+    except _BadOutput as exc:
+        return [_error(spec, f"the rule yielded {exc}; rules must yield ctx.fail(...) findings")]
+    except (Exception, SystemExit) as exc:  # a rule calling sys.exit() must not end the run
         return [_error(spec, f"the rule raised {type(exc).__name__}: {exc}")]
-    bad = [r for r in results if not isinstance(r, Finding) or r.rule != spec.id]
-    if bad:
-        sample = bad[0]
-        what = (
-            f"a finding of rule {sample.rule!r}"
-            if isinstance(sample, Finding)
-            else f"a {type(sample).__name__}"
-        )
-        return [_error(spec, f"the rule yielded {what}; rules must yield ctx.fail(...) findings")]
+    for result in results:
+        problem = _malformed(result, spec)
+        if problem is not None:
+            return [
+                _error(spec, f"the rule yielded {problem}; rules must yield ctx.fail(...) findings")
+            ]
     if not results:
         return [context.passed("no nonconformity found")]
     return results
 
 
+#: A rule yielding more findings than this is taken to be stuck in an endless generator.
+MAX_FINDINGS_PER_RULE: Final = 1_000_000
+_RULE_STATUSES: Final = frozenset({Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_APPLICABLE})
+_TEXT: Final = frozenset({str})
+
+
+class _BadOutput(Exception):
+    """What a rule produced is not a collection of findings."""
+
+
+def _malformed(result: Any, spec: RuleSpec) -> str | None:
+    """What is wrong with one item a rule yielded, or ``None`` for a well-formed finding."""
+    if type(result) is not Finding:
+        return f"an object of type {type(result).__name__}"
+    if result.rule != spec.id:
+        return f"a finding of rule {result.rule!r}"
+    if result.clause != spec.clause:
+        return f"a finding of clause {result.clause!r}, not of its own clause {spec.clause}"
+    if result.status not in _RULE_STATUSES or type(result.status) is not Status:
+        return f"a finding with status {result.status!r} (only the engine waives)"
+    if type(result.severity) is not Severity:
+        return f"a finding with severity {result.severity!r}"
+    if type(result.message) is not str:
+        return f"a finding whose message is a {type(result.message).__name__}"
+    if result.waiver is not None:
+        return "a finding that names a waiver (only the engine applies waivers)"
+    for name in ("subjects", "evidence", "guidance"):
+        if not _TEXT.issuperset(map(type, getattr(result, name))):
+            return f"a finding whose {name} are not all ids"
+    return None
+
+
 def _collect(spec: RuleSpec, context: Context) -> list[Any]:
     produced = spec.function(context)
-    return list(produced) if produced is not None else []
+    if produced is None:
+        raise _BadOutput("nothing (the function returned None: did it forget to yield?)")
+    if isinstance(produced, str | bytes | Finding) or not hasattr(produced, "__iter__"):
+        raise _BadOutput(
+            f"an object of type {type(produced).__name__} instead of an iterable of findings"
+        )
+    results = list(itertools.islice(produced, MAX_FINDINGS_PER_RULE + 1))
+    if len(results) > MAX_FINDINGS_PER_RULE:
+        raise _BadOutput(f"more than {MAX_FINDINGS_PER_RULE:,} findings (an endless generator?)")
+    return results
 
 
 class _TimedOut(Exception):

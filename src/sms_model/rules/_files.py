@@ -17,12 +17,12 @@ _WAIVER_REQUIRED = ("id", "target", "justification", "approver", "expires")
 
 
 def _read(path: str | Path) -> Any:
-    from sms_model.io._api import _decode
-    from sms_model.io._text import parse_json, parse_yaml
+    from sms_model.io._api import _decode, _read_at_most
+    from sms_model.io._text import MAX_BYTES, parse_json, parse_yaml
 
     file = Path(path)
     try:
-        raw = file.read_bytes()
+        raw = _read_at_most(file, MAX_BYTES + 1)
     except OSError as exc:
         issue = Issue(what=f"cannot read the file: {exc.strerror}", location=str(file), code="io")
         raise FileFormatError([issue], source=str(file)) from None

@@ -264,8 +264,15 @@ class Registry:
         for entry in sorted(entry_points(group=group), key=lambda e: e.name):
             try:
                 loaded = entry.load()
-                if callable(loaded) and not inspect.ismodule(loaded):
+                if inspect.ismodule(loaded):
+                    pass  # importing it registered its rules with @rule
+                elif callable(loaded):
                     loaded(self)
+                else:
+                    raise TypeError(
+                        f"the entry point names a {type(loaded).__name__}, not a module or a "
+                        "function that takes a Registry"
+                    )
             except Exception as exc:
                 summary = f"{type(exc).__name__}: {exc}"
                 self.load_errors.append((entry.name, summary))
