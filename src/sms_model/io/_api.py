@@ -11,6 +11,7 @@ from typing import Literal
 
 import yaml
 
+from sms_model._gc import paused_gc
 from sms_model.errors import FileFormatError, Issue, ModelValidationError
 from sms_model.io._convert import structure, unstructure
 from sms_model.io._text import MAX_BYTES, Document, parse_json, parse_yaml
@@ -56,13 +57,11 @@ def loads(
         text = _decode(text, source)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if format == "json":
-        document = parse_json(text, source)
-    elif format == "yaml":
-        document = parse_yaml(text, source)
-    else:
+    if format not in ("json", "yaml"):
         raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
-    return _structure(document)
+    with paused_gc():
+        document = parse_json(text, source) if format == "json" else parse_yaml(text, source)
+        return _structure(document)
 
 
 def _structure(document: Document) -> ServiceManagementSystem:

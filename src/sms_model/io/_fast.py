@@ -229,3 +229,60 @@ def fast_structurer(cls: type) -> Callable[[Any], Any]:
     name = builder.function_for(cls)
     function: Callable[[Any], Any] = builder.namespace[name]
     return function
+
+
+class _PlainBuilder:
+    """Generates, per attrs class, a function giving an entity as plain positional data (for
+    hashing: field values in field order, dates as ISO text, enums as values)."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {"UTC": UTC, "list": list}
+        self.done: dict[type, str] = {}
+
+    def function_for(self, cls: type) -> str:
+        if cls in self.done:
+            return self.done[cls]
+        fname = f"plain_{cls.__name__}"
+        self.done[cls] = fname
+        hints = get_type_hints(cls)
+        parts = [self.expr(f"e.{a.name}", hints[a.name]) for a in attrs.fields(cls) if a.init]
+        body = ", ".join(parts)
+        exec(f"def {fname}(e):\n    return ({body},)", self.namespace)
+        return fname
+
+    def expr(self, ref: str, hint: Any) -> str:
+        origin = get_origin(hint)
+        if origin in (Union, types.UnionType):
+            inner = [a for a in get_args(hint) if a is not type(None)]
+            return f"(None if {ref} is None else {self.expr(ref, inner[0])})"
+        if origin is tuple:
+            element = get_args(hint)[0]
+            if element in (str, int, bool):
+                return ref
+            return f"[{self.expr('x', element)} for x in {ref}]"
+        if hint is date:
+            return f"{ref}.isoformat()"
+        if hint is datetime:
+            return f"{ref}.astimezone(UTC).isoformat()"
+        if isinstance(hint, type) and issubclass(hint, enum.Enum):
+            return f"{ref}.value"
+        if attrs.has(hint):
+            return f"{self.function_for(hint)}({ref})"
+        return ref
+
+
+_PLAIN: dict[type, Callable[[Any], Any]] = {}
+
+
+def plain_function(cls: type) -> Callable[[Any], Any]:
+    """A generated function giving an entity of ``cls`` as plain positional data.
+
+    >>> from sms_model.model import Party, PartyKind
+    >>> plain_function(Party)(Party(id="a", name="A", kind=PartyKind.PROVIDER))
+    ('a', 'A', 'provider', None, True, None)
+    """
+    function = _PLAIN.get(cls)
+    if function is None:
+        builder = _PlainBuilder()
+        function = _PLAIN[cls] = builder.namespace[builder.function_for(cls)]
+    return function

@@ -718,33 +718,46 @@ def input_digest(sms: ServiceManagementSystem) -> str:
 
 
 def _part_digest(sms: ServiceManagementSystem, part: str) -> str:
-    from sms_model.io._convert import _converter
+    from sms_model.io._fast import plain_function
 
-    data = _converter().unstructure(getattr(sms, part))
-    if isinstance(data, list) and data:
-        # The order of entities in a file carries no meaning, so it does not change the digest.
-        # Ids are unique, so they order entities fully; id-less duties use their content.
-        if isinstance(data[0], dict) and "id" in data[0]:
-            data = sorted(data, key=lambda item: item["id"])
-        else:
-            data = sorted(data, key=_canonical_key)
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    value = getattr(sms, part)
+    plain: Any
+    if isinstance(value, tuple):
+        identified = bool(value) and hasattr(value[0], "id")
+        convert = plain_function(type(value[0])) if value else None
+        # The order of entities in a file carries no meaning, so it does not change the
+        # digest: entities go in id order (ids are unique), id-less duties by content.
+        items = sorted(value, key=_by_id) if identified else value
+        plain = [convert(item) for item in items] if convert else []
+        if not identified:
+            plain.sort(key=_canonical_key)
+    elif attrs.has(type(value)):
+        plain = plain_function(type(value))(value)
+    else:
+        plain = value
+    text = json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _canonical_key(item: Any) -> str:
-    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+    return json.dumps(item, ensure_ascii=False)
+
+
+def _by_id(entity: Any) -> str:
+    identity: str = entity.id
+    return identity
 
 
 def _combine(digests: Mapping[str, str]) -> str:
-    joined = "".join(f"{part}:{digests[part]}\n" for part in PARTS)
+    joined = "plain-v1\n" + "".join(f"{part}:{digests[part]}\n" for part in PARTS)
     return "sha256:" + hashlib.sha256(joined.encode()).hexdigest()
 
 
 def _digest(state: _State) -> str:
-    for part in PARTS:
-        if part not in state.digests:
-            state.digests[part] = _part_digest(state.sms, part)
+    with paused_gc():
+        for part in PARTS:
+            if part not in state.digests:
+                state.digests[part] = _part_digest(state.sms, part)
     return _combine(state.digests)
 
 
