@@ -81,6 +81,7 @@ def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
     if clashes:
         raise ModelValidationError(clashes)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(provider=sms.provider, name=sms.name)
+    graph.graph[_PENDING] = {}
     _add_node(graph, SMS_NODE, NodeKind.SMS, sms.name)
     _add_node(graph, TOP_MANAGEMENT_NODE, NodeKind.TOP_MANAGEMENT, "Top management")
     for duty in Clause4Duty:
@@ -99,6 +100,7 @@ def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
     _add_other_party_work(graph, sms)
     _add_top_management(graph, sms)
     _add_approvals(graph, sms)
+    _flush_edges(graph)
     return graph
 
 
@@ -121,6 +123,10 @@ def _add_node(
     graph.add_node(key, kind=kind.value, id=key, label=label, **attrs)
 
 
+#: Where edges wait during the build: merged in a dict, then added to the graph in one go.
+_PENDING: Final = "__pending_edges__"
+
+
 def _add_edge(
     graph: nx.MultiDiGraph[str],
     source: str,
@@ -135,14 +141,23 @@ def _add_edge(
     filled in."""
     new = tuple(r for r in records if r is not None)
     key = key or kind.value
-    if graph.has_edge(source, target, key=key):
-        data = graph.edges[source, target, key]
-        data["records"] = tuple(dict.fromkeys((*data["records"], *new)))
-        for name, value in attrs.items():
-            if value is not None:
-                data[name] = value
+    pending: dict[tuple[str, str, str], dict[str, Any]] = graph.graph[_PENDING]
+    data = pending.get((source, target, key))
+    if data is None:
+        pending[(source, target, key)] = {"kind": kind.value, "records": new, **attrs}
         return
-    graph.add_edge(source, target, key=key, kind=kind.value, records=new, **attrs)
+    if new:
+        data["records"] = tuple(dict.fromkeys((*data["records"], *new)))
+    for name, value in attrs.items():
+        if value is not None:
+            data[name] = value
+
+
+def _flush_edges(graph: nx.MultiDiGraph[str]) -> None:
+    pending: dict[tuple[str, str, str], dict[str, Any]] = graph.graph.pop(_PENDING)
+    # (u, v, key, data) tuples are how a multigraph takes keyed edges in bulk; the type stubs
+    # only describe the 2- and 3-tuples of simple graphs.
+    graph.add_edges_from((u, v, k, data) for (u, v, k), data in pending.items())  # type: ignore[misc]
 
 
 # --- nodes and edges, by topic --------------------------------------------------------------
