@@ -239,3 +239,37 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Minimal SMS" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--rule-timeout", "inf"],
+        ["--rule-timeout", "1e10"],
+        ["--as-of", "20261127"],
+        ["--as-of", "2026W485"],
+    ],
+)
+def test_lax_dates_and_unusable_timeouts_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, _, err = run(capsys, "assess", MINIMAL, *argv)
+    assert 2 == code
+    assert err.startswith("sms-model: error: ")
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [("subject", "  subject: [a, 1]\n"), ("expires", "  expires: '20270131'\n")],
+)
+def test_waiver_fields_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, text: str
+) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    body = "- id: w1\n  target: '4.2'\n  justification: j\n  approver: ceo\n"
+    if field != "expires":
+        body += "  expires: 2027-01-31\n"
+    waivers.write_text(body + text)
+    code, _, err = run(capsys, "assess", ACME, "--waivers", str(waivers))
+    assert 2 == code
+    assert f"$[0].{field}" in err

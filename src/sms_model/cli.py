@@ -191,8 +191,10 @@ def _write(text: str, output: str | None, inputs: Sequence[str]) -> None:
 def _parse_date(text: str | None) -> date | None:
     if text is None:
         return None
+    from sms_model.io._fast import parse_date
+
     try:
-        return date.fromisoformat(text)
+        return parse_date(text)
     except ValueError:
         raise _UsageError(f"--as-of {text!r} is not a date as YYYY-MM-DD") from None
 
@@ -205,12 +207,14 @@ def _assess(args: argparse.Namespace) -> int:
 
     from sms_model.rules import Config, Severity, assess
     from sms_model.rules._files import load_config, load_waivers
+    from sms_model.rules._findings import timeout_problem
 
     sms = _load(args.file)
     config = load_config(args.config) if args.config else Config()
     if args.rule_timeout is not None:
-        if not args.rule_timeout > 0:
-            raise _UsageError("--rule-timeout must be a positive number of seconds")
+        problem = timeout_problem(args.rule_timeout)
+        if problem is not None:
+            raise _UsageError(f"--rule-timeout {problem}")
         config = attrs.evolve(config, rule_timeout=args.rule_timeout)
     waivers = load_waivers(args.waivers) if args.waivers else ()
     with _Progress("assessing", 0 if len(sms.evidence) < 20_000 else _Progress._THRESHOLD):

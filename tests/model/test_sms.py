@@ -463,3 +463,26 @@ def test_evolve_reindexes_new_entities() -> None:
 
 def test_systems_with_the_same_content_are_equal() -> None:
     assert _sms() == _sms()
+
+
+@pytest.mark.parametrize("reserved", ["sms", "top_management", "duty:scope"])
+def test_ids_reserved_for_graph_nodes_are_refused_with_their_path(reserved: str) -> None:
+    from sms_model.errors import ModelValidationError
+    from sms_model.model import Party, PartyKind, Person, ServiceManagementSystem
+
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+            people=[Person(id=reserved, name="X", party="a")],
+        )
+    issue = caught.value.issues[0]
+    assert ("reserved-id", "$.people[0].id") == (issue.code, issue.path)
+
+
+def test_a_lone_string_for_a_list_of_ids_is_refused_not_split() -> None:
+    from sms_model.model import Role
+
+    with pytest.raises(TypeError, match="not the string 'ceo'"):
+        Role(id="r", name="R", party="a", holders="ceo")  # type: ignore[arg-type]

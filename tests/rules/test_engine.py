@@ -442,3 +442,29 @@ def test_an_entry_point_naming_neither_module_nor_function_is_reported(
         (name, summary.split(":")[0]) for name, summary in registry.load_errors
     ]
     sys.modules.pop("odd_rules", None)
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), float("nan"), 1e10, 0, -1, True])
+def test_unusable_rule_timeouts_are_refused(timeout: float) -> None:
+    with pytest.raises(ValueError, match="rule_timeout must"):
+        Config(rule_timeout=timeout)
+
+
+def test_a_rule_that_cannot_run_fails_the_gate_at_its_severity() -> None:
+    registry = Registry()
+    registry.rule(id="T-crash", clause="4.3.1", severity="minor")(lambda ctx: 1 / 0)
+    result = assess(build(), as_of=AS_OF, registry=registry)
+    assert (True, False) == (
+        result.failed_at(Severity.MINOR),
+        result.failed_at(Severity.MAJOR),
+    )
+
+
+def test_a_clause_declared_not_applicable_twice_is_one_observation() -> None:
+    result = assess(
+        build(),
+        as_of=AS_OF,
+        registry=_registry(),
+        config=Config(not_applicable=("9.2", "9.2")),
+    )
+    assert 1 == sum(f.rule == "SMS-4-no-exclusions" for f in result.findings)

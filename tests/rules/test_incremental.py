@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import sms_model
 from sms_model.errors import ModelValidationError
 from sms_model.model import COLLECTIONS, ServiceManagementSystem
 from sms_model.rules import Config, Facts, Registry, Waiver, assess, default_registry
@@ -73,13 +74,17 @@ class _Recorder:
         return value
 
 
+ACME = sms_model.load("examples/acme-managed-services.yaml")
+
+
 @pytest.mark.parametrize(
     "spec",
     [s for s in default_registry() if "*" not in s.reads and s.origin.startswith("sms_model.")],
     ids=lambda s: s.id,
 )
-def test_every_rule_declares_what_it_reads(spec: Any) -> None:
-    recorder = _Recorder(BASE)
+@pytest.mark.parametrize("system", [BASE, ACME], ids=["base", "acme"])
+def test_every_rule_declares_what_it_reads(spec: Any, system: ServiceManagementSystem) -> None:
+    recorder = _Recorder(system)
     facts = Facts(recorder, AS_OF, Config())  # type: ignore[arg-type]
     run_rule(spec, facts)
     undeclared = recorder.read - spec.reads - {"provider"}

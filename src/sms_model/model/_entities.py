@@ -84,9 +84,16 @@ def _ident() -> Any:
     return attrs.field(validator=_non_empty)
 
 
+def _tuple(value: Any) -> tuple[Any, ...]:
+    # A list given by a caller becomes a tuple, so every entity stays hashable and immutable;
+    # a lone string is refused rather than split into its characters.
+    if isinstance(value, str):
+        raise TypeError(f"expected a list or tuple of ids, not the string {value!r}")
+    return tuple(value)
+
+
 def _many() -> Any:
-    # A list given by a caller becomes a tuple, so every entity stays hashable and immutable.
-    return attrs.field(default=(), converter=tuple)
+    return attrs.field(default=(), converter=_tuple)
 
 
 # --- parties, people and roles ------------------------------------------------------------

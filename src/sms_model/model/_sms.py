@@ -264,6 +264,7 @@ class ServiceManagementSystem:
                 index[single.id] = (name, single)
                 first_seen[single.id] = f"$.{name}.id"
         object.__setattr__(self, "_index", MappingProxyType(index))
+        issues.extend(_reserved_ids(index, first_seen))
         issues.extend(self._reference_issues())
         issues.extend(self._structure_issues())
         if issues:
@@ -433,6 +434,25 @@ class ServiceManagementSystem:
                 )
             for visited in walk:
                 state[visited] = 2
+
+
+#: Ids the library gives to nodes of the accountability graph; entities cannot use them.
+RESERVED_IDS: Final = frozenset({"sms", "top_management"})
+RESERVED_PREFIX: Final = "duty:"
+
+
+def _reserved_ids(index: Mapping[str, Any], first_seen: Mapping[str, str]) -> Iterator[Issue]:
+    for entity_id in index:
+        if entity_id in RESERVED_IDS or entity_id.startswith(RESERVED_PREFIX):
+            yield Issue(
+                what=(
+                    "this id is reserved (sms, top_management and ids starting with 'duty:' "
+                    "name nodes of the accountability graph)"
+                ),
+                path=first_seen[entity_id],
+                found=repr(entity_id),
+                code="reserved-id",
+            )
 
 
 def _by_id(entity: Any) -> str:

@@ -319,7 +319,14 @@ class Facts:
             lambda i: i.source,
         )
 
-    # --- lead engineer: indexes for per-customer rules -------------------------------------
+    # --- lead engineer: people behind references, and per-customer indexes ----------------
+
+    def people_behind(self, references: Iterable[str]) -> set[str]:
+        """The people that person or role ids stand for (a role stands for its holders)."""
+        people: set[str] = set()
+        for reference in references:
+            people.update(self.sms.people_of(reference))
+        return people
 
     @functools.cached_property
     def services_by_customer(self) -> Mapping[str, tuple[str, ...]]:

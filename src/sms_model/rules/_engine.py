@@ -167,8 +167,13 @@ class Assessment:
         return Findings(sorted(failed, key=lambda f: (-f.severity.rank, f.sort_key)))
 
     def failed_at(self, threshold: Severity) -> bool:
-        """True when an unwaived failure reaches ``threshold`` (for CI gates)."""
-        return any(f.failed and f.severity.rank >= threshold.rank for f in self.findings)
+        """True when an unwaived failure, or a rule that could not run (``error``), reaches
+        ``threshold`` (for CI gates: a requirement nobody could check cannot pass a gate)."""
+        rank = threshold.rank
+        return any(
+            (f.failed or f.status is Status.ERROR) and f.severity.rank >= rank
+            for f in self.findings
+        )
 
     @property
     def failure_counts(self) -> Mapping[str, int]:
@@ -547,7 +552,7 @@ def _plugin_errors(registry: Registry) -> list[Finding]:
 def _declared_not_applicable(config: Config) -> list[Finding]:
     # The standard allows no exclusions, so declaring a clause not applicable is itself noted.
     out = []
-    for number in config.not_applicable:
+    for number in dict.fromkeys(config.not_applicable):
         catalog_clause(number)
         out.append(
             Finding(

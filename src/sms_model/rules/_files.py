@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sms_model.errors import FileFormatError, Issue, ModelValidationError
-from sms_model.rules._findings import Config, Waiver
+from sms_model.io._fast import parse_date
+from sms_model.rules._findings import Config, Waiver, timeout_problem
 
 __all__ = ["load_config", "load_waivers", "parse_config", "parse_waivers"]
 
@@ -92,12 +92,10 @@ def parse_config(data: Any) -> Config:
             )
         )
     timeout = data.get("rule_timeout")
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
-    ):
+    if timeout_problem(timeout) is not None:
         issues.append(
             Issue(
-                what="expected a positive number of seconds",
+                what=f"the rule timeout {timeout_problem(timeout)}",
                 path="$.rule_timeout",
                 found=repr(timeout),
                 code="type",
@@ -236,9 +234,20 @@ def parse_waivers(data: Any) -> tuple[Waiver, ...]:
                 bad = True
         expires = item.get("expires")
         try:
-            expiry = date.fromisoformat(expires) if isinstance(expires, str) else None
+            expiry = parse_date(expires) if isinstance(expires, str) else None
         except ValueError:
             expiry = None
+        subject = item.get("subject")
+        if subject is not None and not (isinstance(subject, str) and subject.strip()):
+            issues.append(
+                Issue(
+                    what="expected the id of one entity",
+                    path=f"{path}.subject",
+                    found=repr(subject)[:60],
+                    code="type",
+                )
+            )
+            bad = True
         if "expires" in item and expiry is None:
             issues.append(
                 Issue(

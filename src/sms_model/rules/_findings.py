@@ -157,8 +157,26 @@ def _cadence_map(value: Mapping[str, str | Cadence]) -> Mapping[str, Cadence]:
 
 
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and (isinstance(value, bool) or not value > 0):
-        raise ValueError(f"{attribute.name} must be a positive number of seconds, not {value!r}")
+    problem = timeout_problem(value)
+    if problem is not None:
+        raise ValueError(f"{attribute.name} {problem}, not {value!r}")
+
+
+def timeout_problem(value: object) -> str | None:
+    """Why a rule timeout is unusable, or ``None``: it must be a positive, finite number of
+    seconds that a thread can wait for."""
+    import math
+    import threading
+
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "must be a number of seconds"
+    if not (value > 0 and math.isfinite(value)):
+        return "must be a positive, finite number of seconds"
+    if value > threading.TIMEOUT_MAX:
+        return f"must be at most {threading.TIMEOUT_MAX:.0f} seconds"
+    return None
 
 
 @attrs.frozen(kw_only=True)

@@ -227,7 +227,7 @@ def objectives_resourced(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MAJOR,
     tags=("top-management", "cadence"),
-    reads=("reports", "top_management"),
+    reads=("reports", "top_management", "people", "roles"),
 )
 def performance_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
     """SMS performance reports reach a member of top management within the cadence of the
@@ -245,7 +245,7 @@ def performance_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
             for kind, items in reports.items()
             if kind.value == "sms_performance"
             for r in items
-            if top & set(r.recipients)
+            if top & ctx.facts.people_behind(r.recipients)
         ),
         what="SMS performance report to top management",
     )
@@ -302,10 +302,11 @@ def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
             subjects=objective.id,
         )
         past = [m for m in objective.measurements if m.date <= ctx.as_of]
-        if objective.due and objective.due < ctx.as_of and past and past[-1].met is False:
+        last = max(past, key=lambda m: m.date) if past else None
+        if objective.due and objective.due < ctx.as_of and last and last.met is False:
             yield ctx.fail(
                 f"objective {objective.id!r} was due on {objective.due.isoformat()} and its "
-                f"last measurement ({past[-1].value}) did not meet the target",
+                f"last measurement ({last.value}) did not meet the target",
                 subjects=objective.id,
             )
     if latest_change is not None and ctx.sms.objectives:
@@ -339,7 +340,7 @@ def changes_risk_assessed(ctx: Context) -> Iterator[Finding]:
             yield ctx.fail(f"change {change.id!r} has no risk assessment", subjects=change.id)
             continue
         risk = ctx.sms.get(change.risk_assessment)
-        if risk.assessed is None:
+        if risk.assessed is None or risk.assessed > ctx.as_of:
             yield ctx.fail(
                 f"the risk {risk.id!r} of change {change.id!r} was never assessed",
                 subjects=(change.id, risk.id),
@@ -606,8 +607,8 @@ def signs_of_weak_commitment(ctx: Context) -> Iterator[Finding]:
     reads=("policies",),
 )
 def policy_commitments(ctx: Context) -> Iterator[Finding]:
-    """There is one service management policy, and it commits to meeting service requirements,
-    to continual improvement and to framing the objectives.
+    """There is a service management policy, and each one commits to meeting service
+    requirements, to continual improvement and to framing the objectives.
 
     Nonconforming: the policy lists only ``meet_service_requirements``.
     Conforming: ``commitments: [meet_service_requirements, continual_improvement,

@@ -141,7 +141,7 @@ def major_incident_procedure(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("incident", "top-management", "evidence"),
-    reads=("evidence", "reports", "top_management"),
+    reads=("evidence", "reports", "top_management", "people", "roles"),
 )
 def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
     """Top management is informed of every major incident of the last year: after the
@@ -167,7 +167,7 @@ def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding
         ]
         reports = [r for r in ctx.facts.reports_by_subject.get(incident.id, ()) if r.date >= after]
         informed = [e.id for e in notices if top & set(e.subjects)]
-        informed += [r.id for r in reports if top & set(r.recipients)]
+        informed += [r.id for r in reports if top & ctx.facts.people_behind(r.recipients)]
         seen = sorted([*(e.id for e in notices), *(r.id for r in reports)])
         if informed:
             continue

@@ -604,9 +604,9 @@ def auditors_do_not_audit_own_work(ctx: Context) -> Iterator[Finding]:
     reads=("audits", "improvements"),
 )
 def audit_nonconformities_followed_up(ctx: Context) -> Iterator[Finding]:
-    """Every nonconformity an internal audit raised is followed up: closed, or given a
-    corrective action, within ``nonconformity_days`` (a ``Config.options`` entry, 90 by
-    default) of being raised.
+    """Every nonconformity an internal audit raised is followed up: it is closed or has a
+    corrective action; one still open with neither ``nonconformity_days`` (a ``Config.options``
+    entry, 90 by default) after it was raised is reported.
 
     Nonconforming: ``imp-1``, raised by ``aud-int-2026`` in May, is still open in November with
     no corrective action naming it as its source.
