@@ -102,6 +102,9 @@ def load(path: str | os.PathLike[str], format: Format | None = None) -> ServiceM
     """Read an SMS from a YAML or JSON file (the format follows the suffix unless given).
 
     Errors name the file, line and column of each problem.
+
+    >>> load("examples/minimal.yaml").name
+    'Minimal SMS'
     """
     file = Path(path)
     try:
@@ -163,14 +166,31 @@ def dumps(sms: ServiceManagementSystem, format: Format = "yaml") -> str:
 def dump(
     sms: ServiceManagementSystem, path: str | os.PathLike[str], format: Format | None = None
 ) -> None:
-    """Write an SMS to a file atomically (a temporary file in the same folder, then a rename)."""
+    """Write an SMS to a file atomically (a temporary file in the same folder, then a rename).
+
+    >>> import tempfile, pathlib
+    >>> sms = load("examples/minimal.yaml")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = pathlib.Path(folder, "copy.json")
+    ...     dump(sms, target)
+    ...     load(target) == sms
+    True
+    """
     file = Path(path)
     text = dumps(sms, _format_of(file, format))
     write_atomically(file, text)
 
 
 def write_atomically(file: Path, text: str) -> None:
-    """Write ``text`` to ``file`` so that readers see the old or the new content, never half."""
+    """Write ``text`` to ``file`` so that readers see the old or the new content, never half.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = pathlib.Path(folder, "report.txt")
+    ...     write_atomically(target, "hello")
+    ...     target.read_text()
+    'hello'
+    """
     descriptor, temporary = tempfile.mkstemp(dir=file.parent or ".", prefix=f".{file.name}.")
     try:
         # mkstemp makes the file private (0600); give it the mode the file has, or the mode a

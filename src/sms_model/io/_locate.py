@@ -39,6 +39,11 @@ def locator(
     """A function giving the (line, column) where an entity id is defined in ``path``.
 
     The file is read once, on the first call; ids not found give ``None``.
+
+    >>> from sms_model.io import load
+    >>> locate = locator("examples/minimal.yaml", load("examples/minimal.yaml"))
+    >>> locate("acme"), locate("nobody")
+    ((9, 5), None)
     """
     paths = entity_paths(sms)
     cache: dict[str, Document] = {}

@@ -20,10 +20,11 @@ from sms_model.report._ci import Locator, render_junit, render_sarif
 from sms_model.report._html import graph_svg, render_html
 from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
 from sms_model.report._text import render_markdown, render_text
-from sms_model.rules import Assessment
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from sms_model.rules import Assessment
 
 __all__ = [
     "FORMATS",
@@ -57,7 +58,14 @@ def render(
     locate: Locator | None = None,
     graph: nx.MultiDiGraph[str] | None = None,
 ) -> str:
-    """Render an assessment in one of :data:`FORMATS`."""
+    """Render an assessment in one of :data:`FORMATS`.
+
+    >>> from datetime import date
+    >>> import sms_model
+    >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
+    >>> render(result, "junit").startswith("<?xml")
+    True
+    """
     if format == "text":
         return render_text(assessment, colour=colour)
     if format == "markdown":

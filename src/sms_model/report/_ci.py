@@ -28,6 +28,14 @@ def render_junit(assessment: Assessment) -> str:
     findings are failures, ``error`` findings errors, waived and not-applicable ones skipped.
 
     Written with the standard library's ElementTree, which escapes everything it writes.
+
+    >>> from datetime import date
+    >>> import sms_model
+    >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
+    >>> import xml.etree.ElementTree as ET
+    >>> root = ET.fromstring(render_junit(result).encode())
+    >>> root.get("failures") != "0"
+    True
     """
     root = ET.Element("testsuites", name=f"ISO/IEC 20000-1 conformity: {assessment.system_name}")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
@@ -81,7 +89,15 @@ def render_sarif(
     rules: Mapping[str, RuleSpec] | None = None,
 ) -> str:
     """SARIF 2.1.0: one run, the rules as reporting descriptors, failures (and waived
-    failures, as suppressed results) as results located in the SMS file where possible."""
+    failures, as suppressed results) as results located in the SMS file where possible.
+
+    >>> from datetime import date
+    >>> import sms_model
+    >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
+    >>> import json
+    >>> json.loads(render_sarif(result))["version"]
+    '2.1.0'
+    """
     known = dict(rules) if rules is not None else {spec.id: spec for spec in default_registry()}
     ids = sorted({f.rule for f in assessment.findings} | set(assessment.rules))
     index = {rule_id: i for i, rule_id in enumerate(ids)}

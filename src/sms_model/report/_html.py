@@ -48,7 +48,15 @@ def _e(text: object) -> str:
 
 
 def render_html(assessment: Assessment, graph: nx.MultiDiGraph[str] | None = None) -> str:
-    """One HTML file with everything inline (styles, script, SVG picture)."""
+    """One HTML file with everything inline (styles, script, SVG picture of ``graph``).
+
+    >>> from datetime import date
+    >>> import sms_model
+    >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
+    >>> page = render_html(result)
+    >>> page.startswith("<!DOCTYPE html>"), "<link" in page
+    (True, False)
+    """
     counts = assessment.counts
     rows = []
     for v in assessment.verdicts:
@@ -119,7 +127,13 @@ def graph_svg(
 ) -> str:
     """An SVG picture of the accountability graph, nodes in columns by kind, highlighted nodes
     (e.g. the subjects of gaps) outlined in red. Large graphs show only the highlighted nodes
-    and their neighbours."""
+    and their neighbours.
+    >>> import sms_model
+    >>> from sms_model.graph import accountability_graph
+    >>> graph = accountability_graph(sms_model.load("examples/minimal.yaml"))
+    >>> graph_svg(graph, {"acme"}).startswith("<svg")
+    True
+    """
     nodes = list(graph.nodes)
     if len(nodes) > _MAX_NODES:
         keep = {n for n in nodes if str(n) in highlight}

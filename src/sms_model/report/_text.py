@@ -49,7 +49,13 @@ def _summary_line(assessment: Assessment) -> str:
 def render_text(assessment: Assessment, *, colour: bool = False, passed: bool = False) -> str:
     """A report for a terminal: the per-clause verdicts, then the findings worst first.
 
-    Passing findings are left out unless ``passed`` is true.
+    Passing findings are left out unless ``passed`` is true; ``colour`` adds ANSI colours.
+
+    >>> from datetime import date
+    >>> import sms_model
+    >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
+    >>> print(render_text(result).splitlines()[0])
+    Minimal SMS: conformity to ISO/IEC 20000-1:2011
     """
     paint = _paint(colour)
     lines = [
@@ -93,7 +99,14 @@ def _md(text: str) -> str:
 
 
 def render_markdown(assessment: Assessment) -> str:
-    """A Markdown report: summary, per-clause table, findings grouped by clause."""
+    """A Markdown report: summary, per-clause table, findings grouped by clause.
+
+    >>> from datetime import date
+    >>> import sms_model
+    >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
+    >>> "| 4.1.4 | Management representative | major |" in render_markdown(result)
+    True
+    """
     lines = [
         f"# {_md(assessment.system_name)}: conformity to ISO/IEC 20000-1:2011",
         "",

@@ -344,6 +344,10 @@ def default_registry() -> Registry:
     A plugin that fails to load is reported with a :class:`PluginLoadWarning` and recorded in
     ``load_errors`` (the assessment turns each into an ``error`` finding); the other rules are
     unaffected.
+
+    >>> registry = default_registry()
+    >>> len(registry) > 100, "SMS-4.1.4-representative" in registry
+    (True, True)
     """
     global _loaded
     if not _loaded:
