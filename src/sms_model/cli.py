@@ -146,9 +146,11 @@ def _load(file: str) -> ServiceManagementSystem:
 
 
 class _Progress:
-    """A one-line progress note on stderr for large inputs, when stderr is a terminal."""
+    """Progress on stderr for large inputs, when stderr is a terminal: a note while loading and
+    a bar while the rules run."""
 
     _THRESHOLD = 5 * 1024 * 1024
+    _WIDTH = 30
 
     def __init__(self, what: str, size: int) -> None:
         self.show = size >= self._THRESHOLD and sys.stderr.isatty()
@@ -159,9 +161,16 @@ class _Progress:
             print(f"\r{self.what} ...", end="", file=sys.stderr, flush=True)
         return self
 
+    def update(self, done: int, total: int) -> None:
+        """Draw the bar: ``done`` of ``total`` steps."""
+        if self.show and total:
+            filled = self._WIDTH * done // total
+            bar = "#" * filled + "-" * (self._WIDTH - filled)
+            print(f"\r{self.what} [{bar}] {done}/{total}", end="", file=sys.stderr, flush=True)
+
     def __exit__(self, *exc: object) -> None:
         if self.show:
-            print(f"\r{self.what} done.", file=sys.stderr, flush=True)
+            print(f"\r{self.what} done.{' ' * (self._WIDTH + 12)}", file=sys.stderr, flush=True)
 
 
 def _colour(stream: TextIO) -> bool:
@@ -217,7 +226,8 @@ def _assess(args: argparse.Namespace) -> int:
             raise _UsageError(f"--rule-timeout {problem}")
         config = attrs.evolve(config, rule_timeout=args.rule_timeout)
     waivers = load_waivers(args.waivers) if args.waivers else ()
-    with _Progress("assessing", 0 if len(sms.evidence) < 20_000 else _Progress._THRESHOLD):
+    large = len(sms.evidence) >= 20_000 or len(sms.processes) >= 2_000
+    with _Progress("assessing", _Progress._THRESHOLD if large else 0) as bar:
         result = assess(
             sms,
             as_of=_parse_date(args.as_of),
@@ -225,6 +235,7 @@ def _assess(args: argparse.Namespace) -> int:
             ignore=args.ignore,
             config=config,
             waivers=waivers,
+            progress=bar.update,
         )
     text = _render(result, args, sms)
     _write(text, args.output, [args.file, *(x for x in (args.config, args.waivers) if x)])

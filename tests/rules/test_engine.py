@@ -468,3 +468,9 @@ def test_a_clause_declared_not_applicable_twice_is_one_observation() -> None:
         config=Config(not_applicable=("9.2", "9.2")),
     )
     assert 1 == sum(f.rule == "SMS-4-no-exclusions" for f in result.findings)
+
+
+def test_progress_is_reported_after_each_rule() -> None:
+    steps: list[tuple[int, int]] = []
+    assess(build(), as_of=AS_OF, registry=_registry(), progress=lambda d, t: steps.append((d, t)))
+    assert [(1, 2), (2, 2)] == steps

@@ -8,7 +8,7 @@ import itertools
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
@@ -273,6 +273,7 @@ def assess(
     waivers: Sequence[Waiver] = (),
     registry: Registry | None = None,
     previous: Assessment | None = None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Assessment:
     """Assess an SMS against the rules, as of a date (today when not given).
 
@@ -283,7 +284,8 @@ def assess(
 
     With ``previous`` (an assessment of an earlier version of the same SMS, made with the same
     date, selection, configuration and registry), only the rules that read a changed part of
-    the SMS run again; the result is the same as a full assessment.
+    the SMS run again; the result is the same as a full assessment. ``progress``, if given, is
+    called as ``progress(done, total)`` after each rule (for progress bars).
 
     >>> import attrs, sms_model
     >>> from datetime import date
@@ -297,7 +299,7 @@ def assess(
     True
     """
     with paused_gc():
-        return _assess(sms, as_of, select, ignore, config, waivers, registry, previous)
+        return _assess(sms, as_of, select, ignore, config, waivers, registry, previous, progress)
 
 
 def _assess(
@@ -309,6 +311,7 @@ def _assess(
     waivers: Sequence[Waiver],
     registry: Registry | None,
     previous: Assessment | None,
+    progress: Callable[[int, int], object] | None = None,
 ) -> Assessment:
     as_of = as_of or date.today()
     config = config or Config()
@@ -324,13 +327,15 @@ def _assess(
     facts = Facts(view, as_of, config)
     raw: dict[str, tuple[Finding, ...]] = {}
     groups: dict[str, list[_Group]] = {}
-    for spec in specs:
+    for done, spec in enumerate(specs, 1):
         if old is not None and spec.id in reusable:
             raw[spec.id] = old.raw[spec.id]
             if not waivers and not old.waivers:
                 groups[spec.id] = old.groups[spec.id]
         else:
             raw[spec.id] = tuple(run_rule(spec, facts))
+        if progress is not None:
+            progress(done, len(specs))
     waived, extra = _apply_waivers(raw, specs, waivers, facts)
     for rule_id, findings in raw.items():
         if rule_id not in groups:
