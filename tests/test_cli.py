@@ -273,3 +273,15 @@ def test_waiver_fields_are_checked(
     code, _, err = run(capsys, "assess", ACME, "--waivers", str(waivers))
     assert 2 == code
     assert f"$[0].{field}" in err
+
+
+def test_colour_on_a_terminal_unless_no_color(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    coloured = run(capsys, "assess", MINIMAL, *AS_OF)[1]
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = run(capsys, "assess", MINIMAL, *AS_OF)[1]
+    assert ("\x1b[" in coloured, "\x1b[" in plain) == (True, False)
