@@ -58,10 +58,11 @@ from sms_model.model._enums import (
     RiskStatus,
     SMSStage,
 )
-from sms_model.model._sms import COLLECTIONS, ServiceManagementSystem
+from sms_model.model._sms import COLLECTIONS, RECORD_COLLECTIONS, ServiceManagementSystem
 
 __all__ = [
     "COLLECTIONS",
+    "RECORD_COLLECTIONS",
     "Acknowledgement",
     "Agreement",
     "AgreementKind",

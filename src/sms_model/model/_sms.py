@@ -38,7 +38,7 @@ from sms_model.model._entities import (
 )
 from sms_model.model._enums import PartyKind
 
-__all__ = ["COLLECTIONS", "ServiceManagementSystem"]
+__all__ = ["COLLECTIONS", "RECORD_COLLECTIONS", "ServiceManagementSystem"]
 
 #: The id-carrying collections of the SMS, in file order, with the entity kind of their items.
 COLLECTIONS: Final[Mapping[str, str]] = MappingProxyType(
@@ -66,6 +66,12 @@ COLLECTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "evidence": "evidence",
     }
 )
+
+#: The collections that hold records (what was documented, decided or done), as opposed to the
+#: parties, people, policies, services and processes that make up the system.
+RECORD_COLLECTIONS: Final[tuple[str, ...]] = tuple(COLLECTIONS)[
+    list(COLLECTIONS).index("documents") :
+]
 
 _ANY: Final = frozenset({"*"})
 _PARTY: Final = frozenset({"party"})

@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from sms_model.model import RECORD_COLLECTIONS
 from sms_model.report._text import _label, _summary_line
 from sms_model.rules import Assessment, Finding, Severity, Status, Verdict
 
@@ -29,20 +30,7 @@ COLUMNS: Final = tuple(
 )
 
 #: Collections of the SMS counted as records: what was documented, decided or done.
-RECORDS: Final = (
-    "documents",
-    "meetings",
-    "approvals",
-    "acknowledgements",
-    "reviews",
-    "audits",
-    "reports",
-    "risks",
-    "changes",
-    "resources",
-    "improvements",
-    "evidence",
-)
+RECORDS: Final = RECORD_COLLECTIONS
 
 _BOX: Final = (
     "font-family:system-ui,sans-serif;font-size:13px;line-height:1.4;color:#1d2430;"

@@ -458,20 +458,7 @@ def availability_monitored(ctx: Context) -> Iterator[Finding]:
     Nonconforming: nothing on availability of ``svc-2`` since last year.
     Conforming: a monthly ``availability`` report with ``subjects: [svc-1, svc-2]``.
     """
-    services = _live(ctx)
-    if not services:
-        yield ctx.not_applicable("no live service")
-        return
-    for service in services:
-        yield ctx.check_cadence(
-            "availability-monitoring",
-            (
-                *_dated_reports(ctx, service.id, ReportKind.AVAILABILITY),
-                *_dated_evidence(ctx, service.id, "availability-monitoring"),
-            ),
-            what=f"availability monitoring of {service.id!r}",
-            subjects=service.id,
-        )
+    yield from _monitored(ctx, "availability-monitoring", ReportKind.AVAILABILITY, "availability")
 
 
 def _continuity_names(ctx: Context, service: str) -> list[str]:
@@ -659,20 +646,7 @@ def capacity_monitored(ctx: Context) -> Iterator[Finding]:
     Nonconforming: nothing on capacity of ``svc-1`` for a year.
     Conforming: a monthly ``capacity`` report with ``subjects: [svc-1, svc-2]``.
     """
-    services = _live(ctx)
-    if not services:
-        yield ctx.not_applicable("no live service")
-        return
-    for service in services:
-        yield ctx.check_cadence(
-            "capacity-monitoring",
-            (
-                *_dated_reports(ctx, service.id, ReportKind.CAPACITY),
-                *_dated_evidence(ctx, service.id, "capacity-monitoring"),
-            ),
-            what=f"capacity monitoring of {service.id!r}",
-            subjects=service.id,
-        )
+    yield from _monitored(ctx, "capacity-monitoring", ReportKind.CAPACITY, "capacity")
 
 
 # --- 6.6 Information security management ----------------------------------------------------
@@ -850,3 +824,24 @@ def security_incidents_recorded_and_analysed(ctx: Context) -> Iterator[Finding]:
     reports = ctx.facts.reports_by_kind.get(ReportKind.SECURITY, ())
     if not any(r.date >= since for r in reports):
         yield ctx.fail(f"no security report analysing security incidents since {since.isoformat()}")
+
+
+def _monitored(
+    ctx: Context, expectation: str, report_kind: ReportKind, what: str
+) -> Iterator[Finding]:
+    """Each live service is named, within the cadence of ``expectation``, by a report of
+    ``report_kind`` or by evidence whose kind is the expectation id."""
+    services = _live(ctx)
+    if not services:
+        yield ctx.not_applicable("no live service")
+        return
+    for service in services:
+        yield ctx.check_cadence(
+            expectation,
+            (
+                *_dated_reports(ctx, service.id, report_kind),
+                *_dated_evidence(ctx, service.id, expectation),
+            ),
+            what=f"{what} monitoring of {service.id!r}",
+            subjects=service.id,
+        )
