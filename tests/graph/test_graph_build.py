@@ -170,12 +170,11 @@ def test_process_run_by_the_provider_is_operated_by_it() -> None:
     assert expected_attrs == (node["kind"], node["process_kind"], node["clause"])
 
 
-def test_entity_named_like_a_reserved_node_is_rejected() -> None:
-    sms = _small(processes=(Process(id="sms", kind=ProcessKind.SMS, owner="ceo"),))
-    with pytest.raises(ModelValidationError, match="reserved node") as info:
-        accountability_graph(sms)
-    expected = ["reserved-id"]
-    assert expected == [issue.code for issue in info.value.issues]
+def test_entity_named_like_a_reserved_node_is_rejected_by_the_model() -> None:
+    with pytest.raises(ModelValidationError, match="accountability graph") as info:
+        _small(processes=(Process(id="sms", kind=ProcessKind.SMS, owner="ceo"),))
+    expected = [("reserved-id", "$.processes[0].id")]
+    assert expected == [(issue.code, issue.path) for issue in info.value.issues]
 
 
 def test_find_gaps_rejects_what_is_not_an_sms_or_a_multidigraph() -> None:

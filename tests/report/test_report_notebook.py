@@ -180,7 +180,7 @@ def test_assessment_view_summarises_the_run(assessment: Assessment) -> None:
     fragment = assessment_html(assessment)
     assert "Acme SMS" in fragment
     assert "<strong>2026-11-27</strong>" in fragment
-    assert "5 rules run: 1 major, 1 minor, 0 observations; 1 waived, 1 errors, 1 passed" in (
+    assert "5 rules run: 1 major, 1 minor, 0 observations; 1 waived, 1 error, 1 passed" in (
         fragment
     )
 

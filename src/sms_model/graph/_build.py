@@ -6,12 +6,11 @@ Who answers for what, who runs what, and on which record each link rests (ISO/IE
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, Final
 
 import networkx as nx
 
-from sms_model.errors import Issue, ModelValidationError
 from sms_model.graph._kinds import SMS_NODE, TOP_MANAGEMENT_NODE, EdgeKind, NodeKind, duty_node
 from sms_model.model import (
     Clause4Duty,
@@ -24,19 +23,6 @@ from sms_model.model import (
 __all__ = ["accountability_graph"]
 
 _ALL_CONTROLS = frozenset(control.value for control in GovernanceControl)
-
-
-#: Collections whose entities become nodes of the graph.
-NODE_COLLECTIONS: Final = (
-    "parties",
-    "people",
-    "roles",
-    "policies",
-    "objectives",
-    "services",
-    "processes",
-    "agreements",
-)
 
 
 def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
@@ -68,18 +54,7 @@ def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
     >>> sorted(kind for _, _, kind in graph.out_edges("ceo", keys=True))
     ['accountable_for', 'member_of', 'member_of']
     """
-    clashes = [
-        Issue(
-            what="id clashes with a reserved node of the accountability graph",
-            path="$",
-            found=repr(entity_id),
-            code="reserved-id",
-        )
-        for entity_id in _node_ids(sms)
-        if entity_id in (SMS_NODE, TOP_MANAGEMENT_NODE) or entity_id.startswith("duty:")
-    ]
-    if clashes:
-        raise ModelValidationError(clashes)
+    # Entity ids cannot clash with the reserved node keys: the model refuses them.
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(provider=sms.provider, name=sms.name)
     graph.graph[_PENDING] = {}
     _add_node(graph, SMS_NODE, NodeKind.SMS, sms.name)
@@ -105,16 +80,6 @@ def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _node_ids(sms: ServiceManagementSystem) -> Iterator[str]:
-    # Only entities that become nodes can clash with the reserved node keys; records such as
-    # evidence never do, so they are not scanned (the graph depends on no record collection).
-    for collection in NODE_COLLECTIONS:
-        for item in getattr(sms, collection):
-            yield item.id
-    if sms.plan is not None:
-        yield sms.plan.id
 
 
 def _add_node(

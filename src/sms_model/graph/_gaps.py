@@ -674,8 +674,12 @@ def _subcontractors(view: _View) -> Iterator[Gap]:
         through = data.get("governed_through")
         own_leads = sorted(leads[party])
         if through not in own_leads:
-            found = f"names '{through}'" if through is not None else "names no one"
-            problem = f"it is not governed through its lead supplier {_names(own_leads)} ({found})"
+            found = (
+                f"its record names '{through}' instead"
+                if through is not None
+                else "its record names no lead supplier to govern it through"
+            )
+            problem = f"it is not governed through its lead supplier {_names(own_leads)}: {found}"
             lead = own_leads[0]
         elif through not in governed:
             problem = (

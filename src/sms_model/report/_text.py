@@ -40,10 +40,15 @@ def _summary_line(assessment: Assessment) -> str:
     failures = assessment.failure_counts
     counts = assessment.counts
     return (
-        f"{len(assessment.rules)} rules run: {failures['major']} major, {failures['minor']} minor, "
-        f"{failures['observation']} observations; {counts['waived']} waived, "
-        f"{counts['error']} errors, {counts['pass']} passed"
+        f"{_count(len(assessment.rules), 'rule')} run: {failures['major']} major, "
+        f"{failures['minor']} minor, {_count(failures['observation'], 'observation')}; "
+        f"{counts['waived']} waived, {_count(counts['error'], 'error')}, "
+        f"{counts['pass']} passed"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def render_text(assessment: Assessment, *, colour: bool = False, passed: bool = False) -> str:
