@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -415,6 +415,12 @@ class Context:
     def not_applicable(self, message: str, *, subjects: str | Sequence[str] = ()) -> Finding:
         """The rule has nothing to check in this SMS (e.g. no services in transition)."""
         return self._finding(Status.NOT_APPLICABLE, message, subjects, (), None)
+
+    def fail_gaps(self, *kinds: str) -> Iterator[Finding]:
+        """A failure for each gap of the accountability graph of the given kinds
+        (:class:`~sms_model.graph.GapKind` values), with the gap's message and subjects."""
+        for gap in self.facts.gaps_of(*kinds):
+            yield self.fail(gap.message, subjects=gap.subjects)
 
     def check_cadence(
         self,

@@ -109,8 +109,7 @@ def clause4_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     Conforming: ``{duty: internal_audit, accountable: rep}`` with ``rep`` of the provider; an
     external firm may still *perform* audits under ``rep`` (see SMS-4-APP-2).
     """
-    for gap in ctx.facts.gaps_of("clause4_duty_held_by_other_party"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("clause4_duty_held_by_other_party")
     sms = ctx.sms
     for process in sms.processes:
         owner = process.owner
@@ -148,8 +147,7 @@ def clause4_work_short_term(ctx: Context) -> Iterator[Finding]:
     Conforming: ``{party: auditfirm, activity: internal_audit, engagement: short_term,
     accountable: rep, start: 2026-04-01, end: 2026-05-31}``.
     """
-    for gap in ctx.facts.gaps_of("clause4_activity_not_short_term"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("clause4_activity_not_short_term")
 
 
 @rule(
@@ -168,8 +166,7 @@ def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding
     ``accountable``, or nobody is.
     Conforming: ``accountable: rep``, the provider's head of service management.
     """
-    for gap in ctx.facts.gaps_of("clause4_activity_not_accountable"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("clause4_activity_not_accountable")
 
 
 @rule(
@@ -189,8 +186,7 @@ def drafted_plan_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     Conforming: ``plan: {status: agreed, drafted_by: consultancy, maintained_by: prov, owner:
     rep}``.
     """
-    for gap in ctx.facts.gaps_of("plan_kept_by_drafting_party"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("plan_kept_by_drafting_party")
 
 
 @rule(
@@ -348,8 +344,7 @@ def subcontractors_governed_through_lead(ctx: Context) -> Iterator[Finding]:
     Conforming: ``governed_through: supp-1`` and contract ``con-1`` between ``prov`` and
     ``supp-1``.
     """
-    for gap in ctx.facts.gaps_of("subcontractor_not_governed"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("subcontractor_not_governed")
 
 
 # --- Accountable owners (4.1.3) and process interfaces (4.5.2) ------------------------------
@@ -399,5 +394,4 @@ def expected_interfaces_recorded(ctx: Context) -> Iterator[Finding]:
     Nonconforming: no problem process records an interface with a change process.
     Conforming: ``{id: p-prb, kind: problem, interfaces: [p-chg]}``.
     """
-    for gap in ctx.facts.gaps_of("missing_interface"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("missing_interface")

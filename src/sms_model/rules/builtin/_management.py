@@ -113,8 +113,7 @@ def top_management_accountable_for_sms(ctx: Context) -> Iterator[Finding]:
     Nonconforming: the SMS process is owned by a process manager outside top management.
     Conforming: ``processes: [{kind: sms, owner: ceo}]`` with the CEO in top management.
     """
-    for gap in ctx.facts.gaps_of("top_management_not_accountable"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("top_management_not_accountable")
 
 
 @rule(
@@ -266,8 +265,7 @@ def owners_report_to_top_management(ctx: Context) -> Iterator[Finding]:
     Nonconforming: the owner of the problem process reports to nobody.
     Conforming: the owner reports to the management representative, who reports to the CEO.
     """
-    for gap in ctx.facts.gaps_of("reporting_line_broken", "reporting_line_cycle"):
-        yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("reporting_line_broken", "reporting_line_cycle")
 
 
 @rule(
