@@ -238,8 +238,10 @@ class Assessment:
         The summary is indented; each finding takes one line, which keeps large reports
         readable, diffable and fast to write (the C encoder handles each line).
         """
-        head = json.dumps(self._summary(), indent=2, ensure_ascii=False)
-        lines = ",\n    ".join(json.dumps(f.to_record(), ensure_ascii=False) for f in self.findings)
+        with paused_gc():
+            head = json.dumps(self._summary(), indent=2, ensure_ascii=False)
+            records = (json.dumps(f.to_record(), ensure_ascii=False) for f in self.findings)
+            lines = ",\n    ".join(records)
         body = f"[\n    {lines}\n  ]" if lines else "[]"
         return f'{head[:-2]},\n  "findings": {body}\n}}\n'
 
