@@ -70,3 +70,20 @@ def test_sarif_without_a_source_file_still_validates(
     acme_result: sms_model.rules.Assessment,
 ) -> None:
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads(render_sarif(acme_result)))
+
+
+def test_junit_stays_well_formed_xml_with_control_characters_in_ids() -> None:
+    import xml.etree.ElementTree as ET
+
+    from sms_model.report import render_junit
+
+    data = {
+        "name": "Odd \u0001 name",
+        "provider": "acme",
+        "parties": [{"id": "acme", "name": "Acme", "kind": "provider"}],
+        "people": [{"id": "p\u0002", "name": "P", "party": "acme"}],
+        "top_management": {"members": ["p\u0002"]},
+    }
+    result = assess(sms_model.loads(json.dumps(data), "json"), as_of=AS_OF)
+    root = ET.fromstring(render_junit(result).encode())
+    assert root.get("name") == "ISO/IEC 20000-1 conformity: Odd \ufffd name"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from sms_model.rules import Assessment, Finding, RuleSpec, Severity, Status, default_registry
 
@@ -19,8 +20,18 @@ INFORMATION_URI = "https://pypi.org/project/sms-model/"
 Locator = Callable[[str], "tuple[int, int] | None"]
 
 
+# Characters XML 1.0 cannot hold at all (escaping does not help); ids and names read from JSON
+# may contain them (as \u0001 escapes), so they are replaced in the JUnit report.
+_NOT_XML: Final = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _case_name(finding: Finding) -> str:
-    return f"{finding.rule} [{', '.join(finding.subjects)}]" if finding.subjects else finding.rule
+    name = f"{finding.rule} [{', '.join(finding.subjects)}]" if finding.subjects else finding.rule
+    return _xml(name)
 
 
 def render_junit(assessment: Assessment) -> str:
@@ -37,7 +48,9 @@ def render_junit(assessment: Assessment) -> str:
     >>> root.get("failures") != "0"
     True
     """
-    root = ET.Element("testsuites", name=f"ISO/IEC 20000-1 conformity: {assessment.system_name}")
+    root = ET.Element(
+        "testsuites", name=_xml(f"ISO/IEC 20000-1 conformity: {assessment.system_name}")
+    )
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for clause, findings in assessment.by_clause().items():
         suite = ET.SubElement(root, "testsuite", name=f"clause {clause}")
@@ -50,16 +63,16 @@ def render_junit(assessment: Assessment) -> str:
             if finding.status is Status.FAIL:
                 counts["failures"] += 1
                 node = ET.SubElement(
-                    case, "failure", message=finding.message, type=finding.severity.value
+                    case, "failure", message=_xml(finding.message), type=finding.severity.value
                 )
-                node.text = _detail(finding)
+                node.text = _xml(_detail(finding))
             elif finding.status is Status.ERROR:
                 counts["errors"] += 1
-                ET.SubElement(case, "error", message=finding.message, type="rule-error")
+                ET.SubElement(case, "error", message=_xml(finding.message), type="rule-error")
             elif finding.status in (Status.WAIVED, Status.NOT_APPLICABLE):
                 counts["skipped"] += 1
                 why = f"waived by {finding.waiver}: " if finding.waiver else "not applicable: "
-                ET.SubElement(case, "skipped", message=why + finding.message)
+                ET.SubElement(case, "skipped", message=_xml(why + finding.message))
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
