@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import sms_model
 from sms_model.errors import ModelValidationError
-from sms_model.model import COLLECTIONS, ServiceManagementSystem
+from sms_model.model import COLLECTIONS, RECORD_COLLECTIONS, ServiceManagementSystem
 from sms_model.rules import Config, Facts, Registry, Waiver, assess, default_registry
 from sms_model.rules._engine import PARTS, changed_parts, run_rule
 from tests.rules.rule_fixtures import AS_OF, build
@@ -23,19 +23,7 @@ _KIND_TO_PART = {kind: part for part, kind in COLLECTIONS.items()} | {
     "plan": "plan",
     "scope": "scope",
 }
-_RECORDS = (
-    "meetings",
-    "approvals",
-    "acknowledgements",
-    "reviews",
-    "audits",
-    "reports",
-    "risks",
-    "changes",
-    "resources",
-    "improvements",
-    "evidence",
-)
+_RECORDS = RECORD_COLLECTIONS
 
 
 class _Recorder:
