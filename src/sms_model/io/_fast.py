@@ -173,7 +173,7 @@ class _Builder:
             return [*lines, f"{pad}{var} = tuple([{item_fn}(x) for x in {var}])"]
         if hint is str:
             return [
-                f"{pad}if type({var}) is not str or not text_ok({var}):",
+                f"{pad}if type({var}) is not str or not ({var}.isascii() or text_ok({var})):",
                 f"{pad}    raise Mismatch",
             ]
         if hint in (int, bool):

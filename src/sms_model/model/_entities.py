@@ -87,6 +87,8 @@ def _ident() -> Any:
 def _tuple(value: Any) -> tuple[Any, ...]:
     # A list given by a caller becomes a tuple, so every entity stays hashable and immutable;
     # a lone string is refused rather than split into its characters.
+    if type(value) is tuple:
+        return value
     if isinstance(value, str):
         raise TypeError(f"expected a list or tuple of ids, not the string {value!r}")
     return tuple(value)

@@ -271,7 +271,7 @@ class ServiceManagementSystem:
                 first_seen[single.id] = f"$.{name}.id"
         object.__setattr__(self, "_index", MappingProxyType(index))
         issues.extend(_reserved_ids(index, first_seen))
-        issues.extend(self._reference_issues())
+        issues.extend(self._reference_issues(index))
         issues.extend(self._structure_issues())
         if issues:
             raise ModelValidationError.of(issues)
@@ -378,8 +378,7 @@ class ServiceManagementSystem:
 
     # --- validation ----------------------------------------------------------------------
 
-    def _reference_issues(self) -> Iterator[Issue]:
-        index = self._index
+    def _reference_issues(self, index: Mapping[str, tuple[str, Any]]) -> Iterator[Issue]:
         yield from _check_ref(index, "$.provider", self.provider, _PARTY)
         singletons = (
             ("top_management", self.top_management),
