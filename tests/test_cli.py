@@ -285,3 +285,18 @@ def test_colour_on_a_terminal_unless_no_color(
     monkeypatch.setenv("NO_COLOR", "1")
     plain = run(capsys, "assess", MINIMAL, *AS_OF)[1]
     assert ("\x1b[" in coloured, "\x1b[" in plain) == (True, False)
+
+
+def test_the_summary_of_a_large_system_lists_the_first_entities_and_counts_the_rest() -> None:
+    from sms_model.cli import summarise
+    from sms_model.model import Party, PartyKind, Service, ServiceManagementSystem
+
+    sms = ServiceManagementSystem(
+        name="Big",
+        provider="p",
+        parties=[Party(id="p", name="P", kind=PartyKind.PROVIDER)],
+        services=[Service(id=f"s{i:02}", name=f"Service {i}") for i in range(30)],
+    )
+    lines = summarise(sms).splitlines()
+    assert "  ... and 5 more" in lines
+    assert sum(line.startswith("  - Service ") for line in lines) == 25

@@ -286,11 +286,13 @@ def summarise(sms: ServiceManagementSystem) -> str:
     rep = sms.get(tm.representative).name if tm.representative else "none named"
     lines.append(f"Representative:  {rep}")
     lines.append(f"Services:        {len(sms.services)}")
-    for service in sms.services:
+    for service in sms.services[:_LISTED]:
         customers = ", ".join(service.customers) or "no customers"
         lines.append(f"  - {service.name} [{service.stage.value}] for {customers}")
+    lines.extend(_more(len(sms.services)))
     lines.append(f"Processes:       {len(sms.processes)}")
-    for process in sorted(sms.processes, key=lambda p: _clause_key(p.kind.clause)):
+    ordered = sorted(sms.processes, key=lambda p: _clause_key(p.kind.clause))
+    for process in ordered[:_LISTED]:
         operator = process.operated_by or sms.provider
         who = "provider" if operator == sms.provider else f"operated by {operator}"
         owner = process.owner or "no owner"
@@ -298,11 +300,13 @@ def summarise(sms: ServiceManagementSystem) -> str:
             f"  - {process.kind.clause:<8} {process.name or process.kind.value} "
             f"(owner {owner}; {who})"
         )
+    lines.extend(_more(len(ordered)))
     if sms.other_party_processes:
         lines.append(f"Other parties:   {len(sms.other_party_processes)} processes or activities")
-        for opp in sms.other_party_processes:
+        for opp in sms.other_party_processes[:_LISTED]:
             what = opp.process or (opp.activity.value if opp.activity else "?")
             lines.append(f"  - {what} by {opp.party} ({opp.engagement.value})")
+        lines.extend(_more(len(sms.other_party_processes)))
     records = {
         "meetings": len(sms.meetings),
         "approvals": len(sms.approvals),
@@ -319,6 +323,14 @@ def summarise(sms: ServiceManagementSystem) -> str:
     if dated:
         lines.append(f"Evidence dates:  {min(dated).isoformat()} to {max(dated).isoformat()}")
     return "\n".join(lines) + "\n"
+
+
+#: How many services, processes and other-party engagements the summary lists by name.
+_LISTED = 25
+
+
+def _more(count: int) -> list[str]:
+    return [f"  ... and {count - _LISTED} more"] if count > _LISTED else []
 
 
 def _clause_key(clause: str) -> tuple[int, ...]:
