@@ -24,8 +24,8 @@ demo: $(STAMP_RUN)
 	$(BIN)/sms-model assess $(EXAMPLE) --as-of 2026-11-27 --fail-on never
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check src tests examples
-	$(BIN)/ruff format --check src tests examples
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests examples benchmarks
 
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy --strict src examples
