@@ -726,38 +726,26 @@ def input_digest(sms: ServiceManagementSystem) -> str:
     >>> input_digest(sms) == input_digest(sms_model.loads(sms_model.dumps(sms)))
     True
     """
-    return _combine({part: _part_digest(sms, part) for part in PARTS})
+    view = sms.canonical()
+    return _combine({part: _part_digest(view, part) for part in PARTS})
 
 
-def _part_digest(sms: ServiceManagementSystem, part: str) -> str:
+def _part_digest(view: ServiceManagementSystem, part: str) -> str:
+    """The digest of one part of a canonical view (:meth:`ServiceManagementSystem.canonical`),
+    whose collections are already in an order that does not depend on the file."""
     from sms_model.io._fast import plain_function
 
-    value = getattr(sms, part)
+    value = getattr(view, part)
     plain: Any
     if isinstance(value, tuple):
-        identified = bool(value) and hasattr(value[0], "id")
         convert = plain_function(type(value[0])) if value else None
-        # The order of entities in a file carries no meaning, so it does not change the
-        # digest: entities go in id order (ids are unique), id-less duties by content.
-        items = sorted(value, key=_by_id) if identified else value
-        plain = [convert(item) for item in items] if convert else []
-        if not identified:
-            plain.sort(key=_canonical_key)
+        plain = [convert(item) for item in value] if convert else []
     elif attrs.has(type(value)):
         plain = plain_function(type(value))(value)
     else:
         plain = value
     text = json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _canonical_key(item: Any) -> str:
-    return json.dumps(item, ensure_ascii=False)
-
-
-def _by_id(entity: Any) -> str:
-    identity: str = entity.id
-    return identity
 
 
 def _combine(digests: Mapping[str, str]) -> str:
@@ -769,7 +757,7 @@ def _digest(state: _State) -> str:
     with paused_gc():
         for part in PARTS:
             if part not in state.digests:
-                state.digests[part] = _part_digest(state.sms, part)
+                state.digests[part] = _part_digest(state.view, part)
     return _combine(state.digests)
 
 
