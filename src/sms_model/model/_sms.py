@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -227,6 +228,16 @@ class ServiceManagementSystem:
     _index: Mapping[str, tuple[str, Any]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
     )
+    # Where each entity sits in its collection, built on first use and shared with the copies
+    # that replace() makes (every use checks the entry still holds).
+    _positions: dict[str, int] = attrs.field(
+        init=False, factory=dict, repr=False, eq=False, hash=False, alias="_positions"
+    )
+    # What replace() or remove() changed to make this system from another, for incremental
+    # re-assessment; None for a system built any other way.
+    _edit: _Edit | None = attrs.field(
+        init=False, default=None, repr=False, eq=False, hash=False, alias="_edit"
+    )
 
     def __attrs_post_init__(self) -> None:
         # Lists given by a caller become tuples, so the system stays immutable and hashable.
@@ -304,8 +315,164 @@ class ServiceManagementSystem:
         return entity_id in self._index
 
     def ids(self) -> Iterator[str]:
-        """Every id, in file order."""
-        return iter(self._index)
+        """Every id, in file order (collections in file order, then the plan and the scope)."""
+        for collection in COLLECTIONS:
+            for item in getattr(self, collection):
+                yield item.id
+        for single in (self.plan, self.scope):
+            if single is not None:
+                yield single.id
+
+    # --- editing ---------------------------------------------------------------------------
+
+    def replace(self, *entities: Any) -> ServiceManagementSystem:
+        """A copy of the system with these entities in place of those with the same ids; an
+        entity with a new id is added at the end of its collection.
+
+        Only what changed is checked: the references the given entities make, and their ids.
+        When a party, a person or a process operated by another party changes (structural
+        checks look at those), or an id would move to another collection, the whole system is
+        checked as on construction. Either way the copy remembers what changed, so that
+        :func:`~sms_model.assess` with ``previous=`` re-assesses only that.
+
+        >>> import attrs, sms_model
+        >>> sms = sms_model.load("examples/acme-managed-services.yaml")
+        >>> record = sms.evidence[0]
+        >>> edited = sms.replace(attrs.evolve(record, title="Moved to the archive"))
+        >>> edited.get(record.id).title, sms.get(record.id).title == record.title
+        ('Moved to the archive', True)
+        >>> sms.replace(attrs.evolve(record, subjects=("nobody",)))
+        Traceback (most recent call last):
+        ...
+        sms_model.errors.UnknownReferenceError: 1 problem in the service management system
+          - $.evidence[0].subjects[0]: unknown entity: no entity has this id (found 'nobody')
+        """
+        changes: dict[str, dict[str, Any]] = {}
+        for entity in entities:
+            collection = _COLLECTION_OF.get(type(entity))
+            if collection is None:
+                raise TypeError(
+                    f"replace() takes entities of the system's collections, not "
+                    f"{type(entity).__name__}"
+                )
+            if entity.id in changes.setdefault(collection, {}):
+                raise ValueError(f"replace() was given id {entity.id!r} twice")
+            changes[collection][entity.id] = entity
+        full = False
+        parts: dict[str, tuple[Any, ...]] = {}
+        top: dict[str, tuple[str, Any]] = {}
+        placed: list[tuple[str, int, Any]] = []
+        for collection, changed in changes.items():
+            kind = COLLECTIONS[collection]
+            items = getattr(self, collection)
+            slots: dict[int, Any] = {}
+            added: list[Any] = []
+            for entity_id, entity in changed.items():
+                hit = self._index.get(entity_id)
+                if hit is None:
+                    added.append(entity)
+                elif hit[0] != kind:
+                    full = True  # the id is taken elsewhere: a full check reports it
+                    added.append(entity)
+                else:
+                    slots[self._position(collection, entity_id, hit[1])] = entity
+                top[entity_id] = (kind, entity)
+            listed = list(items)  # two plain copies: cheaper than slicing and joining
+            for i, entity in slots.items():
+                listed[i] = entity
+            listed.extend(added)
+            parts[collection] = tuple(listed)
+            placed.extend((collection, i, e) for i, e in slots.items())
+            placed.extend((collection, len(items) + j, e) for j, e in enumerate(added))
+            full = full or collection in _STRUCTURAL
+        edit = _Edit(weakref.ref(self), {c: frozenset(ids) for c, ids in changes.items()})
+        if full:
+            copy = attrs.evolve(self, **dict[str, Any](parts))
+        else:
+            index = _layered(self._index, top)
+            where = {e.id: f"$.{c}[{n}].id" for c, n, e in placed}
+            issues = list(_reserved_ids(top, where))
+            for collection, i, entity in placed:
+                issues.extend(_check_fields(index, f"$.{collection}[{i}]", entity))
+            if issues:
+                raise ModelValidationError.of(issues)
+            copy = self._copy(parts, index)
+        object.__setattr__(copy, "_edit", edit)
+        return copy
+
+    def remove(self, *ids: str) -> ServiceManagementSystem:
+        """A copy of the system without the entities with these ids (checked as a whole, since
+        other records may name them); like :meth:`replace`, it remembers what changed.
+
+        >>> import sms_model
+        >>> sms = sms_model.load("examples/acme-managed-services.yaml")
+        >>> len(sms.remove(sms.evidence[0].id).evidence) == len(sms.evidence) - 1
+        True
+        """
+        gone: dict[str, set[str]] = {}
+        for entity_id in ids:
+            hit = self._index.get(entity_id)
+            collection = None if hit is None else _COLLECTION_OF.get(type(hit[1]))
+            if collection is None:
+                issue = Issue(
+                    what="no entity of a collection has this id",
+                    found=repr(entity_id),
+                    code="unknown-reference",
+                )
+                raise UnknownReferenceError([issue])
+            gone.setdefault(collection, set()).add(entity_id)
+        parts = {
+            collection: tuple(e for e in getattr(self, collection) if e.id not in dropped)
+            for collection, dropped in gone.items()
+        }
+        copy = attrs.evolve(self, **dict[str, Any](parts))
+        edit = _Edit(weakref.ref(self), {c: frozenset(i) for c, i in gone.items()})
+        object.__setattr__(copy, "_edit", edit)
+        return copy
+
+    def _position(self, collection: str, entity_id: str, entity: Any) -> int:
+        items = getattr(self, collection)
+        position = self._positions.get(entity_id)
+        if position is None or position >= len(items) or items[position] is not entity:
+            for i, item in enumerate(items):
+                self._positions[item.id] = i
+            position = self._positions[entity_id]
+        return position
+
+    def _copy(self, parts: Mapping[str, Any], index: Mapping[str, tuple[str, Any]]) -> Any:
+        copy = object.__new__(type(self))
+        for field in attrs.fields(type(self)):
+            object.__setattr__(copy, field.name, parts.get(field.name, getattr(self, field.name)))
+        object.__setattr__(copy, "_index", index)
+        object.__setattr__(copy, "_edit", None)
+        return copy
+
+    def changes_since(
+        self, earlier: ServiceManagementSystem
+    ) -> Mapping[str, frozenset[str]] | None:
+        """The ids changed per collection since ``earlier``, when this system was made from it
+        by :meth:`replace` and :meth:`remove` (at most 64 steps); ``None`` otherwise.
+
+        >>> import attrs, sms_model
+        >>> sms = sms_model.load("examples/acme-managed-services.yaml")
+        >>> edited = sms.replace(attrs.evolve(sms.evidence[0], title="New title"))
+        >>> dict(edited.changes_since(sms)) == {"evidence": {sms.evidence[0].id}}
+        True
+        >>> sms.changes_since(edited) is None
+        True
+        """
+        found: dict[str, set[str]] = {}
+        current: ServiceManagementSystem | None = self
+        for _ in range(64):
+            if current is earlier:
+                return {c: frozenset(ids) for c, ids in found.items()}
+            edit = None if current is None else current._edit
+            if edit is None:
+                return None
+            for collection, ids in edit.ids.items():
+                found.setdefault(collection, set()).update(ids)
+            current = edit.parent()
+        return None
 
     def party_of(self, entity_id: str | None) -> str | None:
         """The party a person or role belongs to (a party's own id for a party), or ``None``."""
@@ -439,6 +606,85 @@ class ServiceManagementSystem:
                 )
             for visited in walk:
                 state[visited] = 2
+
+
+@attrs.frozen
+class _Edit:
+    """How a system was made from another by replace() or remove()."""
+
+    parent: weakref.ref[ServiceManagementSystem]
+    ids: Mapping[str, frozenset[str]]  # per collection: the ids replaced, added or removed
+
+
+_COLLECTION_OF: Final[Mapping[type, str]] = {
+    Party: "parties",
+    Person: "people",
+    Role: "roles",
+    Policy: "policies",
+    Objective: "objectives",
+    Service: "services",
+    Process: "processes",
+    OtherPartyProcess: "other_party_processes",
+    Agreement: "agreements",
+    Document: "documents",
+    Meeting: "meetings",
+    Approval: "approvals",
+    Acknowledgement: "acknowledgements",
+    Review: "reviews",
+    Audit: "audits",
+    Report: "reports",
+    Risk: "risks",
+    Change: "changes",
+    Resource: "resources",
+    Improvement: "improvements",
+    Evidence: "evidence",
+}
+# Collections that the structural checks of construction look at: editing them re-checks all.
+_STRUCTURAL: Final = frozenset({"parties", "people", "other_party_processes"})
+# Beyond this many replaced ids, a layered index is merged into one dictionary.
+_LAYER_LIMIT: Final = 4096
+
+
+class _Layered(Mapping[str, tuple[str, Any]]):
+    """An id index made of a base index and the entries replace() changed or added."""
+
+    __slots__ = ("_base", "_top")
+
+    def __init__(self, base: Mapping[str, tuple[str, Any]], top: dict[str, tuple[str, Any]]):
+        self._base = base
+        self._top = top
+
+    def __getitem__(self, key: str) -> tuple[str, Any]:
+        hit = self._top.get(key)
+        return self._base[key] if hit is None else hit
+
+    def get(self, key: str, default: Any = None) -> Any:
+        hit = self._top.get(key)
+        return self._base.get(key, default) if hit is None else hit
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._top or key in self._base
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._base
+        base = self._base
+        yield from (key for key in self._top if key not in base)
+
+    def __len__(self) -> int:
+        base = self._base
+        return len(base) + sum(1 for key in self._top if key not in base)
+
+
+def _layered(
+    index: Mapping[str, tuple[str, Any]], changes: dict[str, tuple[str, Any]]
+) -> Mapping[str, tuple[str, Any]]:
+    if isinstance(index, _Layered):
+        base, top = index._base, {**index._top, **changes}
+    else:
+        base, top = index, changes
+    if len(top) > _LAYER_LIMIT:
+        return MappingProxyType({**base, **top})
+    return _Layered(base, top)
 
 
 #: Ids the library gives to nodes of the accountability graph; entities cannot use them.

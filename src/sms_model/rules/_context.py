@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import attrs
 
 from sms_model.model import (
     Agreement,
@@ -33,6 +36,9 @@ if TYPE_CHECKING:
     from sms_model.rules._registry import RuleSpec
 
 __all__ = ["GRAPH_READS", "Context", "Facts"]
+
+#: The partition of a rule's work outside any ``Context.each`` loop.
+GLOBAL: Any = None
 
 #: The parts of an SMS the accountability graph is built from; rules built on the graph or its
 #: gaps declare ``reads=GRAPH_READS`` so that re-assessment skips them when none changed.
@@ -74,6 +80,329 @@ def _by_subjects(items: Iterable[Any]) -> Mapping[str, tuple[Any, ...]]:
     return {k: tuple(v) for k, v in groups.items()}
 
 
+def _recency(record: Evidence) -> tuple[date, str]:
+    return record.effective, record.id
+
+
+def _record_id(record: Evidence) -> str:
+    return record.id
+
+
+def _index_keys(name: str, record: Evidence) -> Iterable[Any]:
+    """The keys under which an evidence index files a record."""
+    if name == "kind":
+        return (record.kind,)
+    if name == "clause":
+        return dict.fromkeys(record.clauses)
+    if name == "subject":
+        return dict.fromkeys(record.subjects)
+    if name == "unlocated":
+        return () if record.location else (None,)
+    return ()  # "latest" is kept per kind, and noted as a read of the kind
+
+
+class Reads:
+    """What one rule read of the evidence, by partition (the item ``Context.each`` was at, or
+    ``GLOBAL``): the keys of the evidence indexes (``("kind", "cmdb")``, ``("subject",
+    "svc-1")``, ``("record", "ev-7")``, ...). ``whole`` is set when the rule read all of it."""
+
+    __slots__ = ("by_key", "by_part", "nested", "whole")
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, Any], set[Any]] = {}
+        self.by_part: dict[Any, set[tuple[str, Any]]] = {}
+        self.whole = False
+        self.nested = False
+
+    def add(self, key: tuple[str, Any], part: Any) -> None:
+        parts = self.by_key.get(key)
+        if parts is None:
+            self.by_key[key] = {part}
+        else:
+            parts.add(part)
+        keys = self.by_part.get(part)
+        if keys is None:
+            self.by_part[part] = {key}
+        else:
+            keys.add(key)
+
+    def drop(self, part: Any) -> None:
+        """Forget what a partition read (it is about to be re-checked)."""
+        for key in self.by_part.pop(part, ()):
+            parts = self.by_key[key]
+            parts.discard(part)
+            if not parts:
+                del self.by_key[key]
+
+    def partitions(self, keys: Iterable[tuple[str, Any]]) -> set[Any]:
+        """The partitions that read any of these keys."""
+        found: set[Any] = set()
+        for key in keys:
+            parts = self.by_key.get(key)
+            if parts:
+                found.update(parts)
+        return found
+
+
+class _TrackedIndex(Mapping[str, tuple[Evidence, ...]]):
+    """An evidence index that notes each key a rule looks up; iterating it reads all of it."""
+
+    __slots__ = ("_facts", "_name")
+
+    def __init__(self, facts: Facts, name: str) -> None:
+        self._facts = facts
+        self._name = name
+
+    def get(self, key: str, default: Any = None) -> Any:
+        facts = self._facts
+        if facts._reads is not None:
+            facts._reads.add((self._name, key), facts._partition)
+        return facts._ev.get(self._name, key, default)
+
+    def __getitem__(self, key: str) -> tuple[Evidence, ...]:
+        facts = self._facts
+        if facts._reads is not None:
+            facts._reads.add((self._name, key), facts._partition)
+        found: tuple[Evidence, ...] | None = facts._ev.get(self._name, key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        facts = self._facts
+        if facts._reads is not None:
+            facts._reads.add((self._name, key), facts._partition)
+        return facts._ev.get(self._name, key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        facts = self._facts
+        if facts._reads is not None:
+            facts._reads.whole = True
+        return iter(facts._ev.mapping(self._name))
+
+    def __len__(self) -> int:
+        facts = self._facts
+        if facts._reads is not None:
+            facts._reads.whole = True
+        return len(facts._ev.mapping(self._name))
+
+
+class Ordered:
+    """Evidence records in id order, worked out when first needed: sorted from the records of
+    a system, or from an earlier order and the records removed and added since (re-assessment
+    after a change of one record need not touch the other hundred thousand)."""
+
+    __slots__ = ("_added", "_base", "_items", "_removed", "_value")
+
+    def __init__(
+        self,
+        items: tuple[Evidence, ...],
+        base: Ordered | None = None,
+        removed: Sequence[Evidence] = (),
+        added: Sequence[Evidence] = (),
+    ) -> None:
+        self._items = items  # the records in file order, to sort afresh if need be
+        self._base = base
+        self._removed = tuple(removed)
+        self._added = tuple(added)
+        self._value: tuple[Evidence, ...] | None = None
+
+    def get(self) -> tuple[Evidence, ...]:
+        """The records in id order."""
+        if self._value is None:
+            chain: list[Ordered] = []
+            node: Ordered | None = self
+            while node is not None and node._value is None:
+                chain.append(node)
+                node = node._base
+            value = None if node is None else _apply_deltas(node._value, reversed(chain))
+            if value is None:
+                value = tuple(sorted(self._items, key=_record_id))
+            self._value, self._base = value, None
+        return self._value
+
+
+def _apply_deltas(
+    ordered: tuple[Evidence, ...] | None, deltas: Iterable[Ordered]
+) -> tuple[Evidence, ...] | None:
+    records = list(ordered or ())
+    for delta in deltas:
+        for record in delta._removed:
+            at = bisect.bisect_left(records, record.id, key=_record_id)
+            if at >= len(records) or records[at] is not record:
+                return None
+            del records[at]
+        for record in delta._added:
+            at = bisect.bisect_left(records, record.id, key=_record_id)
+            if at < len(records) and records[at].id == record.id:
+                return None
+            records.insert(at, record)
+    return tuple(records)
+
+
+#: The evidence indexes kept by key: by kind, by each clause and by each subject named.
+_KEYED: Final = ("kind", "clause", "subject")
+
+
+class EvidenceIndex:
+    """The evidence in effect by a date, indexed by kind, clause and subject, with the latest
+    record of each kind and the ids of records that do not say where they are kept.
+
+    Built on first use. :meth:`update` takes a change of a few records; each key's records are
+    brought up to date when the key is next read, so a change costs little until it matters.
+    """
+
+    def __init__(self, records: Callable[[], tuple[Evidence, ...]], as_of: date) -> None:
+        self._records = records
+        self.as_of = as_of
+        self._maps: dict[str, dict[Any, tuple[Evidence, ...]]] = {}
+        self._pending: dict[str, dict[Any, list[tuple[bool, Evidence]]]] = {}
+        self._counts: dict[str, int] | None = None  # records in effect per kind
+        self._latest: dict[str, Evidence | None] = {}
+        self._unlocated: tuple[str, ...] | None = None
+
+    def records(self) -> tuple[Evidence, ...]:
+        """All the evidence records, in order (not only those in effect)."""
+        return self._records()
+
+    def rebase(self, records: Callable[[], tuple[Evidence, ...]]) -> None:
+        """Build what is not built yet from these records (after :meth:`update`)."""
+        self._records = records
+
+    def _map(self, name: str) -> dict[Any, tuple[Evidence, ...]]:
+        found = self._maps.get(name)
+        if found is None:
+            groups: dict[Any, list[Evidence]] = defaultdict(list)
+            as_of = self.as_of
+            for record in self._records():
+                if record.effective <= as_of:
+                    for key in _index_keys(name, record):
+                        groups[key].append(record)
+            found = self._maps[name] = {k: tuple(v) for k, v in groups.items()}
+        return found
+
+    def get(self, name: str, key: Any, default: Any = None) -> Any:
+        """The records filed under ``key`` in index ``name``."""
+        found = self._map(name)
+        pending = self._pending.get(name)
+        if pending and key in pending:
+            self._settle(name, key, pending.pop(key))
+        return found.get(key, default)
+
+    def mapping(self, name: str) -> Mapping[Any, tuple[Evidence, ...]]:
+        """The whole index ``name``, up to date."""
+        found = self._map(name)
+        pending = self._pending.pop(name, None)
+        if pending:
+            for key, changes in pending.items():
+                self._settle(name, key, changes)
+        return found
+
+    def _settle(self, name: str, key: Any, changes: list[tuple[bool, Evidence]]) -> None:
+        index = self._maps[name]
+        records = list(index.get(key, ()))
+        for adding, record in changes:
+            at = bisect.bisect_left(records, record.id, key=_record_id)
+            if adding:
+                records.insert(at, record)
+            elif at < len(records) and records[at] is record:
+                del records[at]
+            else:
+                records.remove(record)
+        if records:
+            index[key] = tuple(records)
+        else:
+            index.pop(key, None)
+
+    def count(self, kind: str) -> int:
+        """How many records of ``kind`` are in effect."""
+        if self._counts is None:
+            self._counts = {k: len(v) for k, v in self.mapping("kind").items()}
+        return self._counts.get(kind, 0)
+
+    def latest(self, kind: str) -> Evidence | None:
+        """The most recent record of ``kind`` in effect, or ``None``."""
+        if kind not in self._latest:
+            records = self.get("kind", kind, ())
+            self._latest[kind] = max(records, key=_recency, default=None)
+        return self._latest[kind]
+
+    def unlocated(self) -> tuple[str, ...]:
+        """The ids of the records in effect that do not say where they are kept, in order."""
+        if self._unlocated is None:
+            as_of = self.as_of
+            self._unlocated = tuple(
+                r.id for r in self._records() if r.effective <= as_of and not r.location
+            )
+        return self._unlocated
+
+    def update(
+        self, removed: Sequence[Evidence], added: Sequence[Evidence]
+    ) -> set[tuple[str, Any]]:
+        """Take the records ``removed`` out and put ``added`` in (a changed record is in both);
+        returns the keys whose answers may have changed (``("kind", k)``, ``("subject", s)``,
+        ``("record", id)``, ``("any", k)``, ``("unlocated", None)``, ...)."""
+        as_of = self.as_of
+        touched: set[tuple[str, Any]] = set()
+        counts = self._counts
+        before = (
+            {} if counts is None else {r.kind: counts.get(r.kind, 0) for r in (*removed, *added)}
+        )
+        for adding, records in ((False, removed), (True, added)):
+            for record in records:
+                touched.add(("record", record.id))
+                if record.effective > as_of:
+                    continue
+                for name in _KEYED:
+                    keys = _index_keys(name, record)
+                    touched.update((name, key) for key in keys)
+                    if name in self._maps:
+                        pending = self._pending.setdefault(name, {})
+                        for key in keys:
+                            pending.setdefault(key, []).append((adding, record))
+                if counts is not None:
+                    counts[record.kind] = counts.get(record.kind, 0) + (1 if adding else -1)
+                self._update_latest(adding, record)
+        for kind, was in before.items():
+            if (was > 0) != ((counts or {}).get(kind, 0) > 0):
+                touched.add(("any", kind))
+        if self._unlocated is not None and self._update_unlocated(removed, added):
+            touched.add(("unlocated", None))
+        return touched
+
+    def _update_latest(self, adding: bool, record: Evidence) -> None:
+        latest = self._latest
+        if record.kind not in latest:
+            return
+        best = latest[record.kind]
+        if not adding:
+            if best is record:
+                del latest[record.kind]  # found again when next asked
+        elif best is None or _recency(record) > _recency(best):
+            latest[record.kind] = record
+
+    def _update_unlocated(self, removed: Sequence[Evidence], added: Sequence[Evidence]) -> bool:
+        as_of = self.as_of
+        net: dict[str, int] = {}
+        for sign, records in ((-1, removed), (1, added)):
+            for record in records:
+                if record.effective <= as_of and not record.location:
+                    net[record.id] = net.get(record.id, 0) + sign
+        moves = {i: n for i, n in net.items() if n}
+        if not moves:
+            return False
+        ids = list(self._unlocated or ())
+        for record_id, move in moves.items():
+            at = bisect.bisect_left(ids, record_id)
+            present = at < len(ids) and ids[at] == record_id
+            if move > 0 and not present:
+                ids.insert(at, record_id)
+            elif move < 0 and present:
+                del ids[at]
+        self._unlocated = tuple(ids)
+        return True
+
+
 class Facts:
     """Indexes derived from one SMS, computed once on first use and shared by every rule.
 
@@ -81,10 +410,36 @@ class Facts:
     stays linear in the size of the SMS.
     """
 
-    def __init__(self, sms: ServiceManagementSystem, as_of: date, config: Config) -> None:
+    def __init__(
+        self,
+        sms: ServiceManagementSystem,
+        as_of: date,
+        config: Config,
+    ) -> None:
         self.sms = sms
         self.as_of = as_of
         self.config = config
+        # The evidence indexes read the records without noting it (the view rules see notes
+        # every read of the whole collection).
+        self._ev = EvidenceIndex(self._file_evidence, as_of)
+        # While a rule runs: what it read of the evidence, and the item Context.each is at.
+        self._reads: Reads | None = None
+        self._partition: Any = GLOBAL
+        self._tracked: dict[str, _TrackedIndex] = {}
+
+    def _file_evidence(self) -> tuple[Evidence, ...]:
+        return self.sms.evidence
+
+    def _note(self, name: str, key: Any) -> None:
+        reads = self._reads
+        if reads is not None:
+            reads.add((name, key), self._partition)
+
+    def _tracked_index(self, name: str) -> Mapping[str, tuple[Evidence, ...]]:
+        tracked = self._tracked.get(name)
+        if tracked is None:
+            tracked = self._tracked[name] = _TrackedIndex(self, name)
+        return tracked
 
     @functools.cached_property
     def top_management(self) -> frozenset[str]:
@@ -153,20 +508,15 @@ class Facts:
         """Meetings held by the as-of date."""
         return tuple(m for m in self.sms.meetings if m.date <= self.as_of)
 
-    @functools.cached_property
-    def evidence_by_kind(self) -> Mapping[str, tuple[Any, ...]]:
-        """Evidence in effect by the as-of date, by kind."""
-        return _group((e for e in self.sms.evidence if e.effective <= self.as_of), lambda e: e.kind)
+    @property
+    def evidence_by_kind(self) -> Mapping[str, tuple[Evidence, ...]]:
+        """Evidence in effect by the as-of date, by kind, in id order."""
+        return self._tracked_index("kind")
 
-    @functools.cached_property
-    def evidence_by_clause(self) -> Mapping[str, tuple[Any, ...]]:
-        """Evidence in effect by the as-of date, by each clause it supports."""
-        groups: dict[str, list[Any]] = defaultdict(list)
-        for item in self.sms.evidence:
-            if item.effective <= self.as_of:
-                for clause in item.clauses:
-                    groups[clause].append(item)
-        return {k: tuple(v) for k, v in groups.items()}
+    @property
+    def evidence_by_clause(self) -> Mapping[str, tuple[Evidence, ...]]:
+        """Evidence in effect by the as-of date, by each clause it supports, in id order."""
+        return self._tracked_index("clause")
 
     @functools.cached_property
     def graph(self) -> nx.MultiDiGraph[str]:
@@ -217,10 +567,17 @@ class Facts:
         """Reports issued by the as-of date, by each subject they name."""
         return _by_subjects(r for r in self.sms.reports if r.date <= self.as_of)
 
-    @functools.cached_property
+    @property
     def evidence_by_subject(self) -> Mapping[str, tuple[Evidence, ...]]:
-        """Evidence in effect by the as-of date, by each subject it names."""
-        return _by_subjects(e for e in self.sms.evidence if e.effective <= self.as_of)
+        """Evidence in effect by the as-of date, by each subject it names, in id order."""
+        return self._tracked_index("subject")
+
+    @property
+    def evidence_without_location(self) -> tuple[str, ...]:
+        """The ids of the evidence in effect by the as-of date that does not say where it is
+        kept, in order."""
+        self._note("unlocated", None)
+        return self._ev.unlocated()
 
     @functools.cached_property
     def risks_by_subject(self) -> Mapping[str, tuple[Risk, ...]]:
@@ -260,12 +617,16 @@ class Facts:
                 groups[party].append(agreement)
         return {k: tuple(v) for k, v in groups.items()}
 
+    def has_evidence(self, kind: str) -> bool:
+        """True when some evidence of ``kind`` is in effect by the as-of date (re-assessment
+        re-checks a rule that asked only when the answer changes)."""
+        self._note("any", kind)
+        return self._ev.count(kind) > 0
+
     def latest_evidence(self, kind: str) -> Evidence | None:
         """The most recent evidence of ``kind`` in effect by the as-of date, or ``None``."""
-        found: Evidence | None = max(
-            self.evidence_by_kind.get(kind, ()), key=lambda e: (e.effective, e.id), default=None
-        )
-        return found
+        self._note("kind", kind)
+        return self._ev.latest(kind)
 
     @functools.cached_property
     def interfaced_kinds(self) -> frozenset[frozenset[ProcessKind]]:
@@ -337,6 +698,126 @@ class Facts:
                 groups[customer].append(service.id)
         return {k: tuple(v) for k, v in groups.items()}
 
+    # --- re-assessment: taking over the indexes of the facts of an earlier version ----------
+
+    def _adopt(
+        self,
+        old: Facts,
+        changed: frozenset[str],
+        removed: Sequence[Evidence] | None,
+        added: Sequence[Evidence] | None,
+    ) -> set[tuple[str, Any]] | None:
+        """Take over ``old``'s indexes (``old`` must not be used afterwards): those built from
+        unchanged parts as they are, the evidence indexes updated for the records ``removed``
+        and ``added``. Returns the evidence keys the change touches, or ``None`` when the
+        evidence changed in a way not given (its indexes are then built afresh)."""
+        for name, parts in _FACT_READS.items():
+            if name in old.__dict__ and not (parts & changed):
+                self.__dict__[name] = old.__dict__[name]
+        if "evidence" in changed and (removed is None or added is None):
+            return None
+        index, old._ev = old._ev, EvidenceIndex(old._file_evidence, old.as_of)
+        index.rebase(self._ev._records)
+        self._ev = index
+        if "evidence" not in changed or removed is None or added is None:
+            return set()
+        return index.update(removed, added)
+
+
+#: The parts of the SMS each cached fact is derived from: re-assessment keeps the facts whose
+#: parts did not change (a test checks that every cached fact is listed).
+_FACT_READS: Mapping[str, frozenset[str]] = {
+    "top_management": frozenset({"top_management"}),
+    "top_management_and_representative": frozenset({"top_management"}),
+    "approvals_by_subject": frozenset({"approvals"}),
+    "acknowledged": frozenset({"acknowledgements"}),
+    "processes_by_kind": frozenset({"processes"}),
+    "documents_by_kind": frozenset({"documents"}),
+    "policies_by_kind": frozenset({"policies"}),
+    "reviews_by_kind": frozenset({"reviews"}),
+    "audits_by_kind": frozenset({"audits"}),
+    "reports_by_kind": frozenset({"reports"}),
+    "meetings": frozenset({"meetings"}),
+    "graph": GRAPH_READS,
+    "gaps": GRAPH_READS,
+    "live_services": frozenset({"services"}),
+    "documents_in_force_by_subject": frozenset({"documents"}),
+    "reviews_by_subject": frozenset({"reviews"}),
+    "reports_by_subject": frozenset({"reports"}),
+    "risks_by_subject": frozenset({"risks"}),
+    "agreements_by_service": frozenset({"agreements"}),
+    "parties_by_kind": frozenset({"parties"}),
+    "agreements_in_force_by_party": frozenset({"agreements"}),
+    "interfaced_kinds": frozenset({"processes"}),
+    "documents_in_force_by_kind": frozenset({"documents"}),
+    "roles_held_by": frozenset({"roles"}),
+    "improvements_by_source": frozenset({"improvements"}),
+    "services_by_customer": frozenset({"services"}),
+}
+
+
+_EVIDENCE_FIELD: Any = ServiceManagementSystem.__dict__["evidence"]
+
+
+class RuleView(ServiceManagementSystem):
+    """The system as rules see it (in canonical order), noting the reads of evidence that do
+    not go through the indexes of :class:`Facts`: the whole collection, or records by id."""
+
+    __slots__ = ("_facts",)
+
+    @classmethod
+    def of(cls, sms: ServiceManagementSystem, facts: Facts) -> RuleView:
+        view = object.__new__(cls)
+        for field in attrs.fields(ServiceManagementSystem):
+            if field.name == "evidence":
+                _EVIDENCE_FIELD.__set__(view, sms.evidence)
+            else:
+                object.__setattr__(view, field.name, getattr(sms, field.name))
+        object.__setattr__(view, "_facts", facts)
+        return view
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        facts: Facts = object.__getattribute__(self, "_facts")
+        if facts._reads is not None:
+            facts._reads.whole = True
+        return facts._ev.records()
+
+    @evidence.setter
+    def evidence(self, records: tuple[Evidence, ...]) -> None:
+        _EVIDENCE_FIELD.__set__(self, records)
+
+    def _looked_up(self, entity_id: Any) -> Any:
+        hit = self._index.get(entity_id)
+        if hit is None or hit[0] == "evidence":
+            facts: Facts = object.__getattribute__(self, "_facts")
+            if facts._reads is not None:
+                facts._reads.add(("record", entity_id), facts._partition)
+        return hit
+
+    def get(self, entity_id: str) -> Any:
+        self._looked_up(entity_id)
+        return super().get(entity_id)
+
+    def find(self, entity_id: str | None) -> Any | None:
+        if entity_id is None:
+            return None
+        hit = self._looked_up(entity_id)
+        return None if hit is None else hit[1]
+
+    def kind_of(self, entity_id: str) -> str | None:
+        hit = self._looked_up(entity_id)
+        return None if hit is None else hit[0]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return self._looked_up(entity_id) is not None
+
+    def ids(self) -> Iterator[str]:
+        facts: Facts = object.__getattribute__(self, "_facts")
+        if facts._reads is not None:
+            facts._reads.whole = True
+        return super().ids()
+
 
 class Context:
     """The read-only view one rule gets: ``sms``, ``as_of``, ``config``, ``facts``, ``graph``,
@@ -345,11 +826,48 @@ class Context:
     The SMS is immutable, so a rule cannot change it.
     """
 
-    __slots__ = ("facts", "spec")
+    __slots__ = ("_only", "facts", "spec")
 
-    def __init__(self, facts: Facts, spec: RuleSpec) -> None:
+    def __init__(self, facts: Facts, spec: RuleSpec, only: set[Any] | None = None) -> None:
         self.facts = facts
         self.spec = spec
+        self._only = only  # when re-checking: the partitions to check again
+
+    def each(self, items: Iterable[T]) -> Iterator[T]:
+        """The items (entities with an ``id``, or ids) a rule checks one by one, as a loop:
+        ``for service in ctx.each(ctx.facts.live_services): ...``.
+
+        Findings yielded inside the loop belong to the item it is at, and what the rule reads
+        there is noted for that item, so that re-assessment after a change re-checks only the
+        items whose inputs changed. Yield each item's findings inside the loop, and do not use
+        after the loop what was learnt inside it (a rule that does is still right, but is
+        re-run whole).
+
+        >>> from datetime import date
+        >>> import sms_model
+        >>> from sms_model.rules import Config, Facts
+        >>> sms = sms_model.load("examples/acme-managed-services.yaml")
+        >>> ctx = Context(Facts(sms, date(2026, 11, 27), Config()), None)  # type: ignore[arg-type]
+        >>> [service.id for service in ctx.each(sms.services)][:2]
+        ['svc-workplace', 'svc-hosting']
+        """
+        facts = self.facts
+        only = self._only
+        if facts._partition is not GLOBAL:  # a loop within a loop: partitions are not nested
+            if facts._reads is not None:
+                facts._reads.nested = True
+            yield from items
+            return
+        try:
+            for item in items:
+                key = item if isinstance(item, str) else getattr(item, "id", item)
+                if only is not None and key not in only:
+                    continue
+                facts._partition = key
+                yield item
+                facts._partition = GLOBAL
+        finally:
+            facts._partition = GLOBAL
 
     @property
     def sms(self) -> ServiceManagementSystem:

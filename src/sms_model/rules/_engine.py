@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import enum
 import hashlib
 import itertools
@@ -17,8 +18,16 @@ import attrs
 from sms_model._gc import paused_gc
 from sms_model.catalog import Phase, clauses
 from sms_model.catalog import clause as catalog_clause
-from sms_model.model import COLLECTIONS, ServiceManagementSystem
-from sms_model.rules._context import Context, Facts
+from sms_model.model import COLLECTIONS, Evidence, ServiceManagementSystem
+from sms_model.rules._context import (
+    GLOBAL,
+    Context,
+    EvidenceIndex,
+    Facts,
+    Ordered,
+    Reads,
+    RuleView,
+)
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver, _clause_key
 from sms_model.rules._registry import Registry, RuleSpec, default_registry
 
@@ -82,6 +91,20 @@ class Findings(tuple[Finding, ...]):
 PARTS: Final = ("name", "provider", "top_management", "scope", "plan", "duties", *COLLECTIONS)
 
 
+def _order(finding: Finding) -> tuple[Any, ...]:
+    """The order of the findings of one rule (whose clause and rule id are all the same):
+    total, so that findings can be inserted into a sorted run one at a time."""
+    return (
+        finding.subjects,
+        finding.status._value_,
+        finding.message,
+        finding.severity._value_,
+        finding.evidence,
+        finding.guidance,
+        finding.waiver or "",
+    )
+
+
 @attrs.frozen(kw_only=True)
 class _Group:
     """The findings of one rule (or one kind of engine finding) for one clause, sorted, with
@@ -89,8 +112,13 @@ class _Group:
 
     key: tuple[tuple[int, ...], str, str]  # (clause key, clause, rule id): report order
     findings: tuple[Finding, ...]
-    counts: Mapping[str, int]
-    worst: int  # the highest severity rank among unwaived failures, 0 when none
+    counts: Mapping[str, int]  # by status
+    failures: Mapping[int, int]  # unwaived failures by severity rank
+
+    @property
+    def worst(self) -> int:
+        """The highest severity rank among unwaived failures, 0 when none."""
+        return max(self.failures, default=0)
 
     @staticmethod
     def of(findings: Iterable[Finding]) -> list[_Group]:
@@ -100,11 +128,48 @@ class _Group:
             by_key.setdefault(key, []).append(finding)
         groups = []
         for key, members in by_key.items():
-            members.sort(key=lambda f: f.sort_key)
-            counts = Counter(f.status.value for f in members)
-            worst = max((f.severity.rank for f in members if f.failed), default=0)
-            groups.append(_Group(key=key, findings=tuple(members), counts=counts, worst=worst))
+            members.sort(key=_order)
+            groups.append(_Group.sorted(key, tuple(members)))
         return groups
+
+    @staticmethod
+    def sorted(key: tuple[tuple[int, ...], str, str], findings: tuple[Finding, ...]) -> _Group:
+        """The group of findings already in order."""
+        counts = Counter(f.status._value_ for f in findings)
+        failures = Counter(f.severity.rank for f in findings if f.status is Status.FAIL)
+        return _Group(key=key, findings=findings, counts=counts, failures=failures)
+
+    def changed(
+        self, findings: tuple[Finding, ...], gone: Iterable[Finding], new: Iterable[Finding]
+    ) -> _Group:
+        """This group with ``gone`` replaced by ``new`` (``findings`` is the result, sorted)."""
+        counts = Counter(self.counts)
+        failures = Counter(self.failures)
+        for finding, step in itertools.chain(((f, -1) for f in gone), ((f, 1) for f in new)):
+            counts[finding.status._value_] += step
+            if finding.status is Status.FAIL:
+                failures[finding.severity.rank] += step
+        return _Group(key=self.key, findings=findings, counts=+counts, failures=+failures)
+
+
+@attrs.define
+class _RuleRun:
+    """What one run of a rule gave: its findings in order (the engine's pass when it found
+    nothing), and, for re-assessment, its findings by partition and what it read of the
+    evidence (``None`` when not known)."""
+
+    group: _Group
+    parts: dict[Any, list[Finding]] | None
+    reads: Reads | None
+    empty: bool  # the rule found nothing: its one finding is the engine's pass
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.group.findings
+
+    def detached(self) -> _RuleRun:
+        """The same results without what makes partial re-runs possible (for sharing)."""
+        return _RuleRun(group=self.group, parts=None, reads=None, empty=self.empty)
 
 
 @attrs.define
@@ -112,14 +177,25 @@ class _State:
     """What an assessment remembers so that a later one can reuse unchanged results."""
 
     sms: ServiceManagementSystem
-    view: ServiceManagementSystem  # the same system in canonical order, as rules saw it
+    view: ServiceManagementSystem  # the same system in canonical order, evidence aside
+    evidence: Ordered  # the evidence in canonical order
     config: Config
     selection: tuple[tuple[str, ...] | None, tuple[str, ...] | None]
     waivers: tuple[Waiver, ...]
     registry: Registry
-    raw: dict[str, tuple[Finding, ...]]  # per rule id, before waivers
+    registry_version: int
+    specs: tuple[RuleSpec, ...]
+    ruleset_version: str
+    runs: dict[str, _RuleRun]  # per rule id, before waivers
     groups: dict[str, list[_Group]]  # per rule id, after waivers
+    verdicts: tuple[ClauseVerdict, ...]
+    extra: bool  # findings of the engine's own (waivers, plugins, exclusions)
+    facts: Facts | None  # handed on to the next assessment made from this one
     digests: dict[str, str] = attrs.Factory(dict)  # per part of the SMS
+
+    @property
+    def raw(self) -> dict[str, tuple[Finding, ...]]:
+        return {rule_id: run.findings for rule_id, run in self.runs.items()}
 
 
 @attrs.frozen(kw_only=True)
@@ -319,68 +395,186 @@ def _assess(
     config = config or Config()
     registry = registry if registry is not None else default_registry()
     selection = (_frozen(select), _frozen(ignore))
-    specs = registry.select(*selection)
+    old = previous._state if previous is not None else None
+    if (
+        old is not None
+        and old.registry is registry
+        and old.selection == selection
+        and old.registry_version == registry.version
+    ):
+        specs, ruleset_version = old.specs, old.ruleset_version
+    else:
+        specs = registry.select(*selection)
+        ruleset_version = _ruleset_version(specs)
     waivers = tuple(waivers)
-    reusable = _reusable_rules(previous, sms, as_of, config, selection, registry, specs)
-    old = previous._state if previous is not None and reusable else None
+    if not (
+        previous is not None
+        and old is not None
+        and previous.as_of == as_of
+        and old.registry is registry
+        and old.selection == selection
+        and old.config == config
+        and previous.ruleset_version == ruleset_version
+    ):
+        old = None
+    edits = sms.changes_since(old.sms) if old is not None else None
+    changed: frozenset[str] = frozenset()
+    if old is not None:
+        changed = frozenset(edits) if edits is not None else changed_parts(old.sms, sms)
+        if "provider" in changed:
+            old = None  # who the provider is colours every rule
+    # Evidence changes are followed record by record; the other parts, part by part.
+    removed: list[Evidence] | None = None
+    added: list[Evidence] | None = None
+    if old is not None and "evidence" in changed:
+        removed, added = _evidence_delta(old.sms, sms, edits)
     # Rules see the system with its collections in id order, so that nothing they report
     # depends on the order of entities in the file; sorted parts are reused when unchanged.
-    view = sms.reordered(_unchanged_views(previous, sms))
+    # The evidence, by far the largest part, is put in id order only when something needs the
+    # whole of it; its indexes are kept up to date record by record.
+    known = _unchanged_views(old, sms)
+    known["evidence"] = sms.evidence  # the view's own copy stays in file order
+    view = sms.reordered(known)
+    if old is not None and old.sms.evidence is sms.evidence:
+        evidence = old.evidence
+    elif old is not None and removed is not None and added is not None:
+        evidence = Ordered(sms.evidence, old.evidence, removed, added)
+    else:
+        evidence = Ordered(sms.evidence)
     facts = Facts(view, as_of, config)
-    raw: dict[str, tuple[Finding, ...]] = {}
-    groups: dict[str, list[_Group]] = {}
+    facts._ev = EvidenceIndex(evidence.get, as_of)
+    facts.sms = RuleView.of(view, facts)
+    # Fine-grained reuse takes over the previous assessment's indexes and records of what
+    # each rule read; an assessment hands them on once (a second re-assessment from the same
+    # previous one re-runs every rule that reads a changed part).
+    tracking = config.rule_timeout is None  # an abandoned rule's thread could garble records
+    touched = None
+    fine = False
+    if old is not None and old.facts is not None and tracking:
+        touched = facts._adopt(old.facts, changed, removed, added)
+        old.facts = None
+        fine = True
+    runs: dict[str, _RuleRun] = {}
     for done, spec in enumerate(specs, 1):
-        if old is not None and spec.id in reusable:
-            raw[spec.id] = old.raw[spec.id]
-            if not waivers and not old.waivers:
-                groups[spec.id] = old.groups[spec.id]
-        else:
-            raw[spec.id] = tuple(run_rule(spec, facts))
+        run = None
+        before = old.runs.get(spec.id) if old is not None else None
+        if before is not None:
+            reads_changed = "*" in spec.reads or bool(spec.reads & changed)
+            if not reads_changed:
+                run = before if fine else before.detached()
+            elif fine and touched is not None and (spec.reads & changed) == {"evidence"}:
+                run = _rerun_changed(spec, facts, before, touched)
+        if run is None:
+            run = _run(spec, facts, tracking)
+        runs[spec.id] = run
         if progress is not None:
             progress(done, len(specs))
+    raw = {rule_id: run.findings for rule_id, run in runs.items()}
     waived, extra = _apply_waivers(raw, specs, waivers, facts)
-    for rule_id, findings in raw.items():
-        if rule_id not in groups:
-            groups[rule_id] = _Group.of(waived.get(rule_id, findings))
+    groups = {
+        rule_id: _Group.of(waived[rule_id]) if rule_id in waived else [run.group]
+        for rule_id, run in runs.items()
+    }
     extra.extend(_plugin_errors(registry))
     extra.extend(_declared_not_applicable(config))
+    extra_groups = _Group.of(extra)
     ordered = sorted(
-        itertools.chain(itertools.chain.from_iterable(groups.values()), _Group.of(extra)),
+        itertools.chain(itertools.chain.from_iterable(groups.values()), extra_groups),
         key=lambda g: g.key,
     )
+    if old is not None and not extra_groups and not old.extra and _same_counts(groups, old.groups):
+        verdicts = old.verdicts
+    else:
+        verdicts = _verdicts(ordered)
     state = _State(
         sms=sms,
         view=view,
+        evidence=evidence,
         config=config,
         selection=selection,
         waivers=waivers,
         registry=registry,
-        raw=raw,
+        registry_version=registry.version,
+        specs=specs,
+        ruleset_version=ruleset_version,
+        runs=runs,
         groups=groups,
+        verdicts=verdicts,
+        extra=bool(extra_groups),
+        facts=facts if tracking else None,
         digests=_reusable_digests(old, sms),
     )
     return Assessment(
         as_of=as_of,
         findings=Findings(itertools.chain.from_iterable(g.findings for g in ordered)),
-        verdicts=_verdicts(ordered),
+        verdicts=verdicts,
         rules=tuple(spec.id for spec in specs),
         library_version=_library_version(),
-        ruleset_version=_ruleset_version(specs),
+        ruleset_version=ruleset_version,
         system_name=sms.name,
         _state=state,
     )
 
 
+def _same_counts(groups: Mapping[str, list[_Group]], before: Mapping[str, list[_Group]]) -> bool:
+    """True when the groups count the same findings by status and failures by severity as
+    before (then the verdicts are the same)."""
+    if groups.keys() != before.keys():
+        return False
+    for rule_id, mine in groups.items():
+        theirs = before[rule_id]
+        if len(mine) != len(theirs):
+            return False
+        for new, old in zip(mine, theirs, strict=True):
+            if new is not old and (
+                new.key != old.key or new.counts != old.counts or new.failures != old.failures
+            ):
+                return False
+    return True
+
+
+#: Beyond this many changed evidence records, the evidence is indexed and sorted afresh.
+_DELTA_LIMIT: Final = 256
+
+
+def _evidence_delta(
+    before: ServiceManagementSystem,
+    after: ServiceManagementSystem,
+    edits: Mapping[str, frozenset[str]] | None,
+) -> tuple[list[Evidence] | None, list[Evidence] | None]:
+    """The evidence records gone from ``before`` and new in ``after`` (a changed record is in
+    both), or ``(None, None)`` when there are too many to follow one by one."""
+    if edits is not None:
+        ids = sorted(edits.get("evidence", ()))
+        if len(ids) > _DELTA_LIMIT:
+            return None, None
+        gone = [e for e in map(before.find, ids) if type(e) is Evidence]
+        new = [e for e in map(after.find, ids) if type(e) is Evidence]
+        return gone, new
+    old, current = before.evidence, after.evidence
+    if len(old) == len(current):
+        pairs = [(a, b) for a, b in zip(old, current, strict=True) if a is not b]
+        if len(pairs) > _DELTA_LIMIT:
+            return None, None
+        return [a for a, _ in pairs], [b for _, b in pairs]
+    old_ids = {e.id: e for e in old}
+    new_ids = {e.id: e for e in current}
+    gone = [e for e in old if new_ids.get(e.id) is not e]
+    new = [e for e in current if old_ids.get(e.id) is not e]
+    if len(gone) + len(new) > 2 * _DELTA_LIMIT:
+        return None, None
+    return gone, new
+
+
 def _unchanged_views(
-    previous: Assessment | None, sms: ServiceManagementSystem
+    old: _State | None, sms: ServiceManagementSystem
 ) -> dict[str, tuple[Any, ...]]:
-    if previous is None:
+    if old is None:
         return {}
-    old = previous._state
     return {
         name: getattr(old.view, name)
         for name in ("duties", *COLLECTIONS)
-        if getattr(old.sms, name) is getattr(sms, name)
+        if name != "evidence" and getattr(old.sms, name) is getattr(sms, name)
     }
 
 
@@ -402,62 +596,119 @@ def changed_parts(old: ServiceManagementSystem, new: ServiceManagementSystem) ->
     return frozenset(changed)
 
 
-def _reusable_rules(
-    previous: Assessment | None,
-    sms: ServiceManagementSystem,
-    as_of: date,
-    config: Config,
-    selection: tuple[tuple[str, ...] | None, tuple[str, ...] | None],
-    registry: Registry,
-    specs: Sequence[RuleSpec],
-) -> frozenset[str]:
-    if previous is None:
-        return frozenset()
-    old = previous._state
-    same_run = (
-        previous.as_of == as_of
-        and old.registry is registry
-        and old.selection == selection
-        and old.config == config
-        and previous.ruleset_version == _ruleset_version(specs)
-    )
-    if not same_run:
-        return frozenset()
-    changed = changed_parts(old.sms, sms)
-    if "provider" in changed:
-        return frozenset()  # who the provider is colours every rule
-    return frozenset(
-        spec.id
-        for spec in specs
-        if spec.id in old.raw and "*" not in spec.reads and not (spec.reads & changed)
-    )
+def _group_key(spec: RuleSpec) -> tuple[tuple[int, ...], str, str]:
+    return (_clause_key(spec.clause), spec.clause, spec.id)
+
+
+def _run(spec: RuleSpec, facts: Facts, tracking: bool) -> _RuleRun:
+    """Run a rule over the whole system."""
+    reads = Reads() if tracking else None
+    facts._reads, facts._partition = reads, GLOBAL
+    try:
+        parts = _execute(spec, Context(facts, spec))
+    finally:
+        facts._reads, facts._partition = None, GLOBAL
+    if isinstance(parts, Finding):  # the rule failed to run
+        return _RuleRun(
+            group=_Group.sorted(_group_key(spec), (parts,)), parts=None, reads=None, empty=False
+        )
+    findings = sorted(itertools.chain.from_iterable(parts.values()), key=_order)
+    empty = not findings
+    if empty:
+        findings = [Context(facts, spec).passed("no nonconformity found")]
+    group = _Group.sorted(_group_key(spec), tuple(findings))
+    return _RuleRun(group=group, parts=parts, reads=reads, empty=empty)
+
+
+def _rerun_changed(
+    spec: RuleSpec, facts: Facts, before: _RuleRun, touched: set[tuple[str, Any]]
+) -> _RuleRun | None:
+    """Reuse a run whose evidence reads the change did not touch, or re-check just the items
+    (partitions) whose reads it touched; ``None`` when the rule must run whole again."""
+    reads, parts = before.reads, before.parts
+    if reads is None or parts is None or reads.whole or reads.nested:
+        return None
+    affected = reads.partitions(touched)
+    if not affected:
+        return before
+    if GLOBAL in affected:
+        return None
+    for part in affected:
+        reads.drop(part)
+    facts._reads, facts._partition = reads, GLOBAL
+    try:
+        fresh = _execute(spec, Context(facts, spec, only=affected))
+    finally:
+        facts._reads, facts._partition = None, GLOBAL
+    if isinstance(fresh, Finding) or not fresh.keys() <= affected | {GLOBAL}:
+        return None
+    # What the rule yields outside its loop depends on nothing that changed: if it differs,
+    # the rule used after the loop what it learnt inside, and must run whole.
+    if sorted(fresh.pop(GLOBAL, ()), key=_order) != sorted(parts.get(GLOBAL, ()), key=_order):
+        return None
+    gone = [f for part in affected for f in parts.pop(part, ())]
+    new = [f for part in affected for f in fresh.get(part, ())]
+    parts.update((part, found) for part, found in fresh.items() if found)
+    findings = [] if before.empty else list(before.findings)
+    for finding in gone:
+        _discard(findings, finding)
+    for finding in new:
+        bisect.insort(findings, finding, key=_order)
+    if before.empty:
+        gone = list(before.findings)
+    empty = not findings
+    if empty:
+        findings = [Context(facts, spec).passed("no nonconformity found")]
+        new = findings
+    group = before.group.changed(tuple(findings), gone, new)
+    return _RuleRun(group=group, parts=parts, reads=reads, empty=empty)
+
+
+def _discard(findings: list[Finding], finding: Finding) -> None:
+    """Remove one finding (that very object) from a list in ``_order``."""
+    key = _order(finding)
+    at = bisect.bisect_left(findings, key, key=_order)
+    while at < len(findings) and findings[at] is not finding:
+        at += 1
+    if at < len(findings):
+        del findings[at]
 
 
 def run_rule(spec: RuleSpec, facts: Facts) -> list[Finding]:
     """Run one rule, turning a crash, malformed output or (with ``Config.rule_timeout``) a
     rule that runs too long into an ``error`` finding."""
-    context = Context(facts, spec)
-    timeout = facts.config.rule_timeout
+    parts = _execute(spec, Context(facts, spec))
+    if isinstance(parts, Finding):
+        return [parts]
+    results = list(itertools.chain.from_iterable(parts.values()))
+    if not results:
+        return [Context(facts, spec).passed("no nonconformity found")]
+    return results
+
+
+def _execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Finding:
+    """The findings of one rule by partition, or the ``error`` finding saying why there are
+    none."""
+    timeout = context.facts.config.rule_timeout
     try:
         if timeout is None:
-            results = _collect(spec, context)
+            parts = _collect(spec, context)
         else:
-            results = _collect_within(spec, context, timeout)
+            parts = _collect_within(spec, context, timeout)
     except _TimedOut:
-        return [_error(spec, f"the rule did not finish within {timeout:g} s and was abandoned")]
+        return _error(spec, f"the rule did not finish within {timeout:g} s and was abandoned")
     except _BadOutput as exc:
-        return [_error(spec, f"the rule yielded {exc}; rules must yield ctx.fail(...) findings")]
+        return _error(spec, f"the rule yielded {exc}; rules must yield ctx.fail(...) findings")
     except (Exception, SystemExit) as exc:  # a rule calling sys.exit() must not end the run
-        return [_error(spec, f"the rule raised {type(exc).__name__}: {exc}")]
-    for result in results:
-        problem = _malformed(result, spec)
-        if problem is not None:
-            return [
-                _error(spec, f"the rule yielded {problem}; rules must yield ctx.fail(...) findings")
-            ]
-    if not results:
-        return [context.passed("no nonconformity found")]
-    return results
+        return _error(spec, f"the rule raised {type(exc).__name__}: {exc}")
+    for found in parts.values():
+        for result in found:
+            problem = _malformed(result, spec)
+            if problem is not None:
+                return _error(
+                    spec, f"the rule yielded {problem}; rules must yield ctx.fail(...) findings"
+                )
+    return parts
 
 
 #: A rule yielding more findings than this is taken to be stuck in an endless generator.
@@ -492,7 +743,7 @@ def _malformed(result: Any, spec: RuleSpec) -> str | None:
     return None
 
 
-def _collect(spec: RuleSpec, context: Context) -> list[Any]:
+def _collect(spec: RuleSpec, context: Context) -> dict[Any, list[Any]]:
     produced = spec.function(context)
     if produced is None:
         raise _BadOutput("nothing (the function returned None: did it forget to yield?)")
@@ -500,17 +751,27 @@ def _collect(spec: RuleSpec, context: Context) -> list[Any]:
         raise _BadOutput(
             f"an object of type {type(produced).__name__} instead of an iterable of findings"
         )
-    results = list(itertools.islice(produced, MAX_FINDINGS_PER_RULE + 1))
-    if len(results) > MAX_FINDINGS_PER_RULE:
-        raise _BadOutput(f"more than {MAX_FINDINGS_PER_RULE:,} findings (an endless generator?)")
-    return results
+    # Each finding belongs to the item Context.each was at when it was yielded.
+    facts = context.facts
+    parts: dict[Any, list[Any]] = {}
+    for count, result in enumerate(produced, 1):
+        found = parts.get(facts._partition)
+        if found is None:
+            parts[facts._partition] = [result]
+        else:
+            found.append(result)
+        if count > MAX_FINDINGS_PER_RULE:
+            raise _BadOutput(
+                f"more than {MAX_FINDINGS_PER_RULE:,} findings (an endless generator?)"
+            )
+    return parts
 
 
 class _TimedOut(Exception):
     pass
 
 
-def _collect_within(spec: RuleSpec, context: Context, timeout: float) -> list[Any]:
+def _collect_within(spec: RuleSpec, context: Context, timeout: float) -> dict[Any, list[Any]]:
     # Python cannot stop a thread: a rule that overruns is left to finish in a daemon thread
     # and its results are discarded. The SMS is immutable, so it cannot affect anything else.
     outcome: dict[str, Any] = {}
@@ -528,7 +789,7 @@ def _collect_within(spec: RuleSpec, context: Context, timeout: float) -> list[An
         raise _TimedOut
     if "error" in outcome:
         raise outcome["error"]
-    results: list[Any] = outcome["results"]
+    results: dict[Any, list[Any]] = outcome["results"]
     return results
 
 
@@ -727,15 +988,14 @@ def input_digest(sms: ServiceManagementSystem) -> str:
     True
     """
     view = sms.canonical()
-    return _combine({part: _part_digest(view, part) for part in PARTS})
+    return _combine({part: _value_digest(getattr(view, part)) for part in PARTS})
 
 
-def _part_digest(view: ServiceManagementSystem, part: str) -> str:
+def _value_digest(value: Any) -> str:
     """The digest of one part of a canonical view (:meth:`ServiceManagementSystem.canonical`),
     whose collections are already in an order that does not depend on the file."""
     from sms_model.io._fast import plain_function
 
-    value = getattr(view, part)
     plain: Any
     if isinstance(value, tuple):
         convert = plain_function(type(value[0])) if value else None
@@ -757,7 +1017,8 @@ def _digest(state: _State) -> str:
     with paused_gc():
         for part in PARTS:
             if part not in state.digests:
-                state.digests[part] = _part_digest(state.view, part)
+                value = state.evidence.get() if part == "evidence" else getattr(state.view, part)
+                state.digests[part] = _value_digest(value)
     return _combine(state.digests)
 
 

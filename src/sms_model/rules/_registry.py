@@ -157,6 +157,7 @@ class Registry:
         self._aliases: dict[str, str] = {}
         #: Plugins that failed to load: (entry point name, error summary).
         self.load_errors: list[tuple[str, str]] = []
+        self._version = 0
         for spec in rules:
             self.add(spec)
 
@@ -166,6 +167,7 @@ class Registry:
             if name in self._rules or name in self._aliases:
                 raise RuleDefinitionError(f"rule id {name!r} is registered twice ({spec.origin})")
         self._rules[spec.id] = spec
+        self._version += 1
         for alias in spec.aliases:
             self._aliases[alias] = spec.id
         return spec
@@ -204,6 +206,7 @@ class Registry:
         """Unregister a rule (by id or alias) and return it."""
         spec = self.get(rule_id)
         del self._rules[spec.id]
+        self._version += 1
         for alias in spec.aliases:
             del self._aliases[alias]
         return spec
@@ -215,6 +218,11 @@ class Registry:
             return self._rules[key]
         except KeyError:
             raise SelectionError(f"no rule has the id {rule_id!r}") from None
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever a rule is added or removed."""
+        return self._version
 
     def __iter__(self) -> Iterator[RuleSpec]:
         return iter(sorted(self._rules.values(), key=lambda spec: spec.id))

@@ -582,7 +582,7 @@ def services_budgeted_and_accounted(ctx: Context) -> Iterator[Finding]:
     Conforming: ``budget`` and ``cost-accounting`` evidence this year naming both services.
     """
     since = ctx.as_of - _YEAR
-    for service in _live(ctx):
+    for service in ctx.each(_live(ctx)):
         for kind in ("budget", "cost-accounting"):
             if not any(when >= since for when, _ in _dated_evidence(ctx, service.id, kind)):
                 yield ctx.fail(
@@ -835,7 +835,7 @@ def _monitored(
     if not services:
         yield ctx.not_applicable("no live service")
         return
-    for service in services:
+    for service in ctx.each(services):
         yield ctx.check_cadence(
             expectation,
             (

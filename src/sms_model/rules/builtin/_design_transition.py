@@ -288,7 +288,8 @@ def transition_tested(ctx: Context) -> Iterator[Finding]:
     if not implemented:
         yield ctx.not_applicable("no major change has been implemented")
         return
-    for change_id, went_live in implemented.items():
+    for change_id in ctx.each(implemented):
+        went_live = implemented[change_id]
         tests = [
             e
             for e in ctx.facts.evidence_by_subject.get(change_id, ())

@@ -4,7 +4,7 @@ provision of resources, competence, training and awareness of people)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Final
 
 from dateutil.relativedelta import relativedelta
@@ -24,7 +24,7 @@ def _in_force(ctx: Context, kind: DocumentKind) -> tuple[Document, ...]:
     return tuple(ctx.facts.documents_in_force_by_kind.get(kind, ()))
 
 
-def _listing(ids: list[str], limit: int = 10) -> str:
+def _listing(ids: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
@@ -253,7 +253,7 @@ def records_stored(ctx: Context) -> Iterator[Finding]:
     Nonconforming: ``{id: ev-cmdb, kind: cmdb, effective: 2026-11-01}`` with no location.
     Conforming: the same record with ``location: "cmdb://prod"``.
     """
-    missing = sorted(e.id for e in ctx.sms.evidence if e.effective <= ctx.as_of and not e.location)
+    missing = ctx.facts.evidence_without_location  # ids, in order
     if missing:
         yield ctx.fail(
             f"{len(missing)} evidence record(s) do not say where they are kept: "
@@ -343,13 +343,15 @@ def role_holders_trained(ctx: Context) -> Iterator[Finding]:
     Conforming: ``{id: ev-training-po, kind: training-record, subjects: [po]}``.
     """
     sms = ctx.sms
-    trained: set[str] = {
-        s for e in ctx.facts.evidence_by_kind.get("training-record", ()) for s in e.subjects
-    }
+    by_subject = ctx.facts.evidence_by_subject
     holders_of_roles = ctx.facts.roles_held_by
-    for person in sorted(holders_of_roles):
+    for person in ctx.each(sorted(holders_of_roles)):
         roles = sorted(r for r in holders_of_roles[person] if sms.is_provider_side(r))
-        if not roles or person in trained or any(r in trained for r in roles):
+        if not roles or any(
+            e.kind == "training-record"
+            for name in (person, *roles)
+            for e in by_subject.get(name, ())
+        ):
             continue
         yield ctx.fail(
             f"{person!r} holds {', '.join(roles)} but no training record names them",

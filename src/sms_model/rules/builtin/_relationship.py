@@ -229,27 +229,35 @@ def customer_satisfaction_measured(ctx: Context) -> Iterator[Finding]:
     survey left out customer ``cust-2`` (minor).
     Conforming: ``{kind: satisfaction-survey, effective: 2026-09-30, subjects: [cust-1]}``.
     """
-    surveys = ctx.facts.evidence_by_kind.get("satisfaction-survey", ())
     customers = _customers(ctx)
     if not customers:
         return
-    if not surveys:
+    if not _any_survey(ctx):
         yield ctx.fail(
             f"no customer satisfaction survey on record by {ctx.as_of.isoformat()}; "
             "measure customer satisfaction"
         )
         return
     since = ctx.as_of - _YEAR
-    surveyed = {s for e in surveys if e.effective >= since for s in e.subjects}
-    for customer in customers:
-        names = {customer, *_services_of(ctx, customer)}
-        if not names & surveyed:
+    by_subject = ctx.facts.evidence_by_subject
+    for customer in ctx.each(customers):
+        names = (customer, *_services_of(ctx, customer))
+        surveyed = any(
+            e.kind == "satisfaction-survey" and e.effective >= since
+            for name in names
+            for e in by_subject.get(name, ())
+        )
+        if not surveyed:
             yield ctx.fail(
                 f"no satisfaction survey naming customer {customer!r} or its services since "
                 f"{since.isoformat()}",
                 subjects=customer,
                 severity=Severity.MINOR,
             )
+
+
+def _any_survey(ctx: Context) -> bool:
+    return ctx.facts.has_evidence("satisfaction-survey")
 
 
 # --- 7.2 Supplier management --------------------------------------------------------------

@@ -921,7 +921,7 @@ def improvements_measured(ctx: Context) -> Iterator[Finding]:
     the day it closed.
     """
     facts = ctx.facts
-    for entry in _improvements(ctx):
+    for entry in ctx.each(_improvements(ctx)):
         if _open_on(entry.closed, ctx.as_of):
             continue
         dated = [
