@@ -101,47 +101,55 @@ def _index_keys(name: str, record: Evidence) -> Iterable[Any]:
     return ()  # "latest" is kept per kind, and noted as a read of the kind
 
 
-class Reads:
-    """What one rule read of the evidence, by partition (the item ``Context.each`` was at, or
-    ``GLOBAL``): the keys of the evidence indexes (``("kind", "cmdb")``, ``("subject",
-    "svc-1")``, ``("record", "ev-7")``, ...). ``whole`` is set when the rule read all of it."""
+class _Many(set[Any]):
+    """Several partitions that read one key."""
 
-    __slots__ = ("by_key", "by_part", "nested", "whole")
+    __slots__ = ()
+
+
+class Reads:
+    """What one rule read of the evidence: for each key of the evidence indexes (by index
+    name: ``"kind"``, ``"subject"``, ``"record"``, ...), the partitions that read it (the item
+    ``Context.each`` was at, or ``GLOBAL``). ``whole`` is set when the rule read all of it.
+
+    A partition checked again adds what it reads now; what it no longer reads stays noted, which
+    can only cause a needless re-check later, never a missed one.
+    """
+
+    __slots__ = ("by_name", "nested", "whole")
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[str, Any], set[Any]] = {}
-        self.by_part: dict[Any, set[tuple[str, Any]]] = {}
+        self.by_name: dict[str, dict[Any, Any]] = {}  # key -> a partition, or _Many of them
         self.whole = False
         self.nested = False
 
-    def add(self, key: tuple[str, Any], part: Any) -> None:
-        parts = self.by_key.get(key)
-        if parts is None:
-            self.by_key[key] = {part}
-        else:
-            parts.add(part)
-        keys = self.by_part.get(part)
+    def add(self, name: str, key: Any, part: Any) -> None:
+        keys = self.by_name.get(name)
         if keys is None:
-            self.by_part[part] = {key}
-        else:
-            keys.add(key)
-
-    def drop(self, part: Any) -> None:
-        """Forget what a partition read (it is about to be re-checked)."""
-        for key in self.by_part.pop(part, ()):
-            parts = self.by_key[key]
-            parts.discard(part)
-            if not parts:
-                del self.by_key[key]
+            keys = self.by_name[name] = {}
+        found = keys.get(key, _NONE)
+        if found is _NONE:
+            keys[key] = part
+        elif type(found) is _Many:
+            found.add(part)
+        elif found != part:
+            keys[key] = _Many((found, part))
 
     def partitions(self, keys: Iterable[tuple[str, Any]]) -> set[Any]:
-        """The partitions that read any of these keys."""
+        """The partitions that read any of these ``(name, key)`` pairs."""
         found: set[Any] = set()
-        for key in keys:
-            parts = self.by_key.get(key)
-            if parts:
+        for name, key in keys:
+            parts = self.by_name.get(name, {}).get(key, _NONE)
+            if parts is _NONE:
+                continue
+            if type(parts) is _Many:
                 found.update(parts)
+            else:
+                found.add(parts)
         return found
+
+
+_NONE: Final[Any] = object()
 
 
 class _TrackedIndex(Mapping[str, tuple[Evidence, ...]]):
@@ -156,13 +164,13 @@ class _TrackedIndex(Mapping[str, tuple[Evidence, ...]]):
     def get(self, key: str, default: Any = None) -> Any:
         facts = self._facts
         if facts._reads is not None:
-            facts._reads.add((self._name, key), facts._partition)
+            facts._reads.add(self._name, key, facts._partition)
         return facts._ev.get(self._name, key, default)
 
     def __getitem__(self, key: str) -> tuple[Evidence, ...]:
         facts = self._facts
         if facts._reads is not None:
-            facts._reads.add((self._name, key), facts._partition)
+            facts._reads.add(self._name, key, facts._partition)
         found: tuple[Evidence, ...] | None = facts._ev.get(self._name, key)
         if found is None:
             raise KeyError(key)
@@ -171,7 +179,7 @@ class _TrackedIndex(Mapping[str, tuple[Evidence, ...]]):
     def __contains__(self, key: object) -> bool:
         facts = self._facts
         if facts._reads is not None:
-            facts._reads.add((self._name, key), facts._partition)
+            facts._reads.add(self._name, key, facts._partition)
         return facts._ev.get(self._name, key) is not None
 
     def __iter__(self) -> Iterator[str]:
@@ -433,7 +441,7 @@ class Facts:
     def _note(self, name: str, key: Any) -> None:
         reads = self._reads
         if reads is not None:
-            reads.add((name, key), self._partition)
+            reads.add(name, key, self._partition)
 
     def _tracked_index(self, name: str) -> Mapping[str, tuple[Evidence, ...]]:
         tracked = self._tracked.get(name)
@@ -792,7 +800,7 @@ class RuleView(ServiceManagementSystem):
         if hit is None or hit[0] == "evidence":
             facts: Facts = object.__getattribute__(self, "_facts")
             if facts._reads is not None:
-                facts._reads.add(("record", entity_id), facts._partition)
+                facts._reads.add("record", entity_id, facts._partition)
         return hit
 
     def get(self, entity_id: str) -> Any:

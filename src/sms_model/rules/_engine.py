@@ -633,8 +633,6 @@ def _rerun_changed(
         return before
     if GLOBAL in affected:
         return None
-    for part in affected:
-        reads.drop(part)
     facts._reads, facts._partition = reads, GLOBAL
     try:
         fresh = _execute(spec, Context(facts, spec, only=affected))
