@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 import sms_model
 from sms_model.errors import ModelValidationError
+from sms_model.graph import GapKind
 from sms_model.model import COLLECTIONS, RECORD_COLLECTIONS, ServiceManagementSystem
 from sms_model.rules import Config, Facts, Registry, Waiver, assess, default_registry
+from sms_model.rules._context import GRAPH_READS
 from sms_model.rules._engine import PARTS, changed_parts, run_rule
 from tests.rules.rule_fixtures import AS_OF, build
 
@@ -354,3 +356,25 @@ def test_every_cached_fact_says_what_it_is_derived_from() -> None:
         name for name, value in vars(Facts).items() if isinstance(value, functools.cached_property)
     }
     assert cached == set(_FACT_READS)
+
+
+def test_a_rule_may_read_the_graph_itself_and_the_gaps_still_come_from_it() -> None:
+    registry = Registry()
+
+    @registry.rule(id="ACME-graph", clause="4.1.1", reads=sorted(GRAPH_READS))
+    def people_in_graph(ctx: Any) -> Any:
+        missing = [p.id for p in ctx.sms.people if p.id not in ctx.graph]
+        yield ctx.passed(f"{len(ctx.graph)} nodes", subjects=missing)
+
+    @registry.rule(id="ACME-gaps", clause="4.2", reads=sorted(GRAPH_READS))
+    def gaps(ctx: Any) -> Any:
+        yield from ctx.fail_gaps(*(kind.value for kind in GapKind))
+
+    together = assess(BASE, as_of=AS_OF, registry=registry)
+    alone = assess(BASE, as_of=AS_OF, select=["ACME-gaps"], registry=registry)
+    assert [f for f in together.findings if f.rule == "ACME-gaps"] == list(alone.findings)
+    assert () == together.findings[0].subjects
+    facts = Facts(BASE, AS_OF, Config())
+    facts.gaps  # noqa: B018 - computed without keeping the graph
+    assert "graph" not in vars(facts)
+    assert len(facts.graph) > len(BASE.people)

@@ -15,7 +15,7 @@
 [('ACME-representative', 'fail')]
 """
 
-from sms_model.rules._context import Context, Facts
+from sms_model.rules._context import GRAPH_READS, Context, Facts
 from sms_model.rules._engine import Assessment, ClauseVerdict, Verdict, assess, input_digest
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
 from sms_model.rules._registry import (
@@ -31,6 +31,7 @@ from sms_model.rules._trace import traceability, untraced
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "GRAPH_READS",
     "Assessment",
     "ClauseVerdict",
     "Config",
