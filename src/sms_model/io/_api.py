@@ -14,6 +14,7 @@ import yaml
 from sms_model._gc import paused_gc
 from sms_model.errors import FileFormatError, Issue, ModelValidationError
 from sms_model.io._convert import structure, unstructure
+from sms_model.io._stream import read_json
 from sms_model.io._text import MAX_BYTES, Document, parse_json, parse_yaml
 from sms_model.model import ServiceManagementSystem
 
@@ -60,6 +61,11 @@ def loads(
     if format not in ("json", "yaml"):
         raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
     with paused_gc():
+        if format == "json":
+            try:
+                return read_json(text)
+            except Exception:  # any problem at all: the detailed path below explains it
+                pass
         document = parse_json(text, source) if format == "json" else parse_yaml(text, source)
         return _structure(document)
 
@@ -115,7 +121,9 @@ def load(path: str | os.PathLike[str], format: Format | None = None) -> ServiceM
     except OSError as exc:
         issue = Issue(what=f"cannot read the file: {exc.strerror}", location=str(file), code="io")
         raise FileFormatError([issue], source=str(file)) from None
-    return loads(_decode(data, str(file)), _format_of(file, format), source=str(file))
+    text = _decode(data, str(file))
+    del data  # the bytes are not needed while the text is read: free them first
+    return loads(text, _format_of(file, format), source=str(file))
 
 
 def _read_at_most(file: Path, limit: int) -> bytes:

@@ -20,7 +20,14 @@ from typing import Any, Final, Union, get_args, get_origin, get_type_hints
 
 import attrs
 
-__all__ = ["Mismatch", "fast_structurer", "parse_date", "parse_datetime"]
+__all__ = [
+    "Mismatch",
+    "fast_structurer",
+    "parse_date",
+    "parse_datetime",
+    "plain_function",
+    "streaming_structurers",
+]
 
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Text that UTF-8 cannot hold is refused by the detailed path; the fast path leaves it to it.
@@ -70,22 +77,22 @@ def text_ok(text: str) -> bool:
 
 
 _NOTHING: Final = object()
-
-
-def _fail() -> Any:
-    raise Mismatch
-
-
-def _check(value: Any, kind: type) -> Any:
-    if type(value) is not kind:
-        raise Mismatch
-    return value
+#: Fields of free text or digests, nearly always unique to their entity: sharing their strings
+#: through the per-load memo would cost a memo entry each and save nothing.
+_UNSHARED: Final = frozenset({"title", "statement", "description", "location", "digest"})
 
 
 class _Builder:
-    """Generates the source of one structuring function per attrs class."""
+    """Generates the source of one structuring function per attrs class.
 
-    def __init__(self) -> None:
+    Each function takes the plain data and a memo (a dict, one per load): equal strings (ids,
+    references, kinds, clause numbers) and equal tuples of strings or enum members come out
+    as one shared object, so a large model holds each distinct value once. ``prebuilt`` names
+    a class whose tuple-of-entities fields arrive already structured (by the streaming JSON
+    reader); its function releases the memo before it builds the entity.
+    """
+
+    def __init__(self, prebuilt: type | None = None) -> None:
         self.namespace: dict[str, Any] = {
             "Mismatch": Mismatch,
             "parse_date": parse_date,
@@ -100,9 +107,11 @@ class _Builder:
             "tuple": tuple,
             "type": type,
             "map": map,
+            "date_type": date,
         }
         self.done: dict[type, str] = {}
         self.counter = 0
+        self.prebuilt = prebuilt
 
     def name(self, prefix: str, value: Any) -> str:
         self.counter += 1
@@ -119,63 +128,77 @@ class _Builder:
         fields = [a for a in attrs.fields(cls) if a.init]
         known = self.name("known", frozenset(a.name for a in fields))
         lines = [
-            f"def {fname}(d):",
+            f"def {fname}(d, m=None):",
             f"    if type(d) is not dict or not {known}.issuperset(d):",
             "        raise Mismatch",
+            "    if m is None:",
+            "        m = {}",
+            "    sd = m.setdefault",
         ]
-        args: list[str | None] = []
+        args: list[str] = []
+        factories = False
         for field in fields:
             var = f"v_{field.name}"
-            if field.default is attrs.NOTHING:
-                lines.append(f"    {var} = d[{field.name!r}]")
-                lines += self.convert(var, hints[field.name], indent=1)
+            hint = hints[field.name]
+            share = field.name not in _UNSHARED
+            if cls is self.prebuilt and _entity_tuple(hint):
+                # Structured already, element by element, by the streaming reader.
+                lines.append(f"    {var} = d.get({field.name!r}, ())")
+                lines.append(f"    if type({var}) is not tuple:")
+                lines.append("        raise Mismatch")
                 args.append(f"{field.alias}={var}")
-            else:
+            elif field.default is attrs.NOTHING:
+                lines.append(f"    {var} = d[{field.name!r}]")
+                lines += self.convert(var, hint, 1, share)
+                args.append(f"{field.alias}={var}")
+            elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                factories = True
                 lines.append(f"    {var} = d.get({field.name!r}, NOTHING)")
                 lines.append(f"    if {var} is not NOTHING:")
-                lines += self.convert(var, hints[field.name], indent=2)
+                lines += self.convert(var, hint, 2, share)
                 lines.append(f"        kw[{field.alias!r}] = {var}")
-                args.append(None)
-        required = ", ".join(a for a in args if a)
-        optional = any(a is None for a in args)
-        if optional:
-            lines.insert(3, "    kw = {}")
-            call = f"cls_{fname}({required}{', ' if required else ''}**kw)"
-        else:
-            call = f"cls_{fname}({required})"
-        lines.append(f"    return {call}")
+            elif field.default is None and _optional(hint):
+                # Missing and null both give None, the default: one look-up, no sentinel.
+                lines.append(f"    {var} = d.get({field.name!r})")
+                lines += self.convert(var, hint, 1, share)
+                args.append(f"{field.alias}={var}")
+            else:
+                default = self.name("default", field.default)
+                lines.append(f"    {var} = d.get({field.name!r}, NOTHING)")
+                lines.append(f"    if {var} is NOTHING:")
+                lines.append(f"        {var} = {default}")
+                lines.append("    else:")
+                lines += self.convert(var, hint, 2, share)
+                args.append(f"{field.alias}={var}")
+        if factories:
+            lines.insert(6, "    kw = {}")
+            args.append("**kw")
+        if cls is self.prebuilt:
+            lines.append("    m.clear()  # the memo is not needed any more: free it first")
+        lines.append(f"    return cls_{fname}({', '.join(args)})")
         self.namespace[f"cls_{fname}"] = cls
         exec("\n".join(lines), self.namespace)  # generated from our own model only
         return fname
 
-    def convert(self, var: str, hint: Any, indent: int) -> list[str]:
+    def convert(self, var: str, hint: Any, indent: int, share: bool = True) -> list[str]:
         pad = "    " * indent
         origin = get_origin(hint)
         if origin in (Union, types.UnionType):
             inner = [a for a in get_args(hint) if a is not type(None)]
             if len(inner) != 1:
                 return [f"{pad}raise Mismatch"]
-            body = self.convert(var, inner[0], indent + 1)
+            body = self.convert(var, inner[0], indent + 1, share)
             return [f"{pad}if {var} is not None:", *body]
         if origin is tuple:
-            (element,) = get_args(hint)[:1]
-            lines = [f"{pad}if type({var}) is not list:", f"{pad}    raise Mismatch"]
-            if element in (str, int, bool):
-                only = self.name("only", frozenset({element}))
-                lines += [
-                    f"{pad}if not {only}.issuperset(map(type, {var})):",
-                    f"{pad}    raise Mismatch",
-                ]
-                if element is str:
-                    lines += [f"{pad}if not text_ok(''.join({var})):", f"{pad}    raise Mismatch"]
-                return [*lines, f"{pad}{var} = tuple({var})"]
-            item_fn = self.element_function(element)
-            return [*lines, f"{pad}{var} = tuple([{item_fn}(x) for x in {var}])"]
+            return self.convert_tuple(var, get_args(hint)[0], pad)
         if hint is str:
-            return [
+            lines = [
                 f"{pad}if type({var}) is not str or not ({var}.isascii() or text_ok({var})):",
                 f"{pad}    raise Mismatch",
             ]
+            if share:
+                lines.append(f"{pad}{var} = sd({var}, {var})")
+            return lines
         if hint in (int, bool):
             return [f"{pad}if type({var}) is not {hint.__name__}:", f"{pad}    raise Mismatch"]
         if hint is date:
@@ -204,31 +227,101 @@ class _Builder:
             ]
         if attrs.has(hint):
             fn = self.function_for(hint)
-            return [f"{pad}{var} = {fn}({var})"]
+            return [f"{pad}{var} = {fn}({var}, m)"]
         return [f"{pad}raise Mismatch"]
 
-    def element_function(self, element: Any) -> str:
+    def convert_tuple(self, var: str, element: Any, pad: str) -> list[str]:
+        lines = [f"{pad}if type({var}) is not list:", f"{pad}    raise Mismatch"]
+        if element in (str, int, bool):
+            only = self.name("only", frozenset({element}))
+            lines += [
+                f"{pad}if not {only}.issuperset(map(type, {var})):",
+                f"{pad}    raise Mismatch",
+            ]
+            if element is not str:
+                return [*lines, f"{pad}{var} = tuple({var})"]
+            # An equal tuple met before in this load was checked then: share it, and its
+            # strings; the memo holds nothing but exact strings and tuples of them (or of
+            # enum members), so equal means the same text.
+            return [
+                *lines,
+                f"{pad}{var} = tuple({var})",
+                f"{pad}shared = m.get({var})",
+                f"{pad}if shared is None:",
+                f"{pad}    if not text_ok(''.join({var})):",
+                f"{pad}        raise Mismatch",
+                f"{pad}    {var} = tuple([sd(x, x) for x in {var}])",
+                f"{pad}    m[{var}] = {var}",
+                f"{pad}else:",
+                f"{pad}    {var} = shared",
+            ]
         if attrs.has(element):
-            return self.function_for(element)
+            item_fn = self.function_for(element)
+            return [*lines, f"{pad}{var} = tuple([{item_fn}(x, m) for x in {var}])"]
+        item_fn = self.element_function(element)
+        lines.append(f"{pad}{var} = tuple([{item_fn}(x) for x in {var}])")
+        if isinstance(element, type) and issubclass(element, enum.Enum):
+            lines.append(f"{pad}{var} = sd({var}, {var})")
+        return lines
+
+    def element_function(self, element: Any) -> str:
         # Enums, dates and the like inside lists: a small generated converter.
         fname = f"element_{self.name('e', None)[1:]}"
-        body = self.convert("v", element, indent=1)
+        body = self.convert("v", element, indent=1, share=False)
         exec("\n".join([f"def {fname}(v):", *body, "    return v"]), self.namespace)
         return fname
 
 
+def _optional(hint: Any) -> bool:
+    return get_origin(hint) in (Union, types.UnionType) and type(None) in get_args(hint)
+
+
+def _entity_tuple(hint: Any) -> bool:
+    return get_origin(hint) is tuple and attrs.has(get_args(hint)[0])
+
+
+def _element_class(hint: Any) -> type:
+    element: type = get_args(hint)[0]
+    return element
+
+
 @functools.cache
-def fast_structurer(cls: type) -> Callable[[Any], Any]:
-    """The fast structuring function of an attrs class (built once).
+def fast_structurer(cls: type) -> Callable[..., Any]:
+    """The fast structuring function of an attrs class (built once): ``f(data, memo=None)``.
 
     It raises :class:`Mismatch` (or the error of an entity's own validator) on anything it
-    does not accept; the caller then falls back to the detailed path.
+    does not accept; the caller then falls back to the detailed path. ``memo`` is a dict that
+    shares equal strings and tuples between the entities of one load (a fresh one when not
+    given).
+
+    >>> from sms_model.model import Person
+    >>> memo = {}
+    >>> a = fast_structurer(Person)({"id": "ada", "name": "Ada", "party": "acme"}, memo)
+    >>> b = fast_structurer(Person)({"id": "bob", "name": "Bob", "party": "acme"}, memo)
+    >>> a.party is b.party
+    True
     """
     builder = _Builder()
-    builder.namespace["date_type"] = date
     name = builder.function_for(cls)
-    function: Callable[[Any], Any] = builder.namespace[name]
+    function: Callable[..., Any] = builder.namespace[name]
     return function
+
+
+@functools.cache
+def streaming_structurers(
+    cls: type,
+) -> tuple[Callable[..., Any], dict[str, Callable[..., Any]]]:
+    """For the streaming reader: the structuring function of ``cls`` that takes its
+    tuple-of-entities fields already structured (as tuples), and the element function of each
+    such field, by field name (each ``f(data, memo)``)."""
+    builder = _Builder(prebuilt=cls)
+    root: Callable[..., Any] = builder.namespace[builder.function_for(cls)]
+    elements = {
+        field.name: builder.namespace[builder.function_for(_element_class(hint))]
+        for field in attrs.fields(cls)
+        if field.init and _entity_tuple(hint := get_type_hints(cls)[field.name])
+    }
+    return root, elements
 
 
 class _PlainBuilder:

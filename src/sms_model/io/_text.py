@@ -33,6 +33,7 @@ __all__ = [
     "Document",
     "MAX_BYTES",
     "MAX_NUMBER_CHARS",
+    "decoder_hooks",
     "parse_json",
     "parse_yaml",
     "shorten",
@@ -398,6 +399,21 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def decoder_hooks() -> dict[str, Any]:
+    """The options of the JSON decoder: duplicate keys, NaN, infinities and overlong numbers
+    refused (each raises an exception that :func:`parse_json` turns into an issue).
+
+    >>> json.loads('{"a": 1}', **decoder_hooks())
+    {'a': 1}
+    """
+    return {
+        "object_pairs_hook": _pairs,
+        "parse_constant": _reject_constant,
+        "parse_int": _parse_int,
+        "parse_float": _parse_float,
+    }
+
+
 def parse_json(text: str, source: str | None = None) -> Document:
     """Parse JSON text into plain data; every problem raises ``FileFormatError``.
 
@@ -412,13 +428,7 @@ def parse_json(text: str, source: str | None = None) -> Document:
     if not text.strip():
         raise FileFormatError([_empty(source)], source=source)
     try:
-        data = json.loads(
-            text,
-            object_pairs_hook=_pairs,
-            parse_constant=_reject_constant,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-        )
+        data = json.loads(text, **decoder_hooks())
     except _DuplicateKey as exc:
         # Find every duplicate with its position, through the YAML view of the same text.
         try:
