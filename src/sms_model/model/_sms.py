@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -225,7 +225,7 @@ class ServiceManagementSystem:
     improvements: tuple[Improvement, ...] = ()
     evidence: tuple[Evidence, ...] = ()
 
-    _index: Mapping[str, tuple[str, Any]] = attrs.field(
+    _index: Mapping[str, Any] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
     )
     # Where each entity sits in its collection, built on first use and shared with the copies
@@ -245,54 +245,58 @@ class ServiceManagementSystem:
             value = getattr(self, name)
             if type(value) is not tuple:
                 object.__setattr__(self, name, tuple(value))
-        index: dict[str, tuple[str, Any]] = {}
+        # The index holds each entity under its id; its kind follows from its class. Paths are
+        # made only for the ids that turn out to be wrong.
+        index: dict[str, Any] = {}
         issues: list[Issue] = []
-        first_seen: dict[str, str] = {}
-        for collection, kind in COLLECTIONS.items():
+        for collection in COLLECTIONS:
             for i, item in enumerate(getattr(self, collection)):
-                path = f"$.{collection}[{i}].id"
                 if item.id in index:
-                    issues.append(
-                        Issue(
-                            what=f"duplicate id, first used at {first_seen[item.id]}",
-                            path=path,
-                            found=repr(item.id),
-                            code="duplicate-id",
-                        )
-                    )
+                    issues.append(self._duplicate(item.id, f"$.{collection}[{i}].id"))
                     continue
-                index[item.id] = (kind, item)
-                first_seen[item.id] = path
+                index[item.id] = item
         # The plan and the scope are singletons, but records name them (approvals,
         # acknowledgements), so their ids share the index.
         for name, single in (("plan", self.plan), ("scope", self.scope)):
             if single is None:
                 continue
             if single.id in index:
-                issues.append(
-                    Issue(
-                        what=f"duplicate id, first used at {first_seen[single.id]}",
-                        path=f"$.{name}.id",
-                        found=repr(single.id),
-                        code="duplicate-id",
-                    )
-                )
+                issues.append(self._duplicate(single.id, f"$.{name}.id"))
             else:
-                index[single.id] = (name, single)
-                first_seen[single.id] = f"$.{name}.id"
+                index[single.id] = single
         object.__setattr__(self, "_index", MappingProxyType(index))
-        issues.extend(_reserved_ids(index, first_seen))
+        issues.extend(_reserved_ids(index, self._first_path))
         issues.extend(self._reference_issues(index))
         issues.extend(self._structure_issues())
         if issues:
             raise ModelValidationError.of(issues)
+
+    def _first_path(self, entity_id: str) -> str:
+        """The path of the first entity with this id."""
+        for collection in COLLECTIONS:
+            for i, item in enumerate(getattr(self, collection)):
+                if item.id == entity_id:
+                    return f"$.{collection}[{i}].id"
+        for name in ("plan", "scope"):
+            single = getattr(self, name)
+            if single is not None and single.id == entity_id:
+                return f"$.{name}.id"
+        return "$"
+
+    def _duplicate(self, entity_id: str, path: str) -> Issue:
+        return Issue(
+            what=f"duplicate id, first used at {self._first_path(entity_id)}",
+            path=path,
+            found=repr(entity_id),
+            code="duplicate-id",
+        )
 
     # --- lookups -------------------------------------------------------------------------
 
     def get(self, entity_id: str) -> Any:
         """The entity with this id; raises ``UnknownReferenceError`` when there is none."""
         try:
-            return self._index[entity_id][1]
+            return self._index[entity_id]
         except KeyError:
             issue = Issue(
                 what="no entity has this id", found=repr(entity_id), code="unknown-reference"
@@ -303,13 +307,12 @@ class ServiceManagementSystem:
         """The entity with this id, or ``None``."""
         if entity_id is None:
             return None
-        hit = self._index.get(entity_id)
-        return None if hit is None else hit[1]
+        return self._index.get(entity_id)
 
     def kind_of(self, entity_id: str) -> str | None:
         """The kind of entity an id names (``"person"``, ``"process"``, ...), or ``None``."""
         hit = self._index.get(entity_id)
-        return None if hit is None else hit[0]
+        return None if hit is None else _kind_of(hit)
 
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self._index
@@ -360,7 +363,7 @@ class ServiceManagementSystem:
             changes[collection][entity.id] = entity
         full = False
         parts: dict[str, tuple[Any, ...]] = {}
-        top: dict[str, tuple[str, Any]] = {}
+        top: dict[str, Any] = {}
         placed: list[tuple[str, int, Any]] = []
         for collection, changed in changes.items():
             kind = COLLECTIONS[collection]
@@ -371,12 +374,12 @@ class ServiceManagementSystem:
                 hit = self._index.get(entity_id)
                 if hit is None:
                     added.append(entity)
-                elif hit[0] != kind:
+                elif _kind_of(hit) != kind:
                     full = True  # the id is taken elsewhere: a full check reports it
                     added.append(entity)
                 else:
-                    slots[self._position(collection, entity_id, hit[1])] = entity
-                top[entity_id] = (kind, entity)
+                    slots[self._position(collection, entity_id, hit)] = entity
+                top[entity_id] = entity
             listed = list(items)  # two plain copies: cheaper than slicing and joining
             for i, entity in slots.items():
                 listed[i] = entity
@@ -391,7 +394,7 @@ class ServiceManagementSystem:
         else:
             index = _layered(self._index, top)
             where = {e.id: f"$.{c}[{n}].id" for c, n, e in placed}
-            issues = list(_reserved_ids(top, where))
+            issues = list(_reserved_ids(top, where.__getitem__))
             for collection, i, entity in placed:
                 issues.extend(_check_fields(index, f"$.{collection}[{i}]", entity))
             if issues:
@@ -412,7 +415,7 @@ class ServiceManagementSystem:
         gone: dict[str, set[str]] = {}
         for entity_id in ids:
             hit = self._index.get(entity_id)
-            collection = None if hit is None else _COLLECTION_OF.get(type(hit[1]))
+            collection = None if hit is None else _COLLECTION_OF.get(type(hit))
             if collection is None:
                 issue = Issue(
                     what="no entity of a collection has this id",
@@ -439,7 +442,7 @@ class ServiceManagementSystem:
             position = self._positions[entity_id]
         return position
 
-    def _copy(self, parts: Mapping[str, Any], index: Mapping[str, tuple[str, Any]]) -> Any:
+    def _copy(self, parts: Mapping[str, Any], index: Mapping[str, Any]) -> Any:
         copy = object.__new__(type(self))
         for field in attrs.fields(type(self)):
             object.__setattr__(copy, field.name, parts.get(field.name, getattr(self, field.name)))
@@ -545,7 +548,7 @@ class ServiceManagementSystem:
 
     # --- validation ----------------------------------------------------------------------
 
-    def _reference_issues(self, index: Mapping[str, tuple[str, Any]]) -> Iterator[Issue]:
+    def _reference_issues(self, index: Mapping[str, Any]) -> Iterator[Issue]:
         yield from _check_ref(index, "$.provider", self.provider, _PARTY)
         singletons = (
             ("top_management", self.top_management),
@@ -639,22 +642,37 @@ _COLLECTION_OF: Final[Mapping[type, str]] = {
     Improvement: "improvements",
     Evidence: "evidence",
 }
+_KIND_OF: Final[Mapping[type, str]] = {
+    **{cls: COLLECTIONS[collection] for cls, collection in _COLLECTION_OF.items()},
+    ServiceManagementPlan: "plan",
+    Scope: "scope",
+}
+
+
+def _kind_of(entity: Any) -> str:
+    """The kind of an indexed entity (``"person"``, ``"plan"``, ...), from its class."""
+    kind = _KIND_OF.get(type(entity))
+    if kind is None:  # a subclass of an entity class
+        kind = next(k for cls, k in _KIND_OF.items() if isinstance(entity, cls))
+    return kind
+
+
 # Collections that the structural checks of construction look at: editing them re-checks all.
 _STRUCTURAL: Final = frozenset({"parties", "people", "other_party_processes"})
 # Beyond this many replaced ids, a layered index is merged into one dictionary.
 _LAYER_LIMIT: Final = 4096
 
 
-class _Layered(Mapping[str, tuple[str, Any]]):
+class _Layered(Mapping[str, Any]):
     """An id index made of a base index and the entries replace() changed or added."""
 
     __slots__ = ("_base", "_top")
 
-    def __init__(self, base: Mapping[str, tuple[str, Any]], top: dict[str, tuple[str, Any]]):
+    def __init__(self, base: Mapping[str, Any], top: dict[str, Any]):
         self._base = base
         self._top = top
 
-    def __getitem__(self, key: str) -> tuple[str, Any]:
+    def __getitem__(self, key: str) -> Any:
         hit = self._top.get(key)
         return self._base[key] if hit is None else hit
 
@@ -675,9 +693,7 @@ class _Layered(Mapping[str, tuple[str, Any]]):
         return len(base) + sum(1 for key in self._top if key not in base)
 
 
-def _layered(
-    index: Mapping[str, tuple[str, Any]], changes: dict[str, tuple[str, Any]]
-) -> Mapping[str, tuple[str, Any]]:
+def _layered(index: Mapping[str, Any], changes: dict[str, Any]) -> Mapping[str, Any]:
     if isinstance(index, _Layered):
         base, top = index._base, {**index._top, **changes}
     else:
@@ -692,7 +708,7 @@ RESERVED_IDS: Final = frozenset({"sms", "top_management"})
 RESERVED_PREFIX: Final = "duty:"
 
 
-def _reserved_ids(index: Mapping[str, Any], first_seen: Mapping[str, str]) -> Iterator[Issue]:
+def _reserved_ids(index: Mapping[str, Any], path_of: Callable[[str], str]) -> Iterator[Issue]:
     for entity_id in index:
         if entity_id in RESERVED_IDS or entity_id.startswith(RESERVED_PREFIX):
             yield Issue(
@@ -700,7 +716,7 @@ def _reserved_ids(index: Mapping[str, Any], first_seen: Mapping[str, str]) -> It
                     "this id is reserved (sms, top_management and ids starting with 'duty:' "
                     "name nodes of the accountability graph)"
                 ),
-                path=first_seen[entity_id],
+                path=path_of(entity_id),
                 found=repr(entity_id),
                 code="reserved-id",
             )
@@ -716,7 +732,7 @@ def _duty_order(duty: DutyAssignment) -> tuple[str, str, tuple[str, ...]]:
 
 
 def _check_collection(
-    index: Mapping[str, tuple[str, Any]], collection: str, items: tuple[Any, ...]
+    index: Mapping[str, Any], collection: str, items: tuple[Any, ...]
 ) -> Iterator[Issue]:
     # The hot path of loading: one dictionary look-up per reference, and paths and messages
     # are built only for a reference that is wrong.
@@ -726,6 +742,7 @@ def _check_collection(
     if not fields:
         return
     get = index.get
+    kind_of = _KIND_OF.get
     plan = [(field, kinds, many, kinds is not _ANY) for field, kinds, many in fields]
     for i, item in enumerate(items):
         for field, kinds, many, check_kind in plan:
@@ -733,17 +750,17 @@ def _check_collection(
             if many:
                 for ref in value:
                     hit = get(ref)
-                    if hit is None or (check_kind and hit[0] not in kinds):
+                    if hit is None or (check_kind and kind_of(type(hit)) not in kinds):
                         yield from _check_fields(index, f"$.{collection}[{i}]", item, field)
                         break
             elif value is not None:
                 hit = get(value)
-                if hit is None or (check_kind and hit[0] not in kinds):
+                if hit is None or (check_kind and kind_of(type(hit)) not in kinds):
                     yield from _check_ref(index, f"$.{collection}[{i}].{field}", value, kinds)
 
 
 def _check_fields(
-    index: Mapping[str, tuple[str, Any]], prefix: str, entity: object, only: str | None = None
+    index: Mapping[str, Any], prefix: str, entity: object, only: str | None = None
 ) -> Iterator[Issue]:
     for field, kinds, many in _REFS.get(type(entity), ()):
         if only is not None and field != only:
@@ -757,7 +774,7 @@ def _check_fields(
 
 
 def _check_ref(
-    index: Mapping[str, tuple[str, Any]], path: str, ref: str, kinds: frozenset[str]
+    index: Mapping[str, Any], path: str, ref: str, kinds: frozenset[str]
 ) -> Iterator[Issue]:
     hit = index.get(ref)
     expected = " or ".join(sorted(kinds)) if kinds is not _ANY else "entity"
@@ -768,10 +785,10 @@ def _check_ref(
             found=repr(ref),
             code="unknown-reference",
         )
-    elif kinds is not _ANY and hit[0] not in kinds:
+    elif kinds is not _ANY and _kind_of(hit) not in kinds:
         yield Issue(
             what=f"must name a {expected}",
             path=path,
-            found=f"{ref!r}, a {hit[0]}",
+            found=f"{ref!r}, a {_kind_of(hit)}",
             code="unknown-reference",
         )

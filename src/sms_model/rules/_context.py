@@ -805,7 +805,7 @@ class RuleView(ServiceManagementSystem):
 
     def _looked_up(self, entity_id: Any) -> Any:
         hit = self._index.get(entity_id)
-        if hit is None or hit[0] == "evidence":
+        if hit is None or type(hit) is Evidence:
             facts: Facts = object.__getattribute__(self, "_facts")
             if facts._reads is not None:
                 facts._reads.add("record", entity_id, facts._partition)
@@ -818,12 +818,11 @@ class RuleView(ServiceManagementSystem):
     def find(self, entity_id: str | None) -> Any | None:
         if entity_id is None:
             return None
-        hit = self._looked_up(entity_id)
-        return None if hit is None else hit[1]
+        return self._looked_up(entity_id)
 
     def kind_of(self, entity_id: str) -> str | None:
-        hit = self._looked_up(entity_id)
-        return None if hit is None else hit[0]
+        self._looked_up(entity_id)
+        return super().kind_of(entity_id)
 
     def __contains__(self, entity_id: object) -> bool:
         return self._looked_up(entity_id) is not None
