@@ -3,7 +3,9 @@
 Each detector makes one pass over an index of the graph built in one pass, so finding every gap
 takes time linear in the size of the graph; none searches a path per node. Detectors read only
 the graph, so a graph built by :func:`~sms_model.graph.accountability_graph` and then edited by
-hand is honoured.
+hand is honoured. Given an SMS rather than a graph, the index is built straight from the SMS,
+with the same facts the graph would hold, in a fraction of the graph's time and memory; the gaps
+are the same.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import networkx as nx
 
 from sms_model.catalog import DEFAULT_INTERFACES
 from sms_model.errors import Issue, ModelValidationError
-from sms_model.graph._build import accountability_graph
+from sms_model.graph._build import gap_index
 from sms_model.graph._kinds import SMS_NODE, TOP_MANAGEMENT_NODE, EdgeKind, NodeKind
 from sms_model.model import (
     AgreementTerm,
@@ -129,6 +131,9 @@ def find_gaps(
     ``interfaces`` replaces :data:`~sms_model.catalog.DEFAULT_INTERFACES`: unordered pairs of
     process kinds expected to exchange information when the SMS has processes of both kinds.
 
+    ``find_gaps(sms)`` equals ``find_gaps(accountability_graph(sms))`` but does not build the
+    graph: prefer it when only the gaps are wanted.
+
     >>> from sms_model.model import (
     ...     Party, PartyKind, Person, Process, ProcessKind, ServiceManagementSystem, TopManagement)
     >>> sms = ServiceManagementSystem(
@@ -147,16 +152,16 @@ def find_gaps(
     ["process 'chg' (9.2) has no accountable owner; name one person or role of the provider as its owner"]
     """  # noqa: E501
     if isinstance(sms_or_graph, ServiceManagementSystem):
-        graph = accountability_graph(sms_or_graph)
+        # The same facts as the graph's, without building the graph.
+        view = _View.of_sms(sms_or_graph)
     elif isinstance(sms_or_graph, nx.MultiDiGraph):
-        graph = sms_or_graph
+        view = _View.of_graph(sms_or_graph)
     else:
         raise TypeError(
             "find_gaps expects a ServiceManagementSystem or the networkx.MultiDiGraph built by "
             f"accountability_graph, got {type(sms_or_graph).__name__}"
         )
     pairs = DEFAULT_INTERFACES if interfaces is None else tuple(interfaces)
-    view = _View(graph)
     gaps: list[Gap] = []
     for detector in (
         _clause4_duties_held_outside,
@@ -176,7 +181,6 @@ def find_gaps(
 
 # --- the index every detector reads ---------------------------------------------------------
 
-_Edge = tuple[str, Mapping[str, Any]]
 _CLAUSE4_KINDS: Final = frozenset(k.value for k in ProcessKind if k.is_clause4)
 _SMP_KINDS: Final = frozenset(k.value for k in ProcessKind if k.is_service_management_process)
 _AGREED: Final = frozenset({PlanStatus.AGREED.value, PlanStatus.IMPLEMENTED.value})
@@ -188,10 +192,60 @@ _REQUIRED_TERMS: Final = (
 _CONTROLS: Final = tuple(control.value for control in GovernanceControl)
 
 
-class _View:
-    """The graph indexed once: nodes by kind, and edges by kind, from source and into target."""
+#: The edge kinds some detector reads; the others (most edges of a large SMS) are not indexed.
+_READ: Final = tuple(
+    kind.value
+    for kind in (
+        EdgeKind.ACCOUNTABLE_FOR,
+        EdgeKind.OPERATES,
+        EdgeKind.PERFORMS,
+        EdgeKind.REPORTS_TO,
+        EdgeKind.MEMBER_OF,
+        EdgeKind.HOLDS_ROLE,
+        EdgeKind.GOVERNS,
+        EdgeKind.INTERFACES_WITH,
+        EdgeKind.SUBCONTRACTS_TO,
+        EdgeKind.DRAFTED,
+        EdgeKind.MAINTAINS,
+    )
+)
 
-    def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
+
+class _View:
+    """The graph indexed once: nodes by kind, and the edges of the kinds detectors read, in the
+    graph's order; edges into a target or out of a source are indexed per kind on first use.
+    :meth:`of_sms` makes the same index from an SMS, without the graph.
+
+    :meth:`of_graph` reads the graph's dictionaries (``_node`` and ``_succ``, which every networkx
+    graph and graph view has) rather than ``graph.edges``: the edge view would be cached on the
+    graph and hold it in a reference cycle, so a large graph would wait for the cyclic garbage
+    collector instead of being freed as soon as it is no longer used.
+    """
+
+    def __init__(
+        self,
+        provider: str,
+        nodes: Mapping[str, Mapping[str, Any]],
+        edges: dict[str, list[tuple[str, str, Mapping[str, Any]]]],
+    ) -> None:
+        self.provider = provider
+        self._node = nodes
+        self.edges = edges
+        self.nodes: dict[str, list[str]] = defaultdict(list)
+        #: node -> its kind as a string, or None when it has none: looked up all the time.
+        self._kinds: dict[str, str | None] = {}
+        for node, attributes in nodes.items():
+            kind = attributes.get("kind")
+            if kind is not None and kind.__class__ is not str:
+                kind = str(kind)
+            self._kinds[node] = kind
+            self.nodes[str(kind)].append(node)
+        self._into: dict[str, dict[str, list[str]]] = {}
+        self._out: dict[str, dict[str, list[str]]] = {}
+        self._work: list[tuple[str, str, str, Mapping[str, Any]]] | None = None
+
+    @classmethod
+    def of_graph(cls, graph: nx.MultiDiGraph[str]) -> _View:
         provider = graph.graph.get("provider")
         if not isinstance(provider, str) or provider not in graph:
             issue = Issue(
@@ -200,32 +254,55 @@ class _View:
                 found=repr(provider),
             )
             raise ModelValidationError([issue])
-        self.graph = graph
-        self.provider: str = provider
-        self.nodes: dict[str, list[str]] = defaultdict(list)
-        for node, node_kind in graph.nodes(data="kind"):
-            self.nodes[str(node_kind)].append(node)
-        self.edges: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = defaultdict(list)
-        self.into: dict[str, dict[str, list[_Edge]]] = defaultdict(lambda: defaultdict(list))
-        self.out: dict[str, dict[str, list[_Edge]]] = defaultdict(lambda: defaultdict(list))
-        for source, target, data in graph.edges(data=True):
-            kind = str(data.get("kind"))
-            self.edges[kind].append((source, target, data))
-            self.into[kind][target].append((source, data))
-            self.out[kind][source].append((target, data))
+        # networkx's type stubs do not describe its storage: _node[n] = attributes and
+        # _succ[u][v] = {key: attributes}, in networkx 2 and 3 alike.
+        nodes: Mapping[str, Mapping[str, Any]] = graph._node  # type: ignore[attr-defined]
+        succ: Mapping[str, Mapping[str, Mapping[str, Mapping[str, Any]]]]
+        succ = graph._succ  # type: ignore[attr-defined]
+        edges: dict[str, list[tuple[str, str, Mapping[str, Any]]]] = {k: [] for k in _READ}
+        for source, successors in succ.items():
+            for target, keyed in successors.items():
+                for data in keyed.values():
+                    kind = data.get("kind")
+                    if kind.__class__ is not str:
+                        kind = str(kind)
+                    found = edges.get(kind)
+                    if found is not None:
+                        found.append((source, target, data))
+        return cls(provider, nodes, edges)
+
+    @classmethod
+    def of_sms(cls, sms: ServiceManagementSystem) -> _View:
+        index = gap_index(sms, _READ)
+        return cls(index.provider, index.nodes, dict(index.edges))
+
+    def has(self, node: object) -> bool:
+        try:
+            return node in self._node
+        except TypeError:  # an unhashable value is no node, as networkx answers
+            return False
 
     def kind(self, node: str) -> str | None:
-        kind = self.graph.nodes[node].get("kind")
-        return None if kind is None else str(kind)
+        return self._kinds[node]
 
     def attr(self, node: str, name: str) -> Any:
-        return self.graph.nodes[node].get(name)
+        return self._node[node].get(name)
 
     def sources(self, kind: EdgeKind, target: str) -> list[str]:
-        return [source for source, _ in self.into[kind.value].get(target, ())]
+        into = self._into.get(kind.value)
+        if into is None:
+            into = self._into[kind.value] = defaultdict(list)
+            for source, end, _ in self.edges[kind.value]:
+                into[end].append(source)
+        return into.get(target, [])
 
     def targets(self, kind: EdgeKind, source: str) -> list[str]:
-        return [target for target, _ in self.out[kind.value].get(source, ())]
+        out = self._out.get(kind.value)
+        if out is None:
+            out = self._out[kind.value] = defaultdict(list)
+            for start, target, _ in self.edges[kind.value]:
+                out[start].append(target)
+        return out.get(source, [])
 
     def holders(self, role: str) -> list[str]:
         return self.sources(EdgeKind.HOLDS_ROLE, role)
@@ -256,12 +333,16 @@ class _View:
     def accountable(self, target: str) -> list[str]:
         return sorted(set(self.sources(EdgeKind.ACCOUNTABLE_FOR, target)))
 
-    def work_of_others(self) -> Iterator[tuple[str, str, str, Mapping[str, Any]]]:
+    def work_of_others(self) -> list[tuple[str, str, str, Mapping[str, Any]]]:
         """(edge kind, party, target, data) for every process or activity another party runs."""
-        for kind in (EdgeKind.OPERATES, EdgeKind.PERFORMS):
-            for party, target, data in self.edges[kind.value]:
-                if party != self.provider:
-                    yield kind.value, party, target, data
+        if self._work is None:
+            self._work = [
+                (kind.value, party, target, data)
+                for kind in (EdgeKind.OPERATES, EdgeKind.PERFORMS)
+                for party, target, data in self.edges[kind.value]
+                if party != self.provider
+            ]
+        return self._work
 
     def clause(self, node: str) -> str:
         return str(self.attr(node, "clause") or "4.2")
@@ -415,7 +496,7 @@ def _other_party_governance(view: _View) -> Iterator[Gap]:
         agreement = data.get("agreement")
         if agreement is None:
             problems.append("no documented agreement covers it")
-        elif agreement not in view.graph or view.kind(agreement) != NodeKind.AGREEMENT.value:
+        elif not view.has(agreement) or view.kind(agreement) != NodeKind.AGREEMENT.value:
             problems.append(f"its agreement '{agreement}' is not in the SMS")
         else:
             terms = view.attr(agreement, "terms") or ()
@@ -535,10 +616,24 @@ def _reporting_lines(view: _View) -> Iterator[Gap]:
     Reachability is computed once, from top management down the reversed reporting edges; when
     top management is empty there is nothing to reach and ``top_management_missing`` says so.
     """
-    lines: nx.DiGraph[str] = nx.DiGraph()
+    # person -> their managers, nodes and managers in the order a DiGraph would keep them.
+    lines: dict[str, dict[str, None]] = {}
     for person, manager, _ in view.edges[EdgeKind.REPORTS_TO.value]:
-        lines.add_edge(person, manager)
-    yield from _reporting_cycles(lines)
+        managers = lines.get(person)
+        if managers is None:
+            managers = lines[person] = {}
+        managers[manager] = None
+        if manager not in lines:
+            lines[manager] = {}
+    ends: dict[str, str | None] = {}
+    if all(len(managers) <= 1 for managers in lines.values()):
+        # One manager each, as the model allows: lines loop exactly where a walk up them does.
+        _line_ends(lines, lines, ends)
+        looping = None in ends.values()
+    else:
+        looping = _has_cycle(lines)
+    if looping:
+        yield from _reporting_cycles(lines)
     members = _members(view)
     if not members:
         return
@@ -551,15 +646,14 @@ def _reporting_lines(view: _View) -> Iterator[Gap]:
                 reached.add(person)
                 frontier.append(person)
     owned: dict[str, list[str]] = defaultdict(list)
+    subjects_kinds = (NodeKind.PROCESS.value, NodeKind.DUTY.value)
     for owner, target, _ in view.edges[EdgeKind.ACCOUNTABLE_FOR.value]:
-        if view.kind(target) in (NodeKind.PROCESS.value, NodeKind.DUTY.value):
+        if view.kind(target) in subjects_kinds:
             for person in view.people_of(owner):
-                if view.party_of(person) == view.provider:
+                if person not in reached and view.party_of(person) == view.provider:
                     owned[person].append(target)
-    ends = _line_ends(lines)
+    _line_ends(lines, owned, ends)
     for person in sorted(owned):
-        if person in reached:
-            continue
         subjects = sorted(set(owned[person]))
         end = ends.get(person, person)
         if end is None:
@@ -583,11 +677,15 @@ def _reporting_lines(view: _View) -> Iterator[Gap]:
         )
 
 
-def _line_ends(lines: nx.DiGraph[str]) -> dict[str, str | None]:
-    """For each person, where their reporting line ends (``None`` when it runs into a cycle);
-    each person is walked once, so the whole computation is linear."""
-    ends: dict[str, str | None] = {}
-    for start in lines:
+def _line_ends(
+    lines: Mapping[str, Mapping[str, None]], starts: Iterable[str], ends: dict[str, str | None]
+) -> None:
+    """Add to ``ends`` where the reporting line of each of ``starts`` ends (``None`` when it
+    runs into a cycle), following the first manager by id; each person is walked once, so the
+    whole computation is linear."""
+    for start in starts:
+        if start in ends:
+            continue
         walk: list[str] = []
         on_walk: set[str] = set()
         node = start
@@ -601,22 +699,48 @@ def _line_ends(lines: nx.DiGraph[str]) -> dict[str, str | None]:
                 break
             walk.append(node)
             on_walk.add(node)
-            managers = sorted(lines.successors(node))
+            managers = lines.get(node)
             if not managers:
                 end = node
                 break
-            node = managers[0]
+            node = min(managers)
         for visited in walk:
             ends[visited] = end
-    return ends
 
 
-def _reporting_cycles(lines: nx.DiGraph[str]) -> Iterator[Gap]:
-    for component in nx.strongly_connected_components(lines):
+def _has_cycle(lines: Mapping[str, Mapping[str, None]]) -> bool:
+    """Whether some reporting lines loop: peel off, again and again, the people whose managers
+    are all peeled off already (those who report to no one first); a loop is never peeled."""
+    reports: dict[str, list[str]] = defaultdict(list)
+    waiting: dict[str, int] = {}
+    for person, managers in lines.items():
+        waiting[person] = len(managers)
+        for manager in managers:
+            reports[manager].append(person)
+    free = [person for person, count in waiting.items() if count == 0]
+    peeled = 0
+    while free:
+        manager = free.pop()
+        peeled += 1
+        for person in reports.get(manager, ()):
+            waiting[person] -= 1
+            if waiting[person] == 0:
+                free.append(person)
+    return peeled < len(lines)
+
+
+def _reporting_cycles(lines: Mapping[str, Mapping[str, None]]) -> Iterator[Gap]:
+    # Rare: only now build a networkx graph, of the same nodes and edges in the same order.
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(lines)
+    graph.add_edges_from(
+        (person, manager) for person, managers in lines.items() for manager in managers
+    )
+    for component in nx.strongly_connected_components(graph):
         first = min(component)
-        if len(component) == 1 and not lines.has_edge(first, first):
+        if len(component) == 1 and not graph.has_edge(first, first):
             continue
-        cycle = nx.find_cycle(lines.subgraph(component), source=first)
+        cycle = nx.find_cycle(graph.subgraph(component), source=first)
         path = (*(edge[0] for edge in cycle), cycle[-1][1])
         yield Gap(
             kind=GapKind.REPORTING_LINE_CYCLE,
