@@ -375,6 +375,6 @@ def test_a_rule_may_read_the_graph_itself_and_the_gaps_still_come_from_it() -> N
     assert [f for f in together.findings if f.rule == "ACME-gaps"] == list(alone.findings)
     assert () == together.findings[0].subjects
     facts = Facts(BASE, AS_OF, Config())
-    facts.gaps  # noqa: B018 - computed without keeping the graph
+    facts.gaps  # noqa: B018 - computed without building the graph
     assert "graph" not in vars(facts)
     assert len(facts.graph) > len(BASE.people)

@@ -535,21 +535,18 @@ class Facts:
 
     @functools.cached_property
     def gaps(self) -> tuple[Gap, ...]:
-        """Governance gaps of the accountability graph, with the configured interfaces (the
-        graph is built for them, and kept only if a rule asked for it)."""
+        """Governance gaps of the accountability graph, with the configured interfaces (found
+        without building the graph, unless a rule asked for it)."""
         from sms_model.graph import find_gaps
         from sms_model.model import ProcessKind as Kind
 
         interfaces = self.config.interfaces
         pairs = None if interfaces is None else [(Kind(a), Kind(b)) for a, b in interfaces]
-        # The built-in rules need only the gaps: unless a rule asked for the graph itself, the
-        # graph they come from is not kept (it is the largest structure of an assessment).
+        # The built-in rules need only the gaps: unless a rule asked for the graph itself, they
+        # come straight from the system, without building the graph (the largest structure
+        # of an assessment).
         graph = self.__dict__.get("graph")
-        if graph is None:
-            from sms_model.graph import accountability_graph
-
-            graph = accountability_graph(self.sms)
-        return find_gaps(graph, interfaces=pairs)
+        return find_gaps(self.sms if graph is None else graph, interfaces=pairs)
 
     def gaps_of(self, *kinds: str) -> tuple[Gap, ...]:
         """The gaps of the given kinds (``GapKind`` values)."""
