@@ -152,47 +152,57 @@ class Reads:
 _NONE: Final[Any] = object()
 
 
+class Tracker:
+    """While a rule runs: what it read of the evidence (``reads``), and the item its
+    ``Context.each`` loop is at (``partition``). Shared by the facts and the view rules see."""
+
+    __slots__ = ("partition", "reads")
+
+    def __init__(self) -> None:
+        self.reads: Reads | None = None
+        self.partition: Any = GLOBAL
+
+    def note(self, name: str, key: Any) -> None:
+        if self.reads is not None:
+            self.reads.add(name, key, self.partition)
+
+    def read_all(self) -> None:
+        if self.reads is not None:
+            self.reads.whole = True
+
+
 class _TrackedIndex(Mapping[str, tuple[Evidence, ...]]):
     """An evidence index that notes each key a rule looks up; iterating it reads all of it."""
 
-    __slots__ = ("_facts", "_name")
+    __slots__ = ("_index", "_name", "_track")
 
-    def __init__(self, facts: Facts, name: str) -> None:
-        self._facts = facts
+    def __init__(self, track: Tracker, index: EvidenceIndex, name: str) -> None:
+        self._track = track
+        self._index = index
         self._name = name
 
     def get(self, key: str, default: Any = None) -> Any:
-        facts = self._facts
-        if facts._reads is not None:
-            facts._reads.add(self._name, key, facts._partition)
-        return facts._ev.get(self._name, key, default)
+        self._track.note(self._name, key)
+        return self._index.get(self._name, key, default)
 
     def __getitem__(self, key: str) -> tuple[Evidence, ...]:
-        facts = self._facts
-        if facts._reads is not None:
-            facts._reads.add(self._name, key, facts._partition)
-        found: tuple[Evidence, ...] | None = facts._ev.get(self._name, key)
+        self._track.note(self._name, key)
+        found: tuple[Evidence, ...] | None = self._index.get(self._name, key)
         if found is None:
             raise KeyError(key)
         return found
 
     def __contains__(self, key: object) -> bool:
-        facts = self._facts
-        if facts._reads is not None:
-            facts._reads.add(self._name, key, facts._partition)
-        return facts._ev.get(self._name, key) is not None
+        self._track.note(self._name, key)
+        return self._index.get(self._name, key) is not None
 
     def __iter__(self) -> Iterator[str]:
-        facts = self._facts
-        if facts._reads is not None:
-            facts._reads.whole = True
-        return iter(facts._ev.mapping(self._name))
+        self._track.read_all()
+        return iter(self._index.mapping(self._name))
 
     def __len__(self) -> int:
-        facts = self._facts
-        if facts._reads is not None:
-            facts._reads.whole = True
-        return len(facts._ev.mapping(self._name))
+        self._track.read_all()
+        return len(self._index.mapping(self._name))
 
 
 class Ordered:
@@ -429,25 +439,14 @@ class Facts:
         self.config = config
         # The evidence indexes read the records without noting it (the view rules see notes
         # every read of the whole collection).
-        self._ev = EvidenceIndex(self._file_evidence, as_of)
-        # While a rule runs: what it read of the evidence, and the item Context.each is at.
-        self._reads: Reads | None = None
-        self._partition: Any = GLOBAL
-        self._tracked: dict[str, _TrackedIndex] = {}
-
-    def _file_evidence(self) -> tuple[Evidence, ...]:
-        return self.sms.evidence
+        self._ev = EvidenceIndex(_records_of(sms), as_of)
+        self._track = Tracker()
 
     def _note(self, name: str, key: Any) -> None:
-        reads = self._reads
-        if reads is not None:
-            reads.add(name, key, self._partition)
+        self._track.note(name, key)
 
     def _tracked_index(self, name: str) -> Mapping[str, tuple[Evidence, ...]]:
-        tracked = self._tracked.get(name)
-        if tracked is None:
-            tracked = self._tracked[name] = _TrackedIndex(self, name)
-        return tracked
+        return _TrackedIndex(self._track, self._ev, name)
 
     @functools.cached_property
     def top_management(self) -> frozenset[str]:
@@ -729,7 +728,7 @@ class Facts:
                 self.__dict__[name] = old.__dict__[name]
         if "evidence" in changed and (removed is None or added is None):
             return None
-        index, old._ev = old._ev, EvidenceIndex(old._file_evidence, old.as_of)
+        index, old._ev = old._ev, EvidenceIndex(_records_of(old.sms), old.as_of)
         index.rebase(self._ev._records)
         self._ev = index
         if "evidence" not in changed or removed is None or added is None:
@@ -772,29 +771,41 @@ _FACT_READS: Mapping[str, frozenset[str]] = {
 _EVIDENCE_FIELD: Any = ServiceManagementSystem.__dict__["evidence"]
 
 
+def _records_of(sms: ServiceManagementSystem) -> Callable[[], tuple[Evidence, ...]]:
+    return lambda: sms.evidence
+
+
 class RuleView(ServiceManagementSystem):
     """The system as rules see it (in canonical order), noting the reads of evidence that do
     not go through the indexes of :class:`Facts`: the whole collection, or records by id."""
 
-    __slots__ = ("_facts",)
+    __slots__ = ("_records", "_track")
+    _records: Callable[[], tuple[Evidence, ...]]
+    _track: Tracker
 
     @classmethod
-    def of(cls, sms: ServiceManagementSystem, facts: Facts) -> RuleView:
+    def of(
+        cls,
+        sms: ServiceManagementSystem,
+        track: Tracker,
+        records: Callable[[], tuple[Evidence, ...]],
+    ) -> RuleView:
+        """The view of ``sms`` whose reads ``track`` notes; ``records`` gives the evidence in
+        canonical order."""
         view = object.__new__(cls)
         for field in attrs.fields(ServiceManagementSystem):
             if field.name == "evidence":
                 _EVIDENCE_FIELD.__set__(view, sms.evidence)
             else:
                 object.__setattr__(view, field.name, getattr(sms, field.name))
-        object.__setattr__(view, "_facts", facts)
+        object.__setattr__(view, "_track", track)
+        object.__setattr__(view, "_records", records)
         return view
 
     @property
     def evidence(self) -> tuple[Evidence, ...]:
-        facts: Facts = object.__getattribute__(self, "_facts")
-        if facts._reads is not None:
-            facts._reads.whole = True
-        return facts._ev.records()
+        self._track.read_all()
+        return self._records()
 
     @evidence.setter
     def evidence(self, records: tuple[Evidence, ...]) -> None:
@@ -803,9 +814,7 @@ class RuleView(ServiceManagementSystem):
     def _looked_up(self, entity_id: Any) -> Any:
         hit = self._index.get(entity_id)
         if hit is None or type(hit) is Evidence:
-            facts: Facts = object.__getattribute__(self, "_facts")
-            if facts._reads is not None:
-                facts._reads.add("record", entity_id, facts._partition)
+            self._track.note("record", entity_id)
         return hit
 
     def get(self, entity_id: str) -> Any:
@@ -825,9 +834,7 @@ class RuleView(ServiceManagementSystem):
         return self._looked_up(entity_id) is not None
 
     def ids(self) -> Iterator[str]:
-        facts: Facts = object.__getattribute__(self, "_facts")
-        if facts._reads is not None:
-            facts._reads.whole = True
+        self._track.read_all()
         return super().ids()
 
 
@@ -863,11 +870,11 @@ class Context:
         >>> [service.id for service in ctx.each(sms.services)][:2]
         ['svc-workplace', 'svc-hosting']
         """
-        facts = self.facts
+        track = self.facts._track
         only = self._only
-        if facts._partition is not GLOBAL:  # a loop within a loop: partitions are not nested
-            if facts._reads is not None:
-                facts._reads.nested = True
+        if track.partition is not GLOBAL:  # a loop within a loop: partitions are not nested
+            if track.reads is not None:
+                track.reads.nested = True
             yield from items
             return
         try:
@@ -875,11 +882,11 @@ class Context:
                 key = item if isinstance(item, str) else getattr(item, "id", item)
                 if only is not None and key not in only:
                     continue
-                facts._partition = key
+                track.partition = key
                 yield item
-                facts._partition = GLOBAL
+                track.partition = GLOBAL
         finally:
-            facts._partition = GLOBAL
+            track.partition = GLOBAL
 
     @property
     def sms(self) -> ServiceManagementSystem:

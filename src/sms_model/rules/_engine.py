@@ -443,7 +443,7 @@ def _assess(
         evidence = Ordered(sms.evidence)
     facts = Facts(view, as_of, config)
     facts._ev = EvidenceIndex(evidence.get, as_of)
-    facts.sms = RuleView.of(view, facts)
+    facts.sms = RuleView.of(view, facts._track, evidence.get)
     # Fine-grained reuse takes over the previous assessment's indexes and records of what
     # each rule read; an assessment hands them on once (a second re-assessment from the same
     # previous one re-runs every rule that reads a changed part).
@@ -603,11 +603,12 @@ def _group_key(spec: RuleSpec) -> tuple[tuple[int, ...], str, str]:
 def _run(spec: RuleSpec, facts: Facts, tracking: bool) -> _RuleRun:
     """Run a rule over the whole system."""
     reads = Reads() if tracking else None
-    facts._reads, facts._partition = reads, GLOBAL
+    track = facts._track
+    track.reads, track.partition = reads, GLOBAL
     try:
         parts = _execute(spec, Context(facts, spec))
     finally:
-        facts._reads, facts._partition = None, GLOBAL
+        track.reads, track.partition = None, GLOBAL
     if isinstance(parts, Finding):  # the rule failed to run
         return _RuleRun(
             group=_Group.sorted(_group_key(spec), (parts,)), parts=None, reads=None, empty=False
@@ -633,11 +634,12 @@ def _rerun_changed(
         return before
     if GLOBAL in affected:
         return None
-    facts._reads, facts._partition = reads, GLOBAL
+    track = facts._track
+    track.reads, track.partition = reads, GLOBAL
     try:
         fresh = _execute(spec, Context(facts, spec, only=affected))
     finally:
-        facts._reads, facts._partition = None, GLOBAL
+        track.reads, track.partition = None, GLOBAL
     if isinstance(fresh, Finding) or not fresh.keys() <= affected | {GLOBAL}:
         return None
     # What the rule yields outside its loop depends on nothing that changed: if it differs,
@@ -750,12 +752,12 @@ def _collect(spec: RuleSpec, context: Context) -> dict[Any, list[Any]]:
             f"an object of type {type(produced).__name__} instead of an iterable of findings"
         )
     # Each finding belongs to the item Context.each was at when it was yielded.
-    facts = context.facts
+    track = context.facts._track
     parts: dict[Any, list[Any]] = {}
     for count, result in enumerate(produced, 1):
-        found = parts.get(facts._partition)
+        found = parts.get(track.partition)
         if found is None:
-            parts[facts._partition] = [result]
+            parts[track.partition] = [result]
         else:
             found.append(result)
         if count > MAX_FINDINGS_PER_RULE:
