@@ -486,3 +486,33 @@ def test_a_lone_string_for_a_list_of_ids_is_refused_not_split() -> None:
 
     with pytest.raises(TypeError, match="not the string 'ceo'"):
         Role(id="r", name="R", party="a", holders="ceo")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("near", ["smss", "my-sms", "duty", "xduty:1", "top_management2"])
+def test_ids_that_only_resemble_reserved_ones_are_accepted(near: str) -> None:
+    from sms_model.model import Party, PartyKind, Person, ServiceManagementSystem
+
+    sms = ServiceManagementSystem(
+        name="A",
+        provider="a",
+        parties=[Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+        people=[Person(id=near, name="X", party="a")],
+    )
+    assert "person" == sms.kind_of(near)
+
+
+def test_many_duplicates_are_each_reported_with_the_first_use() -> None:
+    from sms_model.errors import ModelValidationError
+    from sms_model.model import Party, PartyKind, Person, ServiceManagementSystem
+
+    people = [Person(id=f"p{i % 3}", name="X", party="a") for i in range(3000)]
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+            people=people,
+        )
+    issues = [i for i in caught.value.issues if i.code == "duplicate-id"]
+    assert 2997 == len(issues)
+    assert "duplicate id, first used at $.people[1].id" == issues[1].what

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -249,43 +251,55 @@ class ServiceManagementSystem:
         # made only for the ids that turn out to be wrong.
         index: dict[str, Any] = {}
         issues: list[Issue] = []
+        first: dict[str, str] = {}  # the path of each id's first entity, made if ever needed
         for collection in COLLECTIONS:
-            for i, item in enumerate(getattr(self, collection)):
+            items = getattr(self, collection)
+            ids = list(map(_by_id, items))
+            if len(set(ids)) == len(ids) and index.keys().isdisjoint(ids):
+                index.update(zip(ids, items, strict=True))  # the usual case, in C
+                continue
+            first = first or self._first_paths()
+            for i, item in enumerate(items):
                 if item.id in index:
-                    issues.append(self._duplicate(item.id, f"$.{collection}[{i}].id"))
-                    continue
-                index[item.id] = item
+                    path = f"$.{collection}[{i}].id"
+                    issues.append(self._duplicate(item.id, path, first[item.id]))
+                else:
+                    index[item.id] = item
         # The plan and the scope are singletons, but records name them (approvals,
         # acknowledgements), so their ids share the index.
         for name, single in (("plan", self.plan), ("scope", self.scope)):
             if single is None:
                 continue
             if single.id in index:
-                issues.append(self._duplicate(single.id, f"$.{name}.id"))
+                first = first or self._first_paths()
+                issues.append(self._duplicate(single.id, f"$.{name}.id", first[single.id]))
             else:
                 index[single.id] = single
         object.__setattr__(self, "_index", MappingProxyType(index))
-        issues.extend(_reserved_ids(index, self._first_path))
+        if _any_reserved(index):
+            first = first or self._first_paths()
+            issues.extend(_reserved_ids(index, first.__getitem__))
         issues.extend(self._reference_issues(index))
         issues.extend(self._structure_issues())
         if issues:
             raise ModelValidationError.of(issues)
 
-    def _first_path(self, entity_id: str) -> str:
-        """The path of the first entity with this id."""
+    def _first_paths(self) -> dict[str, str]:
+        """The path of the first entity with each id."""
+        paths: dict[str, str] = {}
         for collection in COLLECTIONS:
             for i, item in enumerate(getattr(self, collection)):
-                if item.id == entity_id:
-                    return f"$.{collection}[{i}].id"
+                paths.setdefault(item.id, f"$.{collection}[{i}].id")
         for name in ("plan", "scope"):
             single = getattr(self, name)
-            if single is not None and single.id == entity_id:
-                return f"$.{name}.id"
-        return "$"
+            if single is not None:
+                paths.setdefault(single.id, f"$.{name}.id")
+        return paths
 
-    def _duplicate(self, entity_id: str, path: str) -> Issue:
+    @staticmethod
+    def _duplicate(entity_id: str, path: str, first: str) -> Issue:
         return Issue(
-            what=f"duplicate id, first used at {self._first_path(entity_id)}",
+            what=f"duplicate id, first used at {first}",
             path=path,
             found=repr(entity_id),
             code="duplicate-id",
@@ -708,6 +722,12 @@ RESERVED_IDS: Final = frozenset({"sms", "top_management"})
 RESERVED_PREFIX: Final = "duty:"
 
 
+def _any_reserved(ids: Iterable[str]) -> bool:
+    """Whether any id is reserved, checked in C: one search through all the ids joined."""
+    joined = "\n" + "\n".join(ids) + "\n"
+    return "\n" + RESERVED_PREFIX in joined or any(f"\n{r}\n" in joined for r in RESERVED_IDS)
+
+
 def _reserved_ids(index: Mapping[str, Any], path_of: Callable[[str], str]) -> Iterator[Issue]:
     for entity_id in index:
         if entity_id in RESERVED_IDS or entity_id.startswith(RESERVED_PREFIX):
@@ -722,9 +742,8 @@ def _reserved_ids(index: Mapping[str, Any], path_of: Callable[[str], str]) -> It
             )
 
 
-def _by_id(entity: Any) -> str:
-    identity: str = entity.id
-    return identity
+#: The id of an entity (a C-level getter: sorting calls it for every entity).
+_by_id: Final[Callable[[Any], str]] = operator.attrgetter("id")
 
 
 def _duty_order(duty: DutyAssignment) -> tuple[str, str, tuple[str, ...]]:
@@ -740,6 +759,8 @@ def _check_collection(
         return
     fields = _REFS.get(type(items[0]), ())
     if not fields:
+        return
+    if all(_refs_ok(index, items, *spec) for spec in fields):
         return
     get = index.get
     kind_of = _KIND_OF.get
@@ -757,6 +778,25 @@ def _check_collection(
                 hit = get(value)
                 if hit is None or (check_kind and kind_of(type(hit)) not in kinds):
                     yield from _check_ref(index, f"$.{collection}[{i}].{field}", value, kinds)
+
+
+def _refs_ok(
+    index: Mapping[str, Any], items: tuple[Any, ...], field: str, kinds: frozenset[str], many: bool
+) -> bool:
+    """Whether every reference of ``field`` in ``items`` names an entity of the right kind,
+    checked once per distinct id, in bulk (the loops run in C)."""
+    values = map(operator.attrgetter(field), items)
+    targets = set(itertools.chain.from_iterable(values)) if many else set(values)
+    targets.discard(None)
+    # With a dictionary, set.difference looks each target up in it (without a dictionary it
+    # would copy the whole index into a set first).
+    unknown = targets.difference(index) if type(index) is dict else targets - set(index)
+    if unknown:
+        return False
+    if kinds is _ANY:
+        return True
+    classes = {type(entity) for entity in map(index.__getitem__, targets)}
+    return all(_KIND_OF.get(cls) in kinds for cls in classes)
 
 
 def _check_fields(
