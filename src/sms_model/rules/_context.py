@@ -293,10 +293,18 @@ class EvidenceIndex:
         if found is None:
             groups: dict[Any, list[Evidence]] = defaultdict(list)
             as_of = self.as_of
-            for record in self._records():
-                if record.effective <= as_of:
-                    for key in _index_keys(name, record):
-                        groups[key].append(record)
+            live = [r for r in self._records() if r.effective <= as_of]
+            if name == "kind":
+                for record in live:
+                    groups[record.kind].append(record)
+            else:  # one key per distinct clause or subject; most records name just one
+                field = operator.attrgetter("clauses" if name == "clause" else "subjects")
+                for record, keys in zip(live, map(field, live), strict=True):
+                    if len(keys) == 1:
+                        groups[keys[0]].append(record)
+                    else:
+                        for key in dict.fromkeys(keys):
+                            groups[key].append(record)
             found = self._maps[name] = {k: tuple(v) for k, v in groups.items()}
         return found
 

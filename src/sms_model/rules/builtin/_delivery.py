@@ -689,7 +689,8 @@ def security_policy_communicated(ctx: Context) -> Iterator[Finding]:
         p.id for p in ctx.sms.parties if p.kind in (PartyKind.CUSTOMER, PartyKind.SUPPLIER)
     ]
     for policy in ctx.facts.policies_by_kind.get(PolicyKind.INFORMATION_SECURITY, ()):
-        missing = sorted(p for p in audience if p not in policy.communicated_to)
+        told = set(policy.communicated_to)
+        missing = sorted(p for p in audience if p not in told)
         if missing:
             yield ctx.fail(
                 f"information security policy {policy.id!r} was not communicated to: "

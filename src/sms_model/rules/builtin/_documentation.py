@@ -345,13 +345,18 @@ def role_holders_trained(ctx: Context) -> Iterator[Finding]:
     sms = ctx.sms
     by_subject = ctx.facts.evidence_by_subject
     holders_of_roles = ctx.facts.roles_held_by
+    known: dict[str, bool] = {}  # whether a training record names a person or role
+
+    def trained(name: str) -> bool:
+        records = by_subject.get(name, ())  # looked up for every person, so it is noted
+        found = known.get(name)
+        if found is None:
+            found = known[name] = any(e.kind == "training-record" for e in records)
+        return found
+
     for person in ctx.each(sorted(holders_of_roles)):
         roles = sorted(r for r in holders_of_roles[person] if sms.is_provider_side(r))
-        if not roles or any(
-            e.kind == "training-record"
-            for name in (person, *roles)
-            for e in by_subject.get(name, ())
-        ):
+        if not roles or any(trained(name) for name in (person, *roles)):
             continue
         yield ctx.fail(
             f"{person!r} holds {', '.join(roles)} but no training record names them",

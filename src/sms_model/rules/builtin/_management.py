@@ -641,7 +641,8 @@ def policy_communicated(ctx: Context) -> Iterator[Finding]:
     """
     interested = [p.id for p in ctx.sms.parties if p.interested]
     for policy in ctx.facts.policies_by_kind.get(PolicyKind.SERVICE_MANAGEMENT, ()):
-        missing = sorted(p for p in interested if p not in policy.communicated_to)
+        told = set(policy.communicated_to)
+        missing = sorted(p for p in interested if p not in told)
         if missing:
             yield ctx.fail(
                 f"policy {policy.id!r} was not communicated to: {', '.join(missing)}",
