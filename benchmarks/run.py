@@ -56,7 +56,7 @@ __all__ = ["main", "measure"]
 README: Final = Path(__file__).resolve().parent / "README.md"
 START: Final = "<!-- results:start -->"
 END: Final = "<!-- results:end -->"
-REPEATS: Final = {"XS": 7, "S": 7, "M": 5, "L": 3}
+REPEATS: Final = {"XS": 7, "S": 7, "M": 7, "L": 5}
 INCREMENTAL_RUNS: Final = 20
 PACKAGES: Final = ("sms_model", "attrs", "cattrs", "networkx", "PyYAML", "python-dateutil")
 

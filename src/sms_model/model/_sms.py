@@ -255,9 +255,13 @@ class ServiceManagementSystem:
         for collection in COLLECTIONS:
             items = getattr(self, collection)
             ids = list(map(_by_id, items))
-            if len(set(ids)) == len(ids) and index.keys().isdisjoint(ids):
+            if index.keys().isdisjoint(ids):
+                size = len(index)
                 index.update(zip(ids, items, strict=True))  # the usual case, in C
-                continue
+                if len(index) == size + len(ids):
+                    continue
+                for entity_id in ids:  # a duplicate within the collection: start it again
+                    index.pop(entity_id, None)
             first = first or self._first_paths()
             for i, item in enumerate(items):
                 if item.id in index:
