@@ -378,3 +378,17 @@ def test_a_rule_may_read_the_graph_itself_and_the_gaps_still_come_from_it() -> N
     facts.gaps  # noqa: B018 - computed without building the graph
     assert "graph" not in vars(facts)
     assert len(facts.graph) > len(BASE.people)
+
+
+def test_threads_reassessing_from_one_assessment_all_get_the_full_result() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    first = assess(BASE, as_of=AS_OF)
+    cmdb = BASE.get("ev-cmdb")
+    versions = [
+        BASE.replace(attrs.evolve(cmdb, effective=date(2026, month, 1))) for month in range(1, 9)
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda s: assess(s, as_of=AS_OF, previous=first), versions))
+    for sms, result in zip(versions, results, strict=True):
+        assert assess(sms, as_of=AS_OF).to_json() == result.to_json()

@@ -450,9 +450,9 @@ def _assess(
     tracking = config.rule_timeout is None  # an abandoned rule's thread could garble records
     touched = None
     fine = False
-    if old is not None and old.facts is not None and tracking:
-        touched = facts._adopt(old.facts, changed, removed, added)
-        old.facts = None
+    handed = _hand_over(old) if old is not None and tracking else None
+    if handed is not None:
+        touched = facts._adopt(handed, changed, removed, added)
         fine = True
     runs: dict[str, _RuleRun] = {}
     for done, spec in enumerate(specs, 1):
@@ -531,6 +531,17 @@ def _same_counts(groups: Mapping[str, list[_Group]], before: Mapping[str, list[_
             ):
                 return False
     return True
+
+
+_HAND_OVER: Final = threading.Lock()
+
+
+def _hand_over(old: _State) -> Facts | None:
+    """The facts of a previous assessment, to one re-assessment only (even when several
+    threads re-assess from it at once): they are updated in place from then on."""
+    with _HAND_OVER:
+        facts, old.facts = old.facts, None
+    return facts
 
 
 #: Beyond this many changed evidence records, the evidence is indexed and sorted afresh.
