@@ -69,6 +69,10 @@ def test_replace_refuses_what_is_not_an_entity_of_a_collection_and_repeated_ids(
         ACME.replace(ACME.top_management)
     with pytest.raises(ValueError, match="twice"):
         ACME.replace(ACME.evidence[0], ACME.evidence[0])
+    with pytest.raises(ValueError, match="twice"):  # one new id for two collections
+        ACME.replace(
+            attrs.evolve(ACME.evidence[0], id="dup-x"), attrs.evolve(ACME.documents[0], id="dup-x")
+        )
 
 
 def test_remove_checks_that_nothing_still_names_the_entity() -> None:
@@ -91,6 +95,21 @@ def test_changes_since_follows_a_chain_of_edits_and_nothing_else() -> None:
     assert {} == ACME.changes_since(ACME)
     assert two.changes_since(attrs.evolve(ACME)) is None
     assert attrs.evolve(two).changes_since(ACME) is None
+
+
+def test_changes_since_survives_the_versions_in_between_being_dropped() -> None:
+    first, second = ACME.evidence[0], ACME.evidence[1]
+    latest = ACME.replace(attrs.evolve(first, title="one")).replace(attrs.evolve(second, title="2"))
+    assert {"evidence": frozenset({first.id, second.id})} == latest.changes_since(ACME)
+
+
+def test_changes_since_remembers_sixteen_living_ancestors() -> None:
+    record = ACME.evidence[0]
+    kept = [ACME]
+    for i in range(17):
+        kept.append(kept[-1].replace(attrs.evolve(record, title=f"t{i}")))
+    assert {"evidence": frozenset({record.id})} == kept[-1].changes_since(kept[1])
+    assert kept[-1].changes_since(ACME) is None  # the engine then compares the collections
 
 
 def test_an_edited_copy_equals_the_same_system_built_from_scratch() -> None:

@@ -392,3 +392,89 @@ def test_threads_reassessing_from_one_assessment_all_get_the_full_result() -> No
         results = list(pool.map(lambda s: assess(s, as_of=AS_OF, previous=first), versions))
     for sms, result in zip(versions, results, strict=True):
         assert assess(sms, as_of=AS_OF).to_json() == result.to_json()
+
+
+def test_a_rule_replaced_under_the_same_id_runs_again() -> None:
+    registry = Registry()
+
+    @registry.rule(id="ACME-x", clause="9.1", reads=("evidence",))
+    def one(ctx: Any) -> Any:
+        yield ctx.passed("version one")
+
+    first = assess(BASE, as_of=AS_OF, registry=registry)
+    registry.remove("ACME-x")
+
+    @registry.rule(id="ACME-x", clause="9.1", reads=("evidence",))
+    def two(ctx: Any) -> Any:
+        yield ctx.passed("version two")
+
+    changed = BASE.replace(attrs.evolve(BASE.get("ev-cmdb"), effective=date(2026, 3, 1)))
+    again = assess(changed, as_of=AS_OF, registry=registry, previous=first)
+    assert ["version two"] == [f.message for f in again.findings]
+
+
+def test_a_long_chain_of_edits_keeps_nothing_of_the_versions_between() -> None:
+    import weakref
+
+    record = BASE.get("ev-cmdb")
+    sms, result = BASE, assess(BASE, as_of=AS_OF)
+    versions = []
+    for day in range(1, 200):
+        sms = sms.replace(attrs.evolve(record, effective=date(2026, 1, 1) + timedelta(day)))
+        versions.append(weakref.ref(sms))
+        result = assess(sms, as_of=AS_OF, previous=result)
+    state = result._state
+    assert state.evidence._deltas == () or len(state.evidence._deltas) <= 64
+    assert not isinstance(state.evidence._base, type(state.evidence))
+    pending = state.facts._ev._pending if state.facts is not None else {}
+    assert all(len(changes) <= 16 for keys in pending.values() for changes in keys.values())
+    alive = sum(1 for ref in versions if ref() is not None)
+    assert alive <= 2  # this version, and at most the one before it
+    assert assess(sms, as_of=AS_OF).to_json() == result.to_json()
+
+
+def test_a_file_loaded_again_after_one_change_reruns_only_what_that_change_touched() -> None:
+    calls: list[str] = []
+    registry = _counted_registry(calls)
+    releases = BASE.get("ev-releases")
+    many = BASE.replace(*(attrs.evolve(releases, id=f"ev-rel-{i:03}") for i in range(300)))
+    text = sms_model.dumps(many, "json")
+    first = assess(sms_model.loads(text, "json"), as_of=AS_OF, registry=registry)
+    edited = sms_model.loads(text, "json")
+    cmdb = edited.get("ev-cmdb")
+    evidence = tuple(
+        attrs.evolve(e, effective=date(2026, 3, 1)) if e is cmdb else e for e in edited.evidence
+    )
+    reloaded = attrs.evolve(edited, evidence=evidence)  # equal records, none the same objects
+    calls.clear()
+    again = assess(reloaded, as_of=AS_OF, registry=registry, previous=first)
+    assert ["SMS-9.1-cmdb"] == [c for c in calls if "evidence" in registry.get(c).reads]
+    assert assess(reloaded, as_of=AS_OF, registry=registry).to_json() == again.to_json()
+
+
+def test_a_rule_looping_over_unhashable_items_runs_whole_and_stays_right() -> None:
+    registry = Registry()
+
+    @registry.rule(id="ACME-pairs", clause="6.4", reads=("services", "evidence"))
+    def pairs(ctx: Any) -> Any:
+        for service_id, kind in ctx.each([[s.id, "budget"] for s in ctx.sms.services]):
+            if not any(e.kind == kind for e in ctx.facts.evidence_by_subject.get(service_id, ())):
+                yield ctx.fail(f"{service_id} has no {kind}", subjects=service_id)
+
+    without = BASE.remove("ev-budget")
+    first = assess(without, as_of=AS_OF, registry=registry)
+    assert 2 == len(first.failures)
+    changed = without.replace(attrs.evolve(BASE.get("ev-budget"), subjects=("svc-2",)))
+    again = assess(changed, as_of=AS_OF, registry=registry, previous=first)
+    assert assess(changed, as_of=AS_OF, registry=registry).to_json() == again.to_json()
+    assert [("svc-1",)] == [f.subjects for f in again.failures]
+
+
+def test_facts_made_directly_index_the_evidence_in_id_order() -> None:
+    backwards = attrs.evolve(BASE, evidence=tuple(reversed(BASE.evidence)))
+    facts = Facts(backwards, AS_OF, Config())
+    for records in facts.evidence_by_kind.values():
+        assert sorted(e.id for e in records) == [e.id for e in records]
+    assert [e.id for e in facts.evidence_by_subject["svc-1"]] == sorted(
+        e.id for e in BASE.evidence if "svc-1" in e.subjects and e.effective <= AS_OF
+    )

@@ -60,7 +60,7 @@ def loads(
         text = text[1:]
     if format not in ("json", "yaml"):
         raise ValueError(f"format must be 'yaml' or 'json', not {format!r}")
-    with paused_gc():
+    with paused_gc(promote=True):
         if format == "json":
             try:
                 return read_json(text)

@@ -369,6 +369,7 @@ class ServiceManagementSystem:
           - $.evidence[0].subjects[0]: unknown entity: no entity has this id (found 'nobody')
         """
         changes: dict[str, dict[str, Any]] = {}
+        given: set[str] = set()
         for entity in entities:
             collection = _COLLECTION_OF.get(type(entity))
             if collection is None:
@@ -376,9 +377,10 @@ class ServiceManagementSystem:
                     f"replace() takes entities of the system's collections, not "
                     f"{type(entity).__name__}"
                 )
-            if entity.id in changes.setdefault(collection, {}):
+            if entity.id in given:
                 raise ValueError(f"replace() was given id {entity.id!r} twice")
-            changes[collection][entity.id] = entity
+            given.add(entity.id)
+            changes.setdefault(collection, {})[entity.id] = entity
         full = False
         parts: dict[str, tuple[Any, ...]] = {}
         top: dict[str, Any] = {}
@@ -406,7 +408,7 @@ class ServiceManagementSystem:
             placed.extend((collection, i, e) for i, e in slots.items())
             placed.extend((collection, len(items) + j, e) for j, e in enumerate(added))
             full = full or collection in _STRUCTURAL
-        edit = _Edit(weakref.ref(self), {c: frozenset(ids) for c, ids in changes.items()})
+        edit = _Edit.after(self, {c: frozenset(ids) for c, ids in changes.items()})
         if full:
             copy = attrs.evolve(self, **dict[str, Any](parts))
         else:
@@ -447,7 +449,7 @@ class ServiceManagementSystem:
             for collection, dropped in gone.items()
         }
         copy = attrs.evolve(self, **dict[str, Any](parts))
-        edit = _Edit(weakref.ref(self), {c: frozenset(i) for c, i in gone.items()})
+        edit = _Edit.after(self, {c: frozenset(i) for c, i in gone.items()})
         object.__setattr__(copy, "_edit", edit)
         return copy
 
@@ -472,7 +474,8 @@ class ServiceManagementSystem:
         self, earlier: ServiceManagementSystem
     ) -> Mapping[str, frozenset[str]] | None:
         """The ids changed per collection since ``earlier``, when this system was made from it
-        by :meth:`replace` and :meth:`remove` (at most 64 steps); ``None`` otherwise.
+        by :meth:`replace` and :meth:`remove` (at most 16 steps and 4,096 ids, and while
+        ``earlier`` is alive); ``None`` otherwise.
 
         >>> import attrs, sms_model
         >>> sms = sms_model.load("examples/acme-managed-services.yaml")
@@ -482,17 +485,12 @@ class ServiceManagementSystem:
         >>> sms.changes_since(edited) is None
         True
         """
-        found: dict[str, set[str]] = {}
-        current: ServiceManagementSystem | None = self
-        for _ in range(64):
-            if current is earlier:
-                return {c: frozenset(ids) for c, ids in found.items()}
-            edit = None if current is None else current._edit
-            if edit is None:
-                return None
-            for collection, ids in edit.ids.items():
-                found.setdefault(collection, set()).update(ids)
-            current = edit.parent()
+        if earlier is self:
+            return {}
+        if self._edit is not None:
+            for ancestor, since in self._edit.ancestors:
+                if ancestor() is earlier:
+                    return dict(since)
         return None
 
     def party_of(self, entity_id: str | None) -> str | None:
@@ -631,10 +629,32 @@ class ServiceManagementSystem:
 
 @attrs.frozen
 class _Edit:
-    """How a system was made from another by replace() or remove()."""
+    """How a system was made from earlier ones by replace() and remove(): for each of its last
+    ancestors (nearest first, held weakly), the ids changed since, per collection. Versions in
+    between may be gone; the changes since an ancestor are still known."""
 
-    parent: weakref.ref[ServiceManagementSystem]
-    ids: Mapping[str, frozenset[str]]  # per collection: the ids replaced, added or removed
+    ancestors: tuple[tuple[weakref.ref[ServiceManagementSystem], Mapping[str, frozenset[str]]], ...]
+
+    @staticmethod
+    def after(parent: ServiceManagementSystem, ids: Mapping[str, frozenset[str]]) -> _Edit:
+        """The edit of a system made from ``parent`` by changing ``ids``."""
+        chain = [(weakref.ref(parent), ids)]
+        if parent._edit is not None:
+            for ancestor, since in parent._edit.ancestors[: _MAX_ANCESTORS - 1]:
+                if ancestor() is None:
+                    continue
+                merged = {
+                    c: since.get(c, frozenset()) | ids.get(c, frozenset()) for c in {*since, *ids}
+                }
+                if sum(map(len, merged.values())) > _MAX_TRACKED_IDS:
+                    break
+                chain.append((ancestor, merged))
+        return _Edit(tuple(chain))
+
+
+#: How many ancestors, and how many changed ids, an edited system remembers.
+_MAX_ANCESTORS: Final = 16
+_MAX_TRACKED_IDS: Final = 4096
 
 
 _COLLECTION_OF: Final[Mapping[type, str]] = {

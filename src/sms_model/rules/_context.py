@@ -206,12 +206,21 @@ class _TrackedIndex(Mapping[str, tuple[Evidence, ...]]):
         return len(self._index.mapping(self._name))
 
 
+#: Edits an id order takes before it is worked out: beyond them it is worked out at once.
+_MAX_DELTAS: Final = 64
+
+
 class Ordered:
     """Evidence records in id order, worked out when first needed: sorted from the records of
-    a system, or from an earlier order and the records removed and added since (re-assessment
-    after a change of one record need not touch the other hundred thousand)."""
+    a system, or from the last order worked out and the records removed and added since
+    (re-assessment after a change of one record need not touch the other hundred thousand).
 
-    __slots__ = ("_added", "_base", "_items", "_removed", "_value")
+    Each holds the records of its own system, the last worked-out order and the edits since
+    it, never an earlier ``Ordered``: a long chain of edits keeps nothing of the versions
+    between.
+    """
+
+    __slots__ = ("_base", "_deltas", "_items", "_value")
 
     def __init__(
         self,
@@ -221,43 +230,51 @@ class Ordered:
         added: Sequence[Evidence] = (),
     ) -> None:
         self._items = items  # the records in file order, to sort afresh if need be
-        self._base = base
-        self._removed = tuple(removed)
-        self._added = tuple(added)
         self._value: tuple[Evidence, ...] | None = None
+        self._base: tuple[Evidence, ...] | None = None
+        self._deltas: tuple[tuple[tuple[Evidence, ...], tuple[Evidence, ...]], ...] = ()
+        if base is not None:
+            delta = (tuple(removed), tuple(added))
+            if base._value is not None:
+                self._base, self._deltas = base._value, (delta,)
+            elif base._base is not None:
+                self._base, self._deltas = base._base, (*base._deltas, delta)
+            if len(self._deltas) > _MAX_DELTAS:
+                self.get()
 
     def get(self) -> tuple[Evidence, ...]:
         """The records in id order."""
         if self._value is None:
-            chain: list[Ordered] = []
-            node: Ordered | None = self
-            while node is not None and node._value is None:
-                chain.append(node)
-                node = node._base
-            value = None if node is None else _apply_deltas(node._value, reversed(chain))
+            value = None
+            if self._base is not None:
+                value = _apply_deltas(self._base, self._deltas)
             if value is None:
                 value = tuple(sorted(self._items, key=_record_id))
-            self._value, self._base = value, None
+            self._value, self._base, self._deltas = value, None, ()
         return self._value
 
 
 def _apply_deltas(
-    ordered: tuple[Evidence, ...] | None, deltas: Iterable[Ordered]
+    ordered: tuple[Evidence, ...],
+    deltas: Iterable[tuple[tuple[Evidence, ...], tuple[Evidence, ...]]],
 ) -> tuple[Evidence, ...] | None:
-    records = list(ordered or ())
-    for delta in deltas:
-        for record in delta._removed:
+    records = list(ordered)
+    for removed, added in deltas:
+        for record in removed:
             at = bisect.bisect_left(records, record.id, key=_record_id)
             if at >= len(records) or records[at] is not record:
                 return None
             del records[at]
-        for record in delta._added:
+        for record in added:
             at = bisect.bisect_left(records, record.id, key=_record_id)
             if at < len(records) and records[at].id == record.id:
                 return None
             records.insert(at, record)
     return tuple(records)
 
+
+#: Changes waiting for one key of an evidence index before they are applied anyway.
+_MAX_PENDING: Final = 16
 
 #: The evidence indexes kept by key: by kind, by each clause and by each subject named.
 _KEYED: Final = ("kind", "clause", "subject")
@@ -386,7 +403,10 @@ class EvidenceIndex:
                     if name in self._maps:
                         pending = self._pending.setdefault(name, {})
                         for key in keys:
-                            pending.setdefault(key, []).append((adding, record))
+                            changes = pending.setdefault(key, [])
+                            changes.append((adding, record))
+                            if len(changes) > _MAX_PENDING:  # a key nobody reads: settle it
+                                self._settle(name, key, pending.pop(key))
                 if counts is not None:
                     counts[record.kind] = counts.get(record.kind, 0) + (1 if adding else -1)
                 self._update_latest(adding, record)
@@ -781,7 +801,15 @@ _EVIDENCE_FIELD: Any = ServiceManagementSystem.__dict__["evidence"]
 
 
 def _records_of(sms: ServiceManagementSystem) -> Callable[[], tuple[Evidence, ...]]:
-    return lambda: sms.evidence
+    """The evidence of ``sms`` in id order, sorted on first use."""
+    found: list[tuple[Evidence, ...]] = []
+
+    def records() -> tuple[Evidence, ...]:
+        if not found:
+            found.append(tuple(sorted(sms.evidence, key=_record_id)))
+        return found[0]
+
+    return records
 
 
 class RuleView(ServiceManagementSystem):
@@ -866,10 +894,15 @@ class Context:
         ``for service in ctx.each(ctx.facts.live_services): ...``.
 
         Findings yielded inside the loop belong to the item it is at, and what the rule reads
-        there is noted for that item, so that re-assessment after a change re-checks only the
-        items whose inputs changed. Yield each item's findings inside the loop, and do not use
-        after the loop what was learnt inside it (a rule that does is still right, but is
-        re-run whole).
+        there is noted for that item, so that re-assessment after a change of evidence re-checks
+        only the items whose reads it touched. That is right only when each item's findings
+        depend on nothing but what was read for that item and what the rule read before the
+        loop. So: yield each item's findings inside the loop; carry nothing from one item to
+        the next (no counters, no "first one" flags, no ``enumerate``); use nothing learnt in
+        the loop after it; write the loop as a ``for`` statement over ``ctx.each(...)`` itself.
+        A rule that cannot keep to this should use a plain loop: it is then re-run whole. (The
+        engine re-runs a rule whole when what it yields outside the loop changes, which catches
+        some but not all breaches.)
 
         >>> from datetime import date
         >>> import sms_model
@@ -889,6 +922,11 @@ class Context:
         try:
             for item in items:
                 key = item if isinstance(item, str) else getattr(item, "id", item)
+                try:
+                    hash(key)
+                except TypeError:  # an item that cannot be a partition: the rule runs whole
+                    track.read_all()
+                    key = GLOBAL
                 if only is not None and key not in only:
                     continue
                 track.partition = key

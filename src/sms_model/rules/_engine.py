@@ -376,7 +376,8 @@ def assess(
     >>> again.findings == result.findings
     True
     """
-    with paused_gc():
+    # A full assessment builds long-lived indexes and findings; a re-assessment builds little.
+    with paused_gc(promote=previous is None):
         return _assess(sms, as_of, select, ignore, config, waivers, registry, previous, progress)
 
 
@@ -412,6 +413,7 @@ def _assess(
         and old is not None
         and previous.as_of == as_of
         and old.registry is registry
+        and old.registry_version == registry.version  # no rule replaced under the same id
         and old.selection == selection
         and old.config == config
         and previous.ruleset_version == ruleset_version
@@ -564,9 +566,17 @@ def _evidence_delta(
         return gone, new
     old, current = before.evidence, after.evidence
     if len(old) == len(current):
+        # Identity first (in C); equality only for the records that are not the same objects
+        # (all of them after loading the file again), up to the limit.
         pairs = [(a, b) for a, b in zip(old, current, strict=True) if a is not b]
         if len(pairs) > _DELTA_LIMIT:
-            return None, None
+            differ = []
+            for pair in pairs:
+                if pair[0] != pair[1]:
+                    differ.append(pair)
+                    if len(differ) > _DELTA_LIMIT:
+                        return None, None
+            pairs = differ
         return [a for a, _ in pairs], [b for _, b in pairs]
     old_ids = {e.id: e for e in old}
     new_ids = {e.id: e for e in current}
