@@ -274,7 +274,7 @@ def _apply_deltas(
 
 
 #: Changes waiting for one key of an evidence index before they are applied anyway.
-_MAX_PENDING: Final = 16
+_MAX_PENDING: Final = 256
 
 #: The evidence indexes kept by key: by kind, by each clause and by each subject named.
 _KEYED: Final = ("kind", "clause", "subject")

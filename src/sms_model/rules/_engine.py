@@ -468,6 +468,8 @@ def _assess(
                 run = _rerun_changed(spec, facts, before, touched)
         if run is None:
             run = _run(spec, facts, tracking)
+            if before is not None and run.findings == before.findings:
+                run.group = before.group  # the same findings: keep the very same objects
         runs[spec.id] = run
         if progress is not None:
             progress(done, len(specs))
@@ -484,10 +486,16 @@ def _assess(
         itertools.chain(itertools.chain.from_iterable(groups.values()), extra_groups),
         key=lambda g: g.key,
     )
-    if old is not None and not extra_groups and not old.extra and _same_counts(groups, old.groups):
-        verdicts = old.verdicts
+    base = old if old is not None and not extra_groups and not old.extra else None
+    if base is not None and previous is not None and _same_groups(groups, base.groups):
+        # Nothing any rule found has changed: the findings are the very same as before.
+        findings, verdicts = previous.findings, base.verdicts
     else:
-        verdicts = _verdicts(ordered)
+        findings = Findings(itertools.chain.from_iterable(g.findings for g in ordered))
+        if base is not None and _same_counts(groups, base.groups):
+            verdicts = base.verdicts
+        else:
+            verdicts = _verdicts(ordered)
     state = _State(
         sms=sms,
         view=view,
@@ -508,7 +516,7 @@ def _assess(
     )
     return Assessment(
         as_of=as_of,
-        findings=Findings(itertools.chain.from_iterable(g.findings for g in ordered)),
+        findings=findings,
         verdicts=verdicts,
         rules=tuple(spec.id for spec in specs),
         library_version=_library_version(),
@@ -516,6 +524,17 @@ def _assess(
         system_name=sms.name,
         _state=state,
     )
+
+
+def _same_groups(groups: Mapping[str, list[_Group]], before: Mapping[str, list[_Group]]) -> bool:
+    """True when every group is the very object it was before."""
+    if groups.keys() != before.keys():
+        return False
+    for rule_id, mine in groups.items():
+        theirs = before[rule_id]
+        if len(mine) != len(theirs) or any(a is not b for a, b in zip(mine, theirs, strict=True)):
+            return False
+    return True
 
 
 def _same_counts(groups: Mapping[str, list[_Group]], before: Mapping[str, list[_Group]]) -> bool:
@@ -667,8 +686,12 @@ def _rerun_changed(
     # the rule used after the loop what it learnt inside, and must run whole.
     if sorted(fresh.pop(GLOBAL, ()), key=_order) != sorted(parts.get(GLOBAL, ()), key=_order):
         return None
-    gone = [f for part in affected for f in parts.pop(part, ())]
+    gone = [f for part in affected for f in parts.get(part, ())]
     new = [f for part in affected for f in fresh.get(part, ())]
+    if gone == new:  # the same findings for every item checked again: keep the same objects
+        return before
+    for part in affected:
+        parts.pop(part, None)
     parts.update((part, found) for part, found in fresh.items() if found)
     findings = [] if before.empty else list(before.findings)
     for finding in gone:
