@@ -491,3 +491,18 @@ def test_an_edit_that_changes_no_finding_keeps_the_very_same_findings() -> None:
     changed = assess(stale, as_of=AS_OF, previous=again)
     assert changed.findings != first.findings
     assert assess(stale, as_of=AS_OF).to_json() == changed.to_json()
+
+
+def test_findings_kept_from_an_equal_rerun_are_replaced_correctly_later() -> None:
+    # A rule re-run whole finds the same as before, so the old findings are kept; a later
+    # partial re-run must still take those out, not leave them in twice.
+    report = BASE.get("rpt-avail-2026-10")
+    security = BASE.get("rpt-sec-2026-q3")
+    availability = BASE.get("ev-availability")
+    chain = [BASE.replace(attrs.evolve(report, subjects=("po",)))]
+    chain.append(chain[-1].replace(attrs.evolve(security, date=security.date - timedelta(54))))
+    chain.append(chain[-1].replace(attrs.evolve(availability, id="ev-availability-new")))
+    result = assess(BASE, as_of=AS_OF)
+    for sms in chain:
+        result = assess(sms, as_of=AS_OF, previous=result)
+        assert assess(sms, as_of=AS_OF).to_json() == result.to_json()

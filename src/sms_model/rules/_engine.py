@@ -709,12 +709,11 @@ def _rerun_changed(
 
 
 def _discard(findings: list[Finding], finding: Finding) -> None:
-    """Remove one finding (that very object) from a list in ``_order``."""
+    """Remove one finding equal to ``finding`` from a list in ``_order`` (the order is total
+    over the fields that can differ within a rule, so an equal key is an equal finding)."""
     key = _order(finding)
     at = bisect.bisect_left(findings, key, key=_order)
-    while at < len(findings) and findings[at] is not finding:
-        at += 1
-    if at < len(findings):
+    if at < len(findings) and _order(findings[at]) == key:
         del findings[at]
 
 
