@@ -193,10 +193,6 @@ class _State:
     facts: Facts | None  # handed on to the next assessment made from this one
     digests: dict[str, str] = attrs.Factory(dict)  # per part of the SMS
 
-    @property
-    def raw(self) -> dict[str, tuple[Finding, ...]]:
-        return {rule_id: run.findings for rule_id, run in self.runs.items()}
-
 
 @attrs.frozen(kw_only=True)
 class Assessment:
