@@ -5,7 +5,8 @@ the cyclic collector would scan them over and over (at 100,000 evidence records 
 doubles the time). Reference counting still frees everything as usual.
 
 A block that builds something large and long-lived (loading a system, assessing it in full)
-can ask for ``promote=True``. The collector's young generations are collected when the block
+can ask for ``promote=True``; it takes effect when the block made many objects and ended
+without an exception. The collector's young generations are collected when the block
 starts, as the collector would soon have done, so that they hold only what the block makes;
 when it ends, what it made is moved to the oldest generation without a scan (``gc.freeze()``
 then ``gc.unfreeze()``), which is where the collector would put it after scanning it once more
@@ -18,14 +19,21 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Final
 
-__all__ = ["paused_gc"]
+__all__ = ["PROMOTE_AT", "paused_gc"]
+
+
+#: How many objects a block must have made for ``promote`` to move them unscanned: below it,
+#: a scan costs little, and what the block made is left to the collector as usual.
+PROMOTE_AT: Final = 100_000
 
 
 @contextmanager
 def paused_gc(*, promote: bool = False) -> Iterator[None]:
     """Disable the cyclic collector for the block, then restore it if it was enabled; with
-    ``promote``, move what the block made to the oldest generation unscanned.
+    ``promote``, move what a large block made to the oldest generation unscanned, when it ends
+    without an exception (an exception leaves reference cycles to collect).
 
     >>> with paused_gc():
     ...     gc.isenabled()
@@ -33,7 +41,7 @@ def paused_gc(*, promote: bool = False) -> Iterator[None]:
     >>> gc.isenabled()
     True
     >>> with paused_gc(promote=True):
-    ...     kept = [[i] for i in range(1000)]
+    ...     kept = [[i] for i in range(PROMOTE_AT + 1000)]
     >>> gc.isenabled(), gc.get_freeze_count(), gc.get_count()[0] < 1000
     (True, 0, True)
     """
@@ -42,11 +50,14 @@ def paused_gc(*, promote: bool = False) -> Iterator[None]:
     if promote:
         gc.collect(1)  # the program's young objects: collected now, not promoted unscanned
     gc.disable()
+    ok = False
     try:
         yield
+        ok = True
     finally:
         if enabled:
-            if promote and gc.get_freeze_count() == 0:
+            large = gc.get_count()[0] >= PROMOTE_AT
+            if promote and ok and large and gc.get_freeze_count() == 0:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()

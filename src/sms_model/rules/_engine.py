@@ -188,6 +188,7 @@ class _State:
     ruleset_version: str
     runs: dict[str, _RuleRun]  # per rule id, before waivers
     groups: dict[str, list[_Group]]  # per rule id, after waivers
+    used: dict[str, frozenset[str]]  # per rule id that some waiver targets: the waivers used
     verdicts: tuple[ClauseVerdict, ...]
     extra: bool  # findings of the engine's own (waivers, plugins, exclusions)
     facts: Facts | None  # handed on to the next assessment made from this one
@@ -469,12 +470,10 @@ def _assess(
         runs[spec.id] = run
         if progress is not None:
             progress(done, len(specs))
-    raw = {rule_id: run.findings for rule_id, run in runs.items()}
-    waived, extra = _apply_waivers(raw, specs, waivers, facts)
-    groups = {
-        rule_id: _Group.of(waived[rule_id]) if rule_id in waived else [run.group]
-        for rule_id, run in runs.items()
-    }
+    # Waived groups are kept for rules found the same as before, when the waivers are the
+    # same and so is who may approve them.
+    same_waivers = old is not None and old.waivers == waivers and "top_management" not in changed
+    groups, used, extra = _apply_waivers(runs, specs, waivers, facts, old if same_waivers else None)
     extra.extend(_plugin_errors(registry))
     extra.extend(_declared_not_applicable(config))
     extra_groups = _Group.of(extra)
@@ -505,6 +504,7 @@ def _assess(
         ruleset_version=ruleset_version,
         runs=runs,
         groups=groups,
+        used=used,
         verdicts=verdicts,
         extra=bool(extra_groups),
         facts=facts if tracking else None,
@@ -878,15 +878,21 @@ def _declared_not_applicable(config: Config) -> list[Finding]:
 
 
 def _apply_waivers(
-    raw: Mapping[str, tuple[Finding, ...]],
+    runs: Mapping[str, _RuleRun],
     specs: Sequence[RuleSpec],
     waivers: Sequence[Waiver],
     facts: Facts,
-) -> tuple[dict[str, list[Finding]], list[Finding]]:
-    """The per-rule findings that waivers change, and the findings about the waivers."""
+    old: _State | None,
+) -> tuple[dict[str, list[_Group]], dict[str, frozenset[str]], list[Finding]]:
+    """The groups of each rule after waivers, the waivers each rule used (for rules some
+    waiver targets), and the findings about the waivers. With ``old`` (an assessment with the
+    same waivers, date and top management), a rule whose findings are the same objects as
+    then keeps its waived groups."""
+    groups = {rule_id: [run.group] for rule_id, run in runs.items()}
+    used: dict[str, frozenset[str]] = {}
     extra: list[Finding] = []
     if not waivers:
-        return {}, extra
+        return groups, used, extra
     allowed = facts.top_management_and_representative
     valid: list[Waiver] = []
     for waiver in waivers:
@@ -912,27 +918,33 @@ def _apply_waivers(
             )
         else:
             valid.append(waiver)
-    used: set[str] = set()
-    changed: dict[str, list[Finding]] = {}
     for spec in specs:
-        findings = raw[spec.id]
-        if not any(f.status is Status.FAIL for f in findings):
-            continue
         candidates = [w for w in valid if w.target == spec.id or _within(spec.clause, w.target)]
         if not candidates:
             continue
+        run = runs[spec.id]
+        before = old.runs.get(spec.id) if old is not None else None
+        if old is not None and before is not None and before.group is run.group:
+            groups[spec.id], used[spec.id] = old.groups[spec.id], old.used[spec.id]
+            continue
+        findings = run.findings
+        if not any(f.status is Status.FAIL for f in findings):
+            used[spec.id] = frozenset()
+            continue
+        mine: set[str] = set()
         out = []
         for finding in findings:
             if finding.status is Status.FAIL:
                 for waiver in candidates:
                     if waiver.covers(finding):
                         finding = attrs.evolve(finding, status=Status.WAIVED, waiver=waiver.id)
-                        used.add(waiver.id)
+                        mine.add(waiver.id)
                         break
             out.append(finding)
-        changed[spec.id] = out
+        groups[spec.id], used[spec.id] = _Group.of(out), frozenset(mine)
+    applied = frozenset().union(*used.values())
     for waiver in valid:
-        if waiver.id not in used:
+        if waiver.id not in applied:
             extra.append(
                 _waiver_finding(
                     waiver,
@@ -941,7 +953,7 @@ def _apply_waivers(
                     f"waiver {waiver.id!r} matches no failure; withdraw it or correct its target",
                 )
             )
-    return changed, extra
+    return groups, used, extra
 
 
 def _within(number: str, prefix: str) -> bool:
