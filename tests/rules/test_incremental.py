@@ -506,3 +506,18 @@ def test_findings_kept_from_an_equal_rerun_are_replaced_correctly_later() -> Non
     for sms in chain:
         result = assess(sms, as_of=AS_OF, previous=result)
         assert assess(sms, as_of=AS_OF).to_json() == result.to_json()
+
+
+def test_with_waivers_an_edit_that_changes_no_finding_keeps_the_very_same_findings() -> None:
+    waivers = (
+        Waiver(id="w1", target="6", justification="j", approver="ceo", expires=date(2027, 6, 1)),
+    )
+    without = BASE.remove("ev-budget")
+    first = assess(without, as_of=AS_OF, waivers=waivers)
+    assert "waived" in {f.status.value for f in first.findings}
+    retitled = without.replace(attrs.evolve(BASE.get("ev-cmdb"), title="CMDB, November"))
+    again = assess(retitled, as_of=AS_OF, waivers=waivers, previous=first)
+    assert again.findings is first.findings
+    budget = without.replace(attrs.evolve(BASE.get("ev-budget"), subjects=("svc-2",)))
+    changed = assess(budget, as_of=AS_OF, waivers=waivers, previous=again)
+    assert assess(budget, as_of=AS_OF, waivers=waivers).to_json() == changed.to_json()
