@@ -95,11 +95,7 @@ def _index_keys(name: str, record: Evidence) -> Iterable[Any]:
         return (record.kind,)
     if name == "clause":
         return dict.fromkeys(record.clauses)
-    if name == "subject":
-        return dict.fromkeys(record.subjects)
-    if name == "unlocated":
-        return () if record.location else (None,)
-    return ()  # "latest" is kept per kind, and noted as a read of the kind
+    return dict.fromkeys(record.subjects)  # "subject"
 
 
 class _Many(set[Any]):
@@ -111,18 +107,18 @@ class _Many(set[Any]):
 class Reads:
     """What one rule read of the evidence: for each key of the evidence indexes (by index
     name: ``"kind"``, ``"subject"``, ``"record"``, ...), the partitions that read it (the item
-    ``Context.each`` was at, or ``GLOBAL``). ``whole`` is set when the rule read all of it.
+    ``Context.each`` was at, or ``GLOBAL``). ``whole`` is set when the rule read all of it, or
+    when its reads cannot be told apart by item (loops within loops): it then runs whole.
 
     A partition checked again adds what it reads now; what it no longer reads stays noted, which
     can only cause a needless re-check later, never a missed one.
     """
 
-    __slots__ = ("by_name", "nested", "whole")
+    __slots__ = ("by_name", "whole")
 
     def __init__(self) -> None:
         self.by_name: dict[str, dict[Any, Any]] = {}  # key -> a partition, or _Many of them
         self.whole = False
-        self.nested = False
 
     def add(self, name: str, key: Any, part: Any) -> None:
         keys = self.by_name.get(name)
@@ -915,8 +911,7 @@ class Context:
         track = self.facts._track
         only = self._only
         if track.partition is not GLOBAL:  # a loop within a loop: partitions are not nested
-            if track.reads is not None:
-                track.reads.nested = True
+            track.read_all()
             yield from items
             return
         try:

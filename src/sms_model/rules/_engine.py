@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from operator import is_
 from typing import Any, Final
 
 import attrs
@@ -482,12 +483,12 @@ def _assess(
         key=lambda g: g.key,
     )
     base = old if old is not None and not extra_groups and not old.extra else None
-    if base is not None and previous is not None and _same_groups(groups, base.groups):
+    if base is not None and previous is not None and _groups_match(groups, base.groups, is_):
         # Nothing any rule found has changed: the findings are the very same as before.
         findings, verdicts = previous.findings, base.verdicts
     else:
         findings = Findings(itertools.chain.from_iterable(g.findings for g in ordered))
-        if base is not None and _same_counts(groups, base.groups):
+        if base is not None and _groups_match(groups, base.groups, _same_tally):
             verdicts = base.verdicts
         else:
             verdicts = _verdicts(ordered)
@@ -522,32 +523,26 @@ def _assess(
     )
 
 
-def _same_groups(groups: Mapping[str, list[_Group]], before: Mapping[str, list[_Group]]) -> bool:
-    """True when every group is the very object it was before."""
+def _groups_match(
+    groups: Mapping[str, list[_Group]],
+    before: Mapping[str, list[_Group]],
+    same: Callable[[_Group, _Group], bool],
+) -> bool:
+    """True when each rule has as many groups as before and ``same`` holds for each pair."""
     if groups.keys() != before.keys():
         return False
     for rule_id, mine in groups.items():
         theirs = before[rule_id]
-        if len(mine) != len(theirs) or any(a is not b for a, b in zip(mine, theirs, strict=True)):
+        if len(mine) != len(theirs) or not all(map(same, mine, theirs)):
             return False
     return True
 
 
-def _same_counts(groups: Mapping[str, list[_Group]], before: Mapping[str, list[_Group]]) -> bool:
-    """True when the groups count the same findings by status and failures by severity as
-    before (then the verdicts are the same)."""
-    if groups.keys() != before.keys():
-        return False
-    for rule_id, mine in groups.items():
-        theirs = before[rule_id]
-        if len(mine) != len(theirs):
-            return False
-        for new, old in zip(mine, theirs, strict=True):
-            if new is not old and (
-                new.key != old.key or new.counts != old.counts or new.failures != old.failures
-            ):
-                return False
-    return True
+def _same_tally(new: _Group, old: _Group) -> bool:
+    """The same findings by status and failures by severity (so the same verdicts)."""
+    return new is old or (
+        new.key == old.key and new.counts == old.counts and new.failures == old.failures
+    )
 
 
 _HAND_OVER: Final = threading.Lock()
@@ -652,7 +647,7 @@ def _run(spec: RuleSpec, facts: Facts, tracking: bool) -> _RuleRun:
     findings = sorted(itertools.chain.from_iterable(parts.values()), key=_order)
     empty = not findings
     if empty:
-        findings = [Context(facts, spec).passed("no nonconformity found")]
+        findings = [_passed(spec, facts)]
     group = _Group.sorted(_group_key(spec), tuple(findings))
     return _RuleRun(group=group, parts=parts, reads=reads, empty=empty)
 
@@ -663,7 +658,7 @@ def _rerun_changed(
     """Reuse a run whose evidence reads the change did not touch, or re-check just the items
     (partitions) whose reads it touched; ``None`` when the rule must run whole again."""
     reads, parts = before.reads, before.parts
-    if reads is None or parts is None or reads.whole or reads.nested:
+    if reads is None or parts is None or reads.whole:
         return None
     affected = reads.partitions(touched)
     if not affected:
@@ -698,7 +693,7 @@ def _rerun_changed(
         gone = list(before.findings)
     empty = not findings
     if empty:
-        findings = [Context(facts, spec).passed("no nonconformity found")]
+        findings = [_passed(spec, facts)]
         new = findings
     group = before.group.changed(tuple(findings), gone, new)
     return _RuleRun(group=group, parts=parts, reads=reads, empty=empty)
@@ -721,8 +716,13 @@ def run_rule(spec: RuleSpec, facts: Facts) -> list[Finding]:
         return [parts]
     results = list(itertools.chain.from_iterable(parts.values()))
     if not results:
-        return [Context(facts, spec).passed("no nonconformity found")]
+        return [_passed(spec, facts)]
     return results
+
+
+def _passed(spec: RuleSpec, facts: Facts) -> Finding:
+    """The engine's pass for a rule that found nothing."""
+    return Context(facts, spec).passed("no nonconformity found")
 
 
 def _execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Finding:
