@@ -481,6 +481,57 @@ def test_ids_reserved_for_graph_nodes_are_refused_with_their_path(reserved: str)
     assert ("reserved-id", "$.people[0].id") == (issue.code, issue.path)
 
 
+def test_a_reserved_id_is_refused_on_the_plan_and_next_to_a_duplicate() -> None:
+    from sms_model.errors import ModelValidationError
+    from sms_model.model import (
+        Party,
+        PartyKind,
+        Person,
+        ServiceManagementPlan,
+        ServiceManagementSystem,
+    )
+
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+            people=[
+                Person(id="x", name="X", party="a"),
+                Person(id="x", name="X again", party="a"),
+                Person(id="duty:x", name="D", party="a"),
+            ],
+            plan=ServiceManagementPlan(id="sms", title="Plan"),
+        )
+    found = sorted((i.code, i.path) for i in caught.value.issues)
+    assert [
+        ("duplicate-id", "$.people[1].id"),
+        ("reserved-id", "$.people[2].id"),
+        ("reserved-id", "$.plan.id"),
+    ] == found
+
+
+def test_a_reference_to_an_unknown_id_and_one_of_the_wrong_kind_are_both_refused() -> None:
+    from sms_model.errors import ModelValidationError
+    from sms_model.model import Party, PartyKind, Person, ServiceManagementSystem
+
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+            people=[
+                Person(id="p", name="P", party="nobody"),
+                Person(id="q", name="Q", party="p"),
+            ],
+        )
+    found = [(i.path, i.what) for i in caught.value.issues]
+    assert [
+        ("$.people[0].party", "unknown party: no party has this id"),
+        ("$.people[1].party", "must name a party"),
+    ] == found
+
+
 def test_a_lone_string_for_a_list_of_ids_is_refused_not_split() -> None:
     from sms_model.model import Role
 

@@ -252,9 +252,11 @@ class ServiceManagementSystem:
         index: dict[str, Any] = {}
         issues: list[Issue] = []
         first: dict[str, str] = {}  # the path of each id's first entity, made if ever needed
+        reserved = False  # whether some id is reserved, checked while the ids are in cache
         for collection in COLLECTIONS:
             items = getattr(self, collection)
             ids = list(map(_by_id, items))
+            reserved = reserved or _any_reserved(ids)
             if index.keys().isdisjoint(ids):
                 size = len(index)
                 index.update(zip(ids, items, strict=True))  # the usual case, in C
@@ -274,13 +276,14 @@ class ServiceManagementSystem:
         for name, single in (("plan", self.plan), ("scope", self.scope)):
             if single is None:
                 continue
+            reserved = reserved or _any_reserved((single.id,))
             if single.id in index:
                 first = first or self._first_paths()
                 issues.append(self._duplicate(single.id, f"$.{name}.id", first[single.id]))
             else:
                 index[single.id] = single
         object.__setattr__(self, "_index", MappingProxyType(index))
-        if _any_reserved(index):
+        if reserved:
             first = first or self._first_paths()
             issues.extend(_reserved_ids(index, first.__getitem__))
         issues.extend(self._reference_issues(index))
@@ -812,14 +815,14 @@ def _refs_ok(
     values = map(operator.attrgetter(field), items)
     targets = set(itertools.chain.from_iterable(values)) if many else set(values)
     targets.discard(None)
-    # With a dictionary, set.difference looks each target up in it (without a dictionary it
-    # would copy the whole index into a set first).
-    unknown = targets.difference(index) if type(index) is dict else targets - set(index)
-    if unknown:
-        return False
     if kinds is _ANY:
-        return True
-    classes = {type(entity) for entity in map(index.__getitem__, targets)}
+        # With a dictionary, set.difference looks each target up in it (without a dictionary
+        # it would copy the whole index into a set first).
+        unknown = targets.difference(index) if type(index) is dict else targets - set(index)
+        return not unknown
+    # One look-up per target gives both answers: an unknown id comes back as None, whose
+    # class is of no kind.
+    classes = set(map(type, map(index.get, targets)))
     return all(_KIND_OF.get(cls) in kinds for cls in classes)
 
 
