@@ -155,6 +155,23 @@ def test_loaded_references_share_the_string_of_the_id_they_name() -> None:
     assert [] == [ref for ref, own in shared if ref is not own]
 
 
+def test_evidence_ids_stay_out_of_the_memo_and_references_to_them_still_resolve() -> None:
+    from sms_model.io._fast import fast_structurer
+    from sms_model.model import Evidence
+
+    base = load(EXAMPLE)
+    first = base.evidence[0]
+    naming = attrs.evolve(base.evidence[1], subjects=(first.id,))
+    evidence = (first, naming, *base.evidence[2:])
+    sms = loads(dumps(attrs.evolve(base, evidence=evidence), "json"), "json")
+    reference = sms.get(naming.id).subjects[0]
+    assert (first, first.id) == (sms.get(reference), reference)
+    memo: dict[Any, Any] = {}
+    record = {"id": "ev-x", "kind": "k", "effective": "2026-01-01", "subjects": ["svc-a"]}
+    fast_structurer(Evidence)(record, memo)
+    assert ("ev-x" in memo, "svc-a" in memo) == (False, True)
+
+
 def test_equal_tuples_and_repeated_strings_are_one_object_after_loading() -> None:
     sms = loads(dumps(load(EXAMPLE), "json"), "json")
     by_value: dict[tuple[str, ...], int] = {}

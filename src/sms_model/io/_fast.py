@@ -20,6 +20,8 @@ from typing import Any, Final, Union, get_args, get_origin, get_type_hints
 
 import attrs
 
+from sms_model.model import Evidence
+
 __all__ = [
     "Mismatch",
     "fast_structurer",
@@ -80,6 +82,11 @@ _NOTHING: Final = object()
 #: Fields of free text or digests, nearly always unique to their entity: sharing their strings
 #: through the per-load memo would cost a memo entry each and save nothing.
 _UNSHARED: Final = frozenset({"title", "statement", "description", "location", "digest"})
+#: Entities whose ids are not shared through the memo: evidence records are the bulk of a large
+#: SMS and other entities seldom name them, so a memo entry per record id, hardly ever looked up
+#: again, would only make every other look-up in the memo slower (a larger table, fewer cache
+#: hits). A reference to such an id still works: it is an equal string, not the same object.
+_UNNAMED: Final = frozenset({Evidence})
 
 
 class _Builder:
@@ -140,7 +147,7 @@ class _Builder:
         for field in fields:
             var = f"v_{field.name}"
             hint = hints[field.name]
-            share = field.name not in _UNSHARED
+            share = field.name not in _UNSHARED and not (field.name == "id" and cls in _UNNAMED)
             if cls is self.prebuilt and _entity_tuple(hint):
                 # Structured already, element by element, by the streaming reader.
                 lines.append(f"    {var} = d.get({field.name!r}, ())")
