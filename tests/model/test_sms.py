@@ -532,6 +532,27 @@ def test_a_reference_to_an_unknown_id_and_one_of_the_wrong_kind_are_both_refused
     ] == found
 
 
+def test_a_reference_to_an_id_used_twice_is_checked_against_the_entity_kept() -> None:
+    from sms_model.errors import ModelValidationError
+    from sms_model.model import Party, PartyKind, Person, ServiceManagementSystem
+
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+            people=[
+                Person(id="a", name="Also a", party="a"),  # the party keeps the id
+                Person(id="q", name="Q", party="a", reports_to="a"),
+            ],
+        )
+    found = [(i.path, i.code) for i in caught.value.issues]
+    assert [
+        ("$.people[0].id", "duplicate-id"),
+        ("$.people[1].reports_to", "unknown-reference"),
+    ] == found
+
+
 def test_a_lone_string_for_a_list_of_ids_is_refused_not_split() -> None:
     from sms_model.model import Role
 

@@ -257,20 +257,13 @@ class ServiceManagementSystem:
             items = getattr(self, collection)
             ids = list(map(_by_id, items))
             reserved = reserved or _any_reserved(ids)
-            if index.keys().isdisjoint(ids):
-                size = len(index)
-                index.update(zip(ids, items, strict=True))  # the usual case, in C
-                if len(index) == size + len(ids):
-                    continue
-                for entity_id in ids:  # a duplicate within the collection: start it again
-                    index.pop(entity_id, None)
-            first = first or self._first_paths()
-            for i, item in enumerate(items):
-                if item.id in index:
-                    path = f"$.{collection}[{i}].id"
-                    issues.append(self._duplicate(item.id, path, first[item.id]))
-                else:
-                    index[item.id] = item
+            size = len(index)
+            index.update(zip(ids, items, strict=True))  # the usual case, in C
+            if len(index) != size + len(ids):  # some id came twice: index again, one by one
+                first = self._first_paths()
+                index = self._index_one_by_one(first, issues)
+                reserved = _any_reserved(index)
+                break
         # The plan and the scope are singletons, but records name them (approvals,
         # acknowledgements), so their ids share the index.
         for name, single in (("plan", self.plan), ("scope", self.scope)):
@@ -283,13 +276,28 @@ class ServiceManagementSystem:
             else:
                 index[single.id] = single
         object.__setattr__(self, "_index", MappingProxyType(index))
+        # With no id twice, the ids of a kind are those of its collections.
+        ids_of = None if issues else _IdsOfKinds(self)
         if reserved:
             first = first or self._first_paths()
             issues.extend(_reserved_ids(index, first.__getitem__))
-        issues.extend(self._reference_issues(index))
+        issues.extend(self._reference_issues(index, ids_of))
         issues.extend(self._structure_issues())
         if issues:
             raise ModelValidationError.of(issues)
+
+    def _index_one_by_one(self, first: Mapping[str, str], issues: list[Issue]) -> dict[str, Any]:
+        """The id index built entity by entity, the first entity of each id kept, with an issue
+        for each id met again (``first`` gives the path of each id's first entity)."""
+        index: dict[str, Any] = {}
+        for collection in COLLECTIONS:
+            for i, item in enumerate(getattr(self, collection)):
+                if item.id in index:
+                    path = f"$.{collection}[{i}].id"
+                    issues.append(self._duplicate(item.id, path, first[item.id]))
+                else:
+                    index[item.id] = item
+        return index
 
     def _first_paths(self) -> dict[str, str]:
         """The path of the first entity with each id."""
@@ -567,7 +575,9 @@ class ServiceManagementSystem:
 
     # --- validation ----------------------------------------------------------------------
 
-    def _reference_issues(self, index: Mapping[str, Any]) -> Iterator[Issue]:
+    def _reference_issues(
+        self, index: Mapping[str, Any], ids_of: _IdsOfKinds | None = None
+    ) -> Iterator[Issue]:
         yield from _check_ref(index, "$.provider", self.provider, _PARTY)
         singletons = (
             ("top_management", self.top_management),
@@ -580,7 +590,7 @@ class ServiceManagementSystem:
         for i, duty in enumerate(self.duties):
             yield from _check_fields(index, f"$.duties[{i}]", duty)
         for collection in COLLECTIONS:
-            yield from _check_collection(index, collection, getattr(self, collection))
+            yield from _check_collection(index, collection, getattr(self, collection), ids_of)
 
     def _structure_issues(self) -> Iterator[Issue]:
         provider = self.find(self.provider)
@@ -777,8 +787,33 @@ def _duty_order(duty: DutyAssignment) -> tuple[str, str, tuple[str, ...]]:
     return duty.duty.value, duty.accountable, duty.responsible
 
 
+class _IdsOfKinds:
+    """The ids of the entities of some kinds, as a set made from the collections on first use,
+    for checking references in bulk: a set of a few thousand ids stays in the CPU's cache,
+    where look-ups in the whole index, and visits of the entities to learn their kind, do not.
+    Valid only for a system with no id twice (the index then holds exactly these ids)."""
+
+    __slots__ = ("_sets", "_sms")
+
+    def __init__(self, sms: ServiceManagementSystem) -> None:
+        self._sms = sms
+        self._sets: dict[frozenset[str], set[str]] = {}
+
+    def __call__(self, kinds: frozenset[str]) -> set[str]:
+        found = self._sets.get(kinds)
+        if found is None:
+            found = self._sets[kinds] = set()
+            for collection, kind in COLLECTIONS.items():
+                if kind in kinds:
+                    found.update(map(_by_id, getattr(self._sms, collection)))
+        return found
+
+
 def _check_collection(
-    index: Mapping[str, Any], collection: str, items: tuple[Any, ...]
+    index: Mapping[str, Any],
+    collection: str,
+    items: tuple[Any, ...],
+    ids_of: _IdsOfKinds | None = None,
 ) -> Iterator[Issue]:
     # The hot path of loading: one dictionary look-up per reference, and paths and messages
     # are built only for a reference that is wrong.
@@ -787,7 +822,7 @@ def _check_collection(
     fields = _REFS.get(type(items[0]), ())
     if not fields:
         return
-    if all(_refs_ok(index, items, *spec) for spec in fields):
+    if all(_refs_ok(index, items, *spec, ids_of) for spec in fields):
         return
     get = index.get
     kind_of = _KIND_OF.get
@@ -808,13 +843,21 @@ def _check_collection(
 
 
 def _refs_ok(
-    index: Mapping[str, Any], items: tuple[Any, ...], field: str, kinds: frozenset[str], many: bool
+    index: Mapping[str, Any],
+    items: tuple[Any, ...],
+    field: str,
+    kinds: frozenset[str],
+    many: bool,
+    ids_of: _IdsOfKinds | None = None,
 ) -> bool:
     """Whether every reference of ``field`` in ``items`` names an entity of the right kind,
-    checked once per distinct id, in bulk (the loops run in C)."""
+    checked once per distinct id, in bulk (the loops run in C); a ``False`` is checked again
+    reference by reference, to report it."""
     values = map(operator.attrgetter(field), items)
     targets = set(itertools.chain.from_iterable(values)) if many else set(values)
     targets.discard(None)
+    if ids_of is not None and kinds is not _ANY:
+        return targets.issubset(ids_of(kinds))
     if kinds is _ANY:
         # With a dictionary, set.difference looks each target up in it (without a dictionary
         # it would copy the whole index into a set first).
