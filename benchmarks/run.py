@@ -304,7 +304,8 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         rounds = big.get("scaling")
         if rounds:
             lines.append(
-                f"Full L / M measured in alternation (each round: {SCALING_BLOCK} tier-M runs, "
+                f"Full L / M measured in alternation (each round: "
+                f"{big.get('scaling_block', SCALING_BLOCK)} tier-M runs, "
                 f"then one tier-L run): median {statistics.median(rounds):.1f} over "
                 f"{len(rounds)} rounds, from {min(rounds):.1f} to {max(rounds):.1f}."
             )
@@ -433,7 +434,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(measure(tier, repeats=args.repeat, regenerate=args.regenerate))
     if "M" in args.tiers and "L" in args.tiers:
         print("measuring full L / M in alternation ...", file=sys.stderr, flush=True)
-        rows[args.tiers.index("L")]["scaling"] = scaling("M", "L")
+        big = rows[args.tiers.index("L")]
+        big.update(scaling=scaling("M", "L"), scaling_block=SCALING_BLOCK)
     text = report(rows)
     print(text)
     if not args.no_readme:

@@ -45,14 +45,18 @@ def test_the_median_time_leaves_out_the_release() -> None:
 
 
 @pytest.fixture(scope="module")
-def row_xs() -> dict[str, Any]:
-    text = json.dumps(runner.generate.generate("XS"))
-    original = runner._text
-    runner._text = lambda tier, regenerate: text
-    try:
-        row: dict[str, Any] = runner.measure("XS", repeats=1)
-    finally:
-        runner._text = original
+def xs_text() -> str:
+    return json.dumps(runner.generate.generate("XS"))
+
+
+@pytest.fixture
+def xs_only(monkeypatch: pytest.MonkeyPatch, xs_text: str) -> None:
+    monkeypatch.setattr(runner, "_text", lambda tier, regenerate: xs_text)
+
+
+@pytest.fixture
+def row_xs(xs_only: None) -> dict[str, Any]:
+    row: dict[str, Any] = runner.measure("XS", repeats=1)
     return row
 
 
@@ -69,3 +73,36 @@ def test_targets_are_checked_at_tier_l_only(row_xs: dict[str, Any]) -> None:
     assert "Tier L was not run" in runner.table([row_xs])
     as_l = {**row_xs, "tier": "L"}
     assert "| load <= 2 x J |" in runner.table([as_l])
+
+
+def test_scaling_gives_one_ratio_per_round_of_alternated_runs(
+    xs_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    timed = runner._median_time
+
+    def counting(func: Any, repeats: int, **kw: Any) -> float:
+        calls.append(repeats)
+        result: float = timed(func, repeats, **kw)
+        return result
+
+    monkeypatch.setattr(runner, "_median_time", counting)
+    ratios = runner.scaling("XS", "XS", rounds=3, block=2)
+    assert [2, 1, 2, 1, 2, 1] == calls
+    assert 3 == len(ratios)
+    assert all(0.2 < ratio < 5 for ratio in ratios)  # the same tier both ways: about 1
+
+
+def test_the_alternated_ratio_is_reported_and_checked_against_the_target(
+    row_xs: dict[str, Any],
+) -> None:
+    m = {**row_xs, "tier": "M"}
+    big = {**row_xs, "tier": "L", "scaling": [10.2, 11.5, 10.4], "scaling_block": 4}
+    report = runner.table([m, big])
+    assert (
+        "(each round: 4 tier-M runs, then one tier-L run): median 10.4 over 3 rounds, from "
+        "10.2 to 11.5." in report
+    )
+    assert "| full L / M <= 11 | 10.4 | met |" in report
+    big["scaling"] = [11.2, 11.5, 10.4]
+    assert "| full L / M <= 11 | 11.2 | **not met** |" in runner.table([m, big])

@@ -553,6 +553,54 @@ def test_a_reference_to_an_id_used_twice_is_checked_against_the_entity_kept() ->
     ] == found
 
 
+def test_a_reference_is_checked_against_the_class_of_the_entity_not_its_collection() -> None:
+    from sms_model.errors import ModelValidationError
+    from sms_model.model import (
+        Evidence,
+        Party,
+        PartyKind,
+        Process,
+        ProcessKind,
+        ServiceManagementSystem,
+    )
+
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+            processes=[Process(id="p", kind=ProcessKind.CHANGE, definition="ev")],
+            documents=[Evidence(id="ev", kind="k", effective=date(2026, 1, 1))],  # type: ignore[list-item]
+        )
+    found = [(i.path, i.what) for i in caught.value.issues]
+    assert [("$.processes[0].definition", "must name a document")] == found
+
+
+def test_a_reserved_id_after_a_duplicate_or_only_on_the_scope_is_refused() -> None:
+    from sms_model.errors import ModelValidationError
+    from sms_model.model import Evidence, Party, PartyKind, Scope, ServiceManagementSystem
+
+    provider = Party(id="a", name="A", kind=PartyKind.PROVIDER)
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[provider, provider],
+            evidence=[Evidence(id="duty:x", kind="k", effective=date(2026, 1, 1))],
+        )
+    found = sorted((i.code, i.path) for i in caught.value.issues)
+    assert [("duplicate-id", "$.parties[1].id"), ("reserved-id", "$.evidence[0].id")] == found
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(
+            name="A",
+            provider="a",
+            parties=[provider],
+            scope=Scope(id="top_management", statement="All services."),
+        )
+    found = [(i.code, i.path) for i in caught.value.issues]
+    assert [("reserved-id", "$.scope.id")] == found
+
+
 def test_a_lone_string_for_a_list_of_ids_is_refused_not_split() -> None:
     from sms_model.model import Role
 

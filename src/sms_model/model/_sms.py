@@ -788,10 +788,14 @@ def _duty_order(duty: DutyAssignment) -> tuple[str, str, tuple[str, ...]]:
 
 
 class _IdsOfKinds:
-    """The ids of the entities of some kinds, as a set made from the collections on first use,
-    for checking references in bulk: a set of a few thousand ids stays in the CPU's cache,
-    where look-ups in the whole index, and visits of the entities to learn their kind, do not.
-    Valid only for a system with no id twice (the index then holds exactly these ids)."""
+    """Ids of entities of some kinds, as a set made on first use from the collections of those
+    kinds, for checking references in bulk: a set of a few thousand ids stays in the CPU's
+    cache, where look-ups in the whole index, and visits of the entities to learn their kind,
+    do not. Valid only for a system with no id twice (the index then holds these entities).
+
+    An entity's kind is that of its class, wherever it sits: an entity of another class in the
+    collection is left out, so that a reference to it fails here and is checked one by one
+    (an entity of the kind sitting in another collection is missed the same way)."""
 
     __slots__ = ("_sets", "_sms")
 
@@ -803,9 +807,14 @@ class _IdsOfKinds:
         found = self._sets.get(kinds)
         if found is None:
             found = self._sets[kinds] = set()
-            for collection, kind in COLLECTIONS.items():
-                if kind in kinds:
-                    found.update(map(_by_id, getattr(self._sms, collection)))
+            for cls, collection in _COLLECTION_OF.items():
+                if _KIND_OF[cls] not in kinds:
+                    continue
+                items = getattr(self._sms, collection)
+                if set(map(type, items)) <= {cls}:  # the usual case, in C
+                    found.update(map(_by_id, items))
+                else:
+                    found.update(item.id for item in items if type(item) is cls)
         return found
 
 
