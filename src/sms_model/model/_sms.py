@@ -814,7 +814,7 @@ class _IdsOfKinds:
                 if set(map(type, items)) <= {cls}:  # the usual case, in C
                     found.update(map(_by_id, items))
                 else:
-                    found.update(item.id for item in items if type(item) is cls)
+                    found.update(_by_id(item) for item in items if type(item) is cls)
         return found
 
 
