@@ -276,7 +276,7 @@ class ServiceManagementSystem:
             else:
                 index[single.id] = single
         object.__setattr__(self, "_index", MappingProxyType(index))
-        # With no id twice, the ids of a kind are those of its collections.
+        # With no id twice, references that must name a kind are checked against its ids.
         ids_of = None if issues else _IdsOfKinds(self)
         if reserved:
             first = first or self._first_paths()
@@ -576,7 +576,7 @@ class ServiceManagementSystem:
     # --- validation ----------------------------------------------------------------------
 
     def _reference_issues(
-        self, index: Mapping[str, Any], ids_of: _IdsOfKinds | None = None
+        self, index: Mapping[str, Any], ids_of: _IdsOfKinds | None
     ) -> Iterator[Issue]:
         yield from _check_ref(index, "$.provider", self.provider, _PARTY)
         singletons = (
@@ -822,7 +822,7 @@ def _check_collection(
     index: Mapping[str, Any],
     collection: str,
     items: tuple[Any, ...],
-    ids_of: _IdsOfKinds | None = None,
+    ids_of: _IdsOfKinds | None,
 ) -> Iterator[Issue]:
     # The hot path of loading: one dictionary look-up per reference, and paths and messages
     # are built only for a reference that is wrong.
@@ -857,7 +857,7 @@ def _refs_ok(
     field: str,
     kinds: frozenset[str],
     many: bool,
-    ids_of: _IdsOfKinds | None = None,
+    ids_of: _IdsOfKinds | None,
 ) -> bool:
     """Whether every reference of ``field`` in ``items`` names an entity of the right kind,
     checked once per distinct id, in bulk (the loops run in C); a ``False`` is checked again
@@ -865,13 +865,13 @@ def _refs_ok(
     values = map(operator.attrgetter(field), items)
     targets = set(itertools.chain.from_iterable(values)) if many else set(values)
     targets.discard(None)
-    if ids_of is not None and kinds is not _ANY:
-        return targets.issubset(ids_of(kinds))
     if kinds is _ANY:
         # With a dictionary, set.difference looks each target up in it (without a dictionary
         # it would copy the whole index into a set first).
         unknown = targets.difference(index) if type(index) is dict else targets - set(index)
         return not unknown
+    if ids_of is not None:
+        return targets.issubset(ids_of(kinds))
     # One look-up per target gives both answers: an unknown id comes back as None, whose
     # class is of no kind.
     classes = set(map(type, map(index.get, targets)))
