@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import json
-import sys
 from collections import Counter
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 import sms_model
+from tests.benchmark_support import load_benchmark
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
-
-
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sms_benchmarks_generate", _PATH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = load_benchmark("generate")
 
 
 @pytest.fixture(scope="module")
