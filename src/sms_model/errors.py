@@ -121,13 +121,22 @@ class FileFormatError(ModelValidationError):
 
 
 class FieldValueError(SMSModelError, ValueError):
-    """One field of an entity holds a value it cannot have (raised by entity validators)."""
+    """One field of an entity holds a value it cannot have: the wrong type, or a value outside
+    what the field allows. ``entity`` is the class name, ``field`` the field (with the index of
+    the item, as in ``subjects[2]``, when one item of a tuple is wrong), ``found`` what it
+    held.
 
-    def __init__(self, field: str, what: str, found: object) -> None:
+    >>> str(FieldValueError("kind", "expected a PartyKind", "provder", entity="Party"))
+    "Party.kind: expected a PartyKind (found 'provder')"
+    """
+
+    def __init__(self, field: str, what: str, found: object, *, entity: str | None = None) -> None:
         self.field = field
         self.what = what
         self.found = found
-        super().__init__(f"{field}: {what} (found {found!r})")
+        self.entity = entity
+        where = f"{entity}.{field}" if entity else field
+        super().__init__(f"{where}: {what} (found {found!r})")
 
 
 class RuleDefinitionError(SMSModelError, TypeError):

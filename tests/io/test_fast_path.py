@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from sms_model.io._convert import _converter, unstructure
 from sms_model.io._fast import Mismatch, fast_structurer, parse_date
 from sms_model.io._text import parse_yaml
 from sms_model.model import ServiceManagementSystem
+from sms_model.model._checks import problems
 from sms_model.testing import sms_models
 
 FAST = fast_structurer(ServiceManagementSystem)
@@ -31,11 +33,36 @@ def _detailed(data: Any) -> ServiceManagementSystem:
     return result
 
 
+def _entities(value: Any) -> Any:
+    """Every entity within a value, nested ones (measurements, service levels) included."""
+    if isinstance(value, tuple):
+        for item in value:
+            yield from _entities(item)
+    elif attrs.has(type(value)):
+        yield value
+        for field in attrs.fields(type(value)):
+            if field.init:
+                yield from _entities(getattr(value, field.name))
+
+
+def _unchecked(sms: ServiceManagementSystem) -> list[Any]:
+    """The entities the fast path built that their own check would refuse or convert (the
+    fast path builds them without running that check a second time)."""
+    wrong = []
+    for entity in _entities(sms):
+        before = attrs.astuple(entity, recurse=False)
+        if problems(entity) or attrs.astuple(entity, recurse=False) != before:
+            wrong.append(entity)
+    return wrong
+
+
 @given(sms_models())
 def test_fast_and_detailed_paths_build_equal_models(sms: ServiceManagementSystem) -> None:
     data = _plain(sms)
-    assert sms == FAST(data)
+    fast = FAST(data)
+    assert sms == fast
     assert sms == _detailed(data)
+    assert [] == _unchecked(fast)
 
 
 @pytest.mark.parametrize("path", ["examples/acme-managed-services.yaml", "tests/rules/base.yaml"])
@@ -86,6 +113,7 @@ def test_the_fast_path_never_accepts_what_the_detailed_path_rejects(data: dict[s
     except (Mismatch, SMSModelError, ValueError, TypeError, KeyError, OverflowError):
         return  # what structure() catches: it falls back to the detailed path
     assert fast == _detailed(data)
+    assert [] == _unchecked(fast)
 
 
 def test_a_mismatch_is_raised_for_a_wrong_type() -> None:

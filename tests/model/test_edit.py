@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 import sms_model
-from sms_model.errors import ModelValidationError, UnknownReferenceError
+from sms_model.errors import DuplicateIdError, ModelValidationError, UnknownReferenceError
 from sms_model.model import Party, PartyKind, ServiceManagementSystem
 
 ACME = sms_model.load("examples/acme-managed-services.yaml")
@@ -65,11 +65,11 @@ def test_replace_refuses_an_id_already_used_by_another_collection() -> None:
 
 
 def test_replace_refuses_what_is_not_an_entity_of_a_collection_and_repeated_ids() -> None:
-    with pytest.raises(TypeError, match="not TopManagement"):
+    with pytest.raises(ModelValidationError, match="found TopManagement"):
         ACME.replace(ACME.top_management)
-    with pytest.raises(ValueError, match="twice"):
+    with pytest.raises(DuplicateIdError, match="twice"):
         ACME.replace(ACME.evidence[0], ACME.evidence[0])
-    with pytest.raises(ValueError, match="twice"):  # one new id for two collections
+    with pytest.raises(DuplicateIdError, match="twice"):  # one new id for two collections
         ACME.replace(
             attrs.evolve(ACME.evidence[0], id="dup-x"), attrs.evolve(ACME.documents[0], id="dup-x")
         )

@@ -11,6 +11,7 @@ import pytest
 
 from sms_model import (
     DuplicateIdError,
+    FieldValueError,
     Issue,
     ModelValidationError,
     ServiceManagementSystem,
@@ -541,15 +542,16 @@ def test_a_reference_to_an_id_used_twice_is_checked_against_the_entity_kept() ->
     ] == found
 
 
-def test_a_reference_is_checked_against_the_class_of_the_entity_not_its_collection() -> None:
+def test_an_entity_of_another_class_in_a_collection_is_refused_by_its_type() -> None:
     from sms_model.model import Evidence, Process, ProcessKind
 
     issues = _refused(
         processes=[Process(id="p", kind=ProcessKind.CHANGE, definition="ev")],
         documents=[Evidence(id="ev", kind="k", effective=date(2026, 1, 1))],
     )
-    found = [(i.path, i.what) for i in issues]
-    assert [("$.processes[0].definition", "must name a document")] == found
+    found = [(i.code, i.path, i.what, i.found) for i in issues]
+    expected = [("type", "$.documents[0]", "expected a Document", "Evidence 'ev'")]
+    assert expected == found
 
 
 def test_a_reserved_id_after_a_duplicate_or_only_on_the_scope_is_refused() -> None:
@@ -570,8 +572,9 @@ def test_a_reserved_id_after_a_duplicate_or_only_on_the_scope_is_refused() -> No
 def test_a_lone_string_for_a_list_of_ids_is_refused_not_split() -> None:
     from sms_model.model import Role
 
-    with pytest.raises(TypeError, match="not the string 'ceo'"):
+    with pytest.raises(FieldValueError) as caught:
         Role(id="r", name="R", party="a", holders="ceo")  # type: ignore[arg-type]
+    assert "Role.holders: expected a tuple (or list) of texts (found 'ceo')" == str(caught.value)
 
 
 @pytest.mark.parametrize("near", ["smss", "my-sms", "duty", "xduty:1", "top_management2"])
@@ -594,3 +597,48 @@ def test_many_duplicates_are_each_reported_with_the_first_use() -> None:
     issues = [i for i in _refused(people=people) if i.code == "duplicate-id"]
     assert 2997 == len(issues)
     assert "duplicate id, first used at $.people[1].id" == issues[1].what
+
+
+def test_the_issue_example_builds_with_the_kind_given_as_its_value() -> None:
+    from sms_model.model import Party, PartyKind
+
+    sms = ServiceManagementSystem(
+        name="x", provider="p", parties=[Party(id="p", name="P", kind="provider")]
+    )
+    assert PartyKind.PROVIDER is sms.provider_party.kind
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", None),
+        ("name", 5),
+        ("provider", None),
+        ("top_management", None),
+        ("top_management", {"members": []}),
+        ("scope", "all of it"),
+        ("plan", {}),
+        ("duties", None),
+        ("parties", None),
+        ("parties", "acme"),
+        ("parties", [{"id": "acme"}]),
+        ("parties", 3),
+        ("people", [None]),
+        ("evidence", {"e1": None}),
+    ],
+)
+def test_the_aggregate_refuses_wrong_values_with_a_library_error_naming_the_path(
+    field: str, value: Any
+) -> None:
+    from sms_model.model import Party, PartyKind
+
+    given: dict[str, Any] = {
+        "name": "A",
+        "provider": "a",
+        "parties": [Party(id="a", name="A", kind=PartyKind.PROVIDER)],
+        field: value,
+    }
+    with pytest.raises(ModelValidationError) as caught:
+        ServiceManagementSystem(**given)
+    assert ["type"] == [i.code for i in caught.value.issues]
+    assert caught.value.issues[0].path.startswith(f"$.{field}")

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from sms_model.errors import FieldValueError
+from sms_model.model._checks import Checked
 from sms_model.model._enums import (
     AgreementKind,
     AgreementTerm,
@@ -70,39 +71,34 @@ __all__ = [
 ]
 
 
-def _non_empty(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise FieldValueError(attribute.name, "must be a non-empty string", value)
+        entity = type(instance).__name__
+        raise FieldValueError(attribute.name, "must be a non-empty string", value, entity=entity)
 
 
-def _score(_instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+def _score(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and (type(value) is not int or not 1 <= value <= 5):
-        raise FieldValueError(attribute.name, "must be a whole number from 1 to 5", value)
+        entity = type(instance).__name__
+        what = "must be a whole number from 1 to 5"
+        raise FieldValueError(attribute.name, what, value, entity=entity)
 
 
 def _ident() -> Any:
     return attrs.field(validator=_non_empty)
 
 
-def _tuple(value: Any) -> tuple[Any, ...]:
-    # A list given by a caller becomes a tuple, so every entity stays hashable and immutable;
-    # a lone string is refused rather than split into its characters.
-    if type(value) is tuple:
-        return value
-    if isinstance(value, str):
-        raise TypeError(f"expected a list or tuple of ids, not the string {value!r}")
-    return tuple(value)
-
-
 def _many() -> Any:
-    return attrs.field(default=(), converter=_tuple)
+    # A list given by a caller becomes a tuple when the entity checks its fields (Checked), so
+    # every entity stays hashable and immutable; a lone string is refused, not split.
+    return attrs.field(default=())
 
 
 # --- parties, people and roles ------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
-class Party:
+class Party(Checked):
     """An organisation involved in the SMS: the provider, an internal group, a customer, a
     supplier or another interested party (ISO/IEC 20000-1:2011, 4.2, 7.1 and 7.2).
 
@@ -121,7 +117,7 @@ class Party:
 
 
 @attrs.frozen(kw_only=True)
-class Person:
+class Person(Checked):
     """Someone who works for a party; ``reports_to`` is their line manager (guidance TM-f)."""
 
     id: str = _ident()
@@ -133,7 +129,7 @@ class Person:
 
 
 @attrs.frozen(kw_only=True)
-class Role:
+class Role(Checked):
     """A role with its holders, responsibilities, authorities and required competences
     (4.1.3 and 4.4.2)."""
 
@@ -147,7 +143,7 @@ class Role:
 
 
 @attrs.frozen(kw_only=True)
-class TopManagement:
+class TopManagement(Checked):
     """The people who direct and control the provider at the highest level (guidance TM-0), and
     the management representative they appoint (4.1.4)."""
 
@@ -160,7 +156,7 @@ class TopManagement:
 
 
 @attrs.frozen(kw_only=True)
-class Policy:
+class Policy(Checked):
     """A policy of the SMS: the service management policy (4.1.2) or another one the standard
     asks for (continual improvement, information security, change, release, ...)."""
 
@@ -175,7 +171,7 @@ class Policy:
 
 
 @attrs.frozen(kw_only=True)
-class Measurement:
+class Measurement(Checked):
     """One measurement of an objective against its target (guidance TM-g)."""
 
     date: date
@@ -184,7 +180,7 @@ class Measurement:
 
 
 @attrs.frozen(kw_only=True)
-class Objective:
+class Objective(Checked):
     """A measurable service management objective (4.1.1, 4.5.2 and guidance TM-e, TM-g)."""
 
     id: str = _ident()
@@ -199,7 +195,7 @@ class Objective:
 
 
 @attrs.frozen(kw_only=True)
-class ServiceManagementPlan:
+class ServiceManagementPlan(Checked):
     """The service management plan (4.5.2; guidance TM-d, EV-c, APP-3).
 
     ``drafted_by`` may be another party (a consultant); once agreed the plan must be owned and
@@ -220,7 +216,7 @@ class ServiceManagementPlan:
 
 
 @attrs.frozen(kw_only=True)
-class Scope:
+class Scope(Checked):
     """The scope of the SMS: organisational units and services (4.5.1).
 
     ``exclusions`` exist to record what an organisation claims to leave out; the standard
@@ -239,7 +235,7 @@ class Scope:
 
 
 @attrs.frozen(kw_only=True)
-class ServiceLevel:
+class ServiceLevel(Checked):
     """An agreed service level target (6.1)."""
 
     metric: str
@@ -247,7 +243,7 @@ class ServiceLevel:
 
 
 @attrs.frozen(kw_only=True)
-class Service:
+class Service(Checked):
     """A service delivered to customers, at a stage of its lifecycle (guidance TM-i)."""
 
     id: str = _ident()
@@ -264,7 +260,7 @@ class Service:
 
 
 @attrs.frozen(kw_only=True)
-class Process:
+class Process(Checked):
     """A service management process (Clauses 5 to 9) or an SMS-level Clause 4 activity.
 
     ``owner`` is the one person or role accountable for it; ``operated_by`` is the party that
@@ -283,7 +279,7 @@ class Process:
 
 
 @attrs.frozen(kw_only=True)
-class DutyAssignment:
+class DutyAssignment(Checked):
     """Who is accountable and responsible for a Clause 4 duty (guidance APP-1, TM-b)."""
 
     duty: Clause4Duty
@@ -292,7 +288,7 @@ class DutyAssignment:
 
 
 @attrs.frozen(kw_only=True)
-class Agreement:
+class Agreement(Checked):
     """A documented agreement with another party: a contract, SLA, OLA or engagement letter
     (4.2, 6.1, 7.2; guidance APP-5)."""
 
@@ -309,7 +305,7 @@ class Agreement:
 
 
 @attrs.frozen(kw_only=True)
-class OtherPartyProcess:
+class OtherPartyProcess(Checked):
     """A process, or a specific Clause 4 activity, operated or performed by another party
     (4.2; guidance APP-1, APP-2, APP-5).
 
@@ -331,7 +327,7 @@ class OtherPartyProcess:
 
 
 @attrs.frozen(kw_only=True)
-class Document:
+class Document(Checked):
     """A controlled document: catalogue, process definition, procedure, plan (4.3)."""
 
     id: str = _ident()
@@ -349,7 +345,7 @@ class Document:
 
 
 @attrs.frozen(kw_only=True)
-class Meeting:
+class Meeting(Checked):
     """A meeting about the SMS, with its chair and the SMS stages it dealt with (EV-a, TM-a)."""
 
     id: str = _ident()
@@ -363,7 +359,7 @@ class Meeting:
 
 
 @attrs.frozen(kw_only=True)
-class Approval:
+class Approval(Checked):
     """An approval of an artefact (policy, objective, plan, process, document) by a person
     (guidance EV-c, EV-d)."""
 
@@ -375,7 +371,7 @@ class Approval:
 
 
 @attrs.frozen(kw_only=True)
-class Acknowledgement:
+class Acknowledgement(Checked):
     """A party's acknowledgement of an artefact: requirements, scope, policy, objectives (TM-c)."""
 
     id: str = _ident()
@@ -386,7 +382,7 @@ class Acknowledgement:
 
 
 @attrs.frozen(kw_only=True)
-class Review:
+class Review(Checked):
     """A review held at planned intervals: management review, SLA or supplier review, ..."""
 
     id: str = _ident()
@@ -400,7 +396,7 @@ class Review:
 
 
 @attrs.frozen(kw_only=True)
-class Audit:
+class Audit(Checked):
     """An internal, external or configuration audit (4.5.4.2, 9.1; guidance TM-j).
 
     ``auditee_processes`` lets rules check that auditors do not audit their own work.
@@ -416,7 +412,7 @@ class Audit:
 
 
 @attrs.frozen(kw_only=True)
-class Report:
+class Report(Checked):
     """A report, e.g. SMS performance reported to top management (6.2; guidance TM-f)."""
 
     id: str = _ident()
@@ -429,7 +425,7 @@ class Report:
 
 
 @attrs.frozen(kw_only=True)
-class Risk:
+class Risk(Checked):
     """A risk to services or to the SMS (4.5.3, 6.3, 6.6; guidance TM-h)."""
 
     id: str = _ident()
@@ -445,7 +441,7 @@ class Risk:
 
 
 @attrs.frozen(kw_only=True)
-class Change:
+class Change(Checked):
     """A change, with the assessment of its risk (9.2; guidance TM-h)."""
 
     id: str = _ident()
@@ -461,7 +457,7 @@ class Change:
 
 
 @attrs.frozen(kw_only=True)
-class Resource:
+class Resource(Checked):
     """A human, technical, information or financial resource (4.4.1; guidance TM-e, EV-x)."""
 
     id: str = _ident()
@@ -474,7 +470,7 @@ class Resource:
 
 
 @attrs.frozen(kw_only=True)
-class Improvement:
+class Improvement(Checked):
     """An entry in the improvement register: nonconformity, corrective action or improvement
     (4.5.5)."""
 
@@ -491,7 +487,7 @@ class Improvement:
 
 
 @attrs.frozen(kw_only=True)
-class Evidence:
+class Evidence(Checked):
     """A dated piece of evidence: what it shows, which subjects, clauses and guidance ids it
     supports, from when (``effective``) until when (``valid_until``), and where it is kept."""
 
@@ -506,7 +502,3 @@ class Evidence:
     guidance: tuple[str, ...] = _many()
     location: str | None = None
     digest: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.collected is not None and self.collected.tzinfo is None:
-            raise FieldValueError("collected", "must be timezone-aware", self.collected.isoformat())

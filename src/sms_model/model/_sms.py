@@ -11,7 +11,8 @@ from typing import Any, Final
 
 import attrs
 
-from sms_model.errors import Issue, ModelValidationError, UnknownReferenceError
+from sms_model.errors import FieldValueError, Issue, ModelValidationError, UnknownReferenceError
+from sms_model.model._checks import problems
 from sms_model.model._entities import (
     Acknowledgement,
     Agreement,
@@ -242,11 +243,11 @@ class ServiceManagementSystem:
     )
 
     def __attrs_post_init__(self) -> None:
-        # Lists given by a caller become tuples, so the system stays immutable and hashable.
-        for name in ("duties", *COLLECTIONS):
-            value = getattr(self, name)
-            if type(value) is not tuple:
-                object.__setattr__(self, name, tuple(value))
+        # Every field must hold what its annotation says (lists given by a caller become
+        # tuples); anything else is reported before the entities are indexed.
+        wrong = problems(self)
+        if wrong:
+            raise ModelValidationError.of(_type_issue(problem) for problem in wrong)
         # The index holds each entity under its id; its kind follows from its class. Paths are
         # made only for the ids that turn out to be wrong.
         index: dict[str, Any] = {}
@@ -384,12 +385,19 @@ class ServiceManagementSystem:
         for entity in entities:
             collection = _COLLECTION_OF.get(type(entity))
             if collection is None:
-                raise TypeError(
-                    f"replace() takes entities of the system's collections, not "
-                    f"{type(entity).__name__}"
+                issue = Issue(
+                    what="replace() takes entities of the system's collections",
+                    found=type(entity).__name__,
+                    code="type",
                 )
+                raise ModelValidationError([issue])
             if entity.id in given:
-                raise ValueError(f"replace() was given id {entity.id!r} twice")
+                issue = Issue(
+                    what="replace() was given this id twice",
+                    found=repr(entity.id),
+                    code="duplicate-id",
+                )
+                raise ModelValidationError.of([issue])
             given.add(entity.id)
             changes.setdefault(collection, {})[entity.id] = entity
         full = False
@@ -777,6 +785,10 @@ def _reserved_ids(index: Mapping[str, Any], path_of: Callable[[str], str]) -> It
                 found=repr(entity_id),
                 code="reserved-id",
             )
+
+
+def _type_issue(problem: FieldValueError) -> Issue:
+    return Issue(what=problem.what, path=f"$.{problem.field}", found=repr(problem.found), code="type")
 
 
 #: The id of an entity (a C-level getter: sorting calls it for every entity).
