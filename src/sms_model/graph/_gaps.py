@@ -69,6 +69,8 @@ class GapKind(enum.Enum):
     MISSING_INTERFACE = "missing_interface"
     #: 7.2: a sub-contractor's process is not governed through its lead supplier by the provider.
     SUBCONTRACTOR_NOT_GOVERNED = "subcontractor_not_governed"
+    #: 7.2: lead suppliers loop (a supplier is, through its leads, its own lead supplier).
+    SUPPLIER_CHAIN_CYCLE = "supplier_chain_cycle"
 
     @property
     def guidance(self) -> tuple[str, ...]:
@@ -93,6 +95,7 @@ _GUIDANCE: Final[Mapping[GapKind, tuple[str, ...]]] = {
     GapKind.REPORTING_LINE_CYCLE: ("TM-f",),
     GapKind.MISSING_INTERFACE: (),
     GapKind.SUBCONTRACTOR_NOT_GOVERNED: ("APP-5",),
+    GapKind.SUPPLIER_CHAIN_CYCLE: ("APP-5",),
 }
 
 
@@ -730,21 +733,10 @@ def _has_cycle(lines: Mapping[str, Mapping[str, None]]) -> bool:
 
 
 def _reporting_cycles(lines: Mapping[str, Mapping[str, None]]) -> Iterator[Gap]:
-    # Rare: only now build a networkx graph, of the same nodes and edges in the same order.
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(lines)
-    graph.add_edges_from(
-        (person, manager) for person, managers in lines.items() for manager in managers
-    )
-    for component in nx.strongly_connected_components(graph):
-        first = min(component)
-        if len(component) == 1 and not graph.has_edge(first, first):
-            continue
-        cycle = nx.find_cycle(graph.subgraph(component), source=first)
-        path = (*(edge[0] for edge in cycle), cycle[-1][1])
+    for component, path in _cycles(lines):
         yield Gap(
             kind=GapKind.REPORTING_LINE_CYCLE,
-            subjects=tuple(sorted(component)),
+            subjects=component,
             message=(
                 f"reporting lines loop: {' -> '.join(path)}; a loop never reaches top "
                 "management, so give one of these people a manager outside the loop"
@@ -752,6 +744,23 @@ def _reporting_cycles(lines: Mapping[str, Mapping[str, None]]) -> Iterator[Gap]:
             path=path,
             clause="4.1.1",
         )
+
+
+def _cycles(
+    links: Mapping[str, Iterable[str]],
+) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each loop of ``links`` (node -> the nodes it points to): the nodes of its strongly
+    connected component, sorted, and one cycle through them from the smallest, closed."""
+    # Rare: only now build a networkx graph, of the same nodes and edges in the same order.
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(links)
+    graph.add_edges_from((node, target) for node, targets in links.items() for target in targets)
+    for component in sorted(map(sorted, nx.strongly_connected_components(graph))):
+        first = component[0]
+        if len(component) == 1 and not graph.has_edge(first, first):
+            continue
+        cycle = nx.find_cycle(graph.subgraph(component), source=first)
+        yield tuple(component), (*(edge[0] for edge in cycle), cycle[-1][1])
 
 
 def _missing_interfaces(
@@ -791,6 +800,8 @@ def _subcontractors(view: _View) -> Iterator[Gap]:
     leads: dict[str, list[str]] = defaultdict(list)
     for lead, sub, _ in view.edges[EdgeKind.SUBCONTRACTS_TO.value]:
         leads[sub].append(lead)
+    if _has_cycle({sub: dict.fromkeys(own) for sub, own in leads.items()} | _tops(leads)):
+        yield from _supplier_cycles(leads)
     governed = set(view.targets(EdgeKind.GOVERNS, view.provider))
     for _, party, target, data in view.work_of_others():
         if party not in leads:
@@ -821,5 +832,25 @@ def _subcontractors(view: _View) -> Iterator[Gap]:
                 "the provider governs it through the lead supplier"
             ),
             path=(view.provider, lead, party, target),
+            clause="7.2",
+        )
+
+
+def _tops(leads: Mapping[str, list[str]]) -> dict[str, dict[str, None]]:
+    """The lead suppliers that have no lead of their own (the ends of the chains)."""
+    return {lead: {} for own in leads.values() for lead in own if lead not in leads}
+
+
+def _supplier_cycles(leads: Mapping[str, list[str]]) -> Iterator[Gap]:
+    for component, path in _cycles(leads):
+        yield Gap(
+            kind=GapKind.SUPPLIER_CHAIN_CYCLE,
+            subjects=component,
+            message=(
+                f"lead suppliers loop: {' -> '.join(path)} (each names the next as its lead "
+                "supplier), so no chain leads back to a supplier the provider contracts "
+                "directly; give one of them no lead supplier, or the right one"
+            ),
+            path=path,
             clause="7.2",
         )

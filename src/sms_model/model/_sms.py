@@ -621,31 +621,6 @@ class ServiceManagementSystem:
                     path=f"$.other_party_processes[{i}].end",
                     found=f"{opp.end.isoformat()} < {opp.start.isoformat()}",
                 )
-        yield from self._reporting_cycles()
-
-    def _reporting_cycles(self) -> Iterator[Issue]:
-        # A reporting line that loops back on itself can never reach top management; it is
-        # structurally broken rather than a nonconformity, so it is rejected here.
-        manager = {p.id: p.reports_to for p in self.people if p.reports_to in self._index}
-        position = {p.id: i for i, p in enumerate(self.people)}
-        state: dict[str, int] = {}  # 1: on the current walk, 2: known to end
-        for start in manager:
-            walk: list[str] = []
-            node: str | None = start
-            while node is not None and state.get(node) is None:
-                state[node] = 1
-                walk.append(node)
-                node = manager.get(node)
-            if node is not None and state[node] == 1:
-                cycle = walk[walk.index(node) :]
-                yield Issue(
-                    what="reporting line forms a cycle",
-                    path=f"$.people[{position[node]}].reports_to",
-                    found=" -> ".join([*cycle, node]),
-                    code="cycle",
-                )
-            for visited in walk:
-                state[visited] = 2
 
 
 @attrs.frozen
@@ -717,7 +692,7 @@ def _kind_of(entity: Any) -> str:
 
 
 # Collections that the structural checks of construction look at: editing them re-checks all.
-_STRUCTURAL: Final = frozenset({"parties", "people", "other_party_processes"})
+_STRUCTURAL: Final = frozenset({"parties", "other_party_processes"})
 # Beyond this many replaced ids, a layered index is merged into one dictionary.
 _LAYER_LIMIT: Final = 4096
 

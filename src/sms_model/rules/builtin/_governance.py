@@ -339,12 +339,16 @@ def subcontractors_governed_through_lead(ctx: Context) -> Iterator[Finding]:
     """A process run by a sub-contracted supplier is governed through its lead supplier, and
     the provider governs that lead supplier through a documented agreement (4.2 with 7.2).
 
+    Lead suppliers must not loop (a supplier that is, through its leads, its own lead
+    supplier): such a chain never leads back to a supplier the provider contracts directly.
+
     Nonconforming: ``supp-2`` (``lead_supplier: supp-1``) runs capacity management and its
-    record names no ``governed_through``.
+    record names no ``governed_through``; or ``supp-1`` and ``supp-2`` name each other as lead
+    supplier.
     Conforming: ``governed_through: supp-1`` and contract ``con-1`` between ``prov`` and
     ``supp-1``.
     """
-    yield from ctx.fail_gaps("subcontractor_not_governed")
+    yield from ctx.fail_gaps("subcontractor_not_governed", "supplier_chain_cycle")
 
 
 # --- Accountable owners (4.1.3) and process interfaces (4.5.2) ------------------------------
