@@ -39,7 +39,6 @@ EXPECTED: dict[GapKind, Subjects] = {
 }
 
 
-
 def _of(kind: GapKind, gaps: tuple[Gap, ...]) -> Subjects:
     return tuple(gap.subjects for gap in gaps if gap.kind is kind)
 

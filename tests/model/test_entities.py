@@ -159,7 +159,7 @@ def _wrong_values(hint: Any) -> list[Any]:
     """Values of the wrong type for a field annotated ``hint``."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)][0]
+        inner = next(a for a in typing.get_args(hint) if a is not type(None))
         return [v for v in _wrong_values(inner) if v is not None]
     if origin is tuple:
         return ["ab", {"a": 1}, 5, [object()], None]
@@ -189,7 +189,9 @@ def _field_cases() -> list[Any]:
                 continue
             for value in _wrong_values(hints[field.name]):
                 cases.append(
-                    pytest.param(cls, field.name, value, id=f"{cls.__name__}.{field.name}={value!r}")
+                    pytest.param(
+                        cls, field.name, value, id=f"{cls.__name__}.{field.name}={value!r}"
+                    )
                 )
     return cases
 

@@ -213,7 +213,9 @@ def _fix_enum(kind: type[enum.Enum], value: Any, where: str) -> enum.Enum:
             if member.value == value:
                 return member
     values = ", ".join(repr(m.value) for m in kind)
-    raise _Wrong(where, f"expected a member of {kind.__name__} or its value: {values}", _shown(value))
+    raise _Wrong(
+        where, f"expected a member of {kind.__name__} or its value: {values}", _shown(value)
+    )
 
 
 def _describe(hint: Any) -> str:

@@ -763,7 +763,9 @@ def _reserved_ids(index: Mapping[str, Any], path_of: Callable[[str], str]) -> It
 
 
 def _type_issue(problem: FieldValueError) -> Issue:
-    return Issue(what=problem.what, path=f"$.{problem.field}", found=repr(problem.found), code="type")
+    return Issue(
+        what=problem.what, path=f"$.{problem.field}", found=repr(problem.found), code="type"
+    )
 
 
 #: The id of an entity (a C-level getter: sorting calls it for every entity).
