@@ -230,6 +230,24 @@ def test_a_bad_waiver_file_exits_2_with_its_line(
     assert "$[0].expires" in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--waivers", ""],
+        ["--config", ""],
+        ["--select", "4", "--ignore", "4"],
+        ["--select", "SMS-no-such-rule"],
+    ],
+)
+def test_an_empty_waiver_or_config_path_and_an_empty_selection_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # Each of these used to give a clean pass: nothing assessed, or nothing read, said nothing.
+    code, out, err = run(capsys, "assess", MINIMAL, *AS_OF, *argv)
+    assert (2, "") == (code, out)
+    assert err.startswith("sms-model: error: ")
+
+
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sms_model", "validate", MINIMAL],

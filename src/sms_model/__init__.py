@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from sms_model.errors import (
+    ArgumentError,
     DuplicateIdError,
     FieldValueError,
     FileFormatError,
@@ -45,6 +46,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "ArgumentError",
     "DuplicateIdError",
     "FieldValueError",
     "FileFormatError",

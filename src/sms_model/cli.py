@@ -214,18 +214,20 @@ def _parse_date(text: str | None) -> date | None:
 def _assess(args: argparse.Namespace) -> int:
     import attrs
 
-    from sms_model.rules import Config, Severity, assess
-    from sms_model.rules._files import load_config, load_waivers
+    from sms_model.rules import Config, Severity, assess, load_config, load_waivers
     from sms_model.rules._findings import timeout_problem
 
+    for option in ("config", "waivers"):
+        if getattr(args, option) == "":
+            raise _UsageError(f"--{option} needs the path of a file; an empty path names none")
     sms = _load(args.file)
-    config = load_config(args.config) if args.config else Config()
+    config = load_config(Path(args.config)) if args.config is not None else Config()
     if args.rule_timeout is not None:
         problem = timeout_problem(args.rule_timeout)
         if problem is not None:
             raise _UsageError(f"--rule-timeout {problem}")
         config = attrs.evolve(config, rule_timeout=args.rule_timeout)
-    waivers = load_waivers(args.waivers) if args.waivers else ()
+    waivers = load_waivers(Path(args.waivers)) if args.waivers is not None else ()
     large = len(sms.evidence) >= 20_000 or len(sms.processes) >= 2_000
     with _Progress("assessing", _Progress._THRESHOLD if large else 0) as bar:
         result = assess(

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "ArgumentError",
     "DuplicateIdError",
     "FieldValueError",
     "FileFormatError",
@@ -63,21 +64,32 @@ class ModelValidationError(SMSModelError, ValueError):
     Carries every problem found, not only the first, in :attr:`issues`.
     """
 
-    def __init__(self, issues: Iterable[Issue], *, source: str | None = None) -> None:
+    def __init__(
+        self,
+        issues: Iterable[Issue],
+        *,
+        source: str | None = None,
+        subject: str = "the service management system",
+    ) -> None:
         self.issues: tuple[Issue, ...] = tuple(issues)
         self.source = source
         head = f"{source}: " if source else ""
         count = len(self.issues)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{head}{count} {noun} in the service management system"]
+        lines = [f"{head}{count} {noun} in {subject}"]
         lines.extend(f"  - {issue}" for issue in self.issues)
         super().__init__("\n".join(lines))
 
     @staticmethod
-    def of(issues: Iterable[Issue], *, source: str | None = None) -> ModelValidationError:
+    def of(
+        issues: Iterable[Issue],
+        *,
+        source: str | None = None,
+        subject: str = "the service management system",
+    ) -> ModelValidationError:
         """The most specific error for these issues: all duplicate ids give a
         :class:`DuplicateIdError`, all unknown references an :class:`UnknownReferenceError`,
-        all unreadable input a :class:`FileFormatError`."""
+        all unreadable input a :class:`FileFormatError`. ``subject`` is what was read."""
         found = tuple(issues)
         codes = {issue.code for issue in found}
         error: type[ModelValidationError] = ModelValidationError
@@ -87,7 +99,7 @@ class ModelValidationError(SMSModelError, ValueError):
             error = UnknownReferenceError
         elif codes and codes <= _FILE_CODES:
             error = FileFormatError
-        return error(found, source=source)
+        return error(found, source=source, subject=subject)
 
 
 _FILE_CODES = frozenset(
@@ -137,6 +149,11 @@ class FieldValueError(SMSModelError, ValueError):
         self.entity = entity
         where = f"{entity}.{field}" if entity else field
         super().__init__(f"{where}: {what} (found {found!r})")
+
+
+class ArgumentError(SMSModelError, TypeError):
+    """A library function was called with an argument of the wrong type or value, such as
+    ``assess(sms, as_of="2026-11-27")`` (a string, not a date)."""
 
 
 class RuleDefinitionError(SMSModelError, TypeError):

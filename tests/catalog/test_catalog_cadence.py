@@ -107,11 +107,10 @@ def test_next_due_is_the_next_occurrence_after_the_last_evidence(
     assert expected == Cadence.parse(text).next_due(last)
 
 
-def test_next_due_past_the_end_of_the_calendar_is_a_validation_error() -> None:
-    with pytest.raises(ModelValidationError) as info:
-        Cadence.parse("P1Y").next_due(date(9999, 6, 1))
-    expected = "next due date after 9999-06-01 is beyond the calendar"
-    assert expected == info.value.issues[0].what
+@pytest.mark.parametrize("text", ["P1Y", "P1D", "FREQ=MONTHLY;BYDAY=1MO", "FREQ=DAILY"])
+def test_next_due_past_the_end_of_the_calendar_is_the_last_day(text: str) -> None:
+    assert date.max == Cadence.parse(text).next_due(date(9999, 12, 31))
+    assert date.max == Cadence.parse("P1Y").next_due(date(9999, 6, 1))
 
 
 def test_a_rule_with_no_further_occurrence_is_a_validation_error() -> None:

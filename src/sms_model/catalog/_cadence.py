@@ -169,12 +169,15 @@ class Cadence:
     def next_due(self, last: date) -> date:
         """The date by which the next occurrence is due, after evidence dated ``last``.
 
-        The result is always later than ``last``.
+        The result is later than ``last``, except at the end of the calendar: a due date
+        beyond year 9999 is given as ``date.max`` (nothing can be due before it).
 
         >>> Cadence.parse("P1M").next_due(date(2025, 1, 31))
         datetime.date(2025, 2, 28)
         >>> Cadence.parse("P2W").next_due(date(2025, 12, 25))
         datetime.date(2026, 1, 8)
+        >>> Cadence.parse("P1Y").next_due(date(9999, 6, 1))
+        datetime.date(9999, 12, 31)
         """
         day = last.date() if isinstance(last, datetime) else last
         known = self._memo.get(day)
@@ -187,14 +190,14 @@ class Cadence:
             try:
                 due: date = day + self._delta
             except (OverflowError, ValueError):
-                raise _overflow(self.text, day) from None
+                return date.max
             return due
         assert self._rule is not None
         anchor = datetime(day.year, day.month, day.day)
         try:
             found = self._rule.replace(dtstart=anchor).after(anchor + timedelta(days=1), inc=True)
         except (OverflowError, ValueError):
-            raise _overflow(self.text, day) from None
+            return date.max
         if found is None:
             raise ModelValidationError(
                 [
@@ -220,16 +223,3 @@ def _unit_delta(unit: str, count: int) -> relativedelta:
     if unit == "week":
         return relativedelta(weeks=count)
     return relativedelta(days=count)
-
-
-def _overflow(text: str, day: date) -> ModelValidationError:
-    return ModelValidationError(
-        [
-            Issue(
-                what=f"next due date after {day.isoformat()} is beyond the calendar",
-                path="cadence",
-                code="invalid-cadence",
-                found=repr(text),
-            )
-        ]
-    )

@@ -4,6 +4,7 @@ Frozen, slotted, keyword-only attrs classes that refer to each other by id. This
 nothing but the standard library and attrs: no I/O, no graph library.
 """
 
+from sms_model.model._checks import Checked
 from sms_model.model._entities import (
     Acknowledgement,
     Agreement,
@@ -71,6 +72,7 @@ __all__ = [
     "Audit",
     "AuditKind",
     "Change",
+    "Checked",
     "Clause4Duty",
     "Document",
     "DocumentKind",

@@ -36,7 +36,7 @@ import attrs
 
 from sms_model.errors import FieldValueError
 
-__all__ = ["Checked", "field_problems", "problems"]
+__all__ = ["Checked", "check_field", "field_problems", "problems"]
 
 # Text that UTF-8 cannot hold could not be saved, hashed or reported.
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -90,6 +90,26 @@ def field_problems(entity: Any) -> Iterator[FieldValueError]:
             continue
         if fixed is not value:
             object.__setattr__(entity, name, fixed)
+
+
+def check_field(cls: type, name: str, value: Any) -> Any:
+    """``value`` as field ``name`` of the attrs class ``cls`` would hold it (converted by the
+    field's converter, checked against its annotation when ``cls`` is :class:`Checked`, then
+    by its validator), or a :class:`FieldValueError`: one field checked on its own, so that a
+    reader of plain data can report every wrong field, not only the first."""
+    field = attrs.fields_dict(cls)[name]
+    if field.converter is not None:
+        value = field.converter(value)  # type: ignore[call-arg]
+    if issubclass(cls, Checked):
+        try:
+            value = _fix(_hints(cls)[name], value, name)
+        except _Wrong as wrong:
+            raise FieldValueError(
+                wrong.where, wrong.what, wrong.found, entity=cls.__name__
+            ) from None
+    if field.validator is not None:
+        field.validator(object.__new__(cls), field, value)
+    return value
 
 
 class _Wrong(Exception):

@@ -58,6 +58,7 @@ _VERDICT_COLOURS: Final = {
     Verdict.MINOR: "#a15c00",
     Verdict.MAJOR: "#b3261e",
     Verdict.NOT_ASSESSED: "#777777",
+    Verdict.NOT_APPLICABLE: "#777777",
 }
 
 
@@ -201,8 +202,8 @@ def findings_html(findings: Sequence[Finding]) -> str:
 
 def assessment_html(assessment: Assessment) -> str:
     """An assessment at a glance: a summary line, the verdict of every clause whose rules
-    failed, were waived or errored (with their counts), and a table of the unwaived failures,
-    worst first, followed by any rule errors (ISO/IEC 20000-1:2011, Clauses 4 to 9).
+    failed, were waived or errored (with their counts), and a table of the failures (unwaived
+    failures and rules that could not run), worst first (ISO/IEC 20000-1:2011, Clauses 4 to 9).
 
     >>> from datetime import date
     >>> import sms_model
@@ -236,7 +237,7 @@ def assessment_html(assessment: Assessment) -> str:
         if verdict_rows
         else "<p><em>Every assessed clause conforms.</em></p>"
     )
-    shown = [*assessment.failures, *(f for f in assessment.findings if f.status is Status.ERROR)]
+    shown = assessment.failures  # unwaived failures and rules that could not run
     return (
         f"<div class='sms-model assessment' style='{_BOX}'>"
         f"<h3 style='margin:.2rem 0'>{_e(assessment.system_name)}</h3>"

@@ -13,6 +13,7 @@ _VERDICT_COLOUR = {
     Verdict.MINOR: "33",  # yellow
     Verdict.MAJOR: "31",  # red
     Verdict.NOT_ASSESSED: "2",  # dim
+    Verdict.NOT_APPLICABLE: "2",
 }
 _STATUS_LABEL = {
     Status.FAIL: None,  # the severity is shown instead
@@ -37,13 +38,15 @@ def _label(finding: Finding) -> str:
 
 
 def _summary_line(assessment: Assessment) -> str:
+    # Rules that could not run count among the failures, at their rule's severity.
     failures = assessment.failure_counts
     counts = assessment.counts
+    errors = counts["error"]
+    could_not_run = f" (of which {_count(errors, 'rule error')})" if errors else ""
     return (
         f"{_count(len(assessment.rules), 'rule')} run: {failures['major']} major, "
-        f"{failures['minor']} minor, {_count(failures['observation'], 'observation')}; "
-        f"{counts['waived']} waived, {_count(counts['error'], 'error')}, "
-        f"{counts['pass']} passed"
+        f"{failures['minor']} minor, {_count(failures['observation'], 'observation')} "
+        f"outstanding{could_not_run}; {counts['waived']} waived, {counts['pass']} passed"
     )
 
 

@@ -17,6 +17,7 @@
 
 from sms_model.rules._context import GRAPH_READS, Context, Facts
 from sms_model.rules._engine import Assessment, ClauseVerdict, Verdict, assess, input_digest
+from sms_model.rules._files import load_config, load_waivers
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
 from sms_model.rules._registry import (
     ENTRY_POINT_GROUP,
@@ -49,6 +50,8 @@ __all__ = [
     "assess",
     "default_registry",
     "input_digest",
+    "load_config",
+    "load_waivers",
     "rule",
     "traceability",
     "untraced",

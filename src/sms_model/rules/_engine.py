@@ -10,7 +10,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from operator import is_
 from typing import Any, Final
 
@@ -19,6 +19,7 @@ import attrs
 from sms_model._gc import paused_gc
 from sms_model.catalog import Phase, clauses
 from sms_model.catalog import clause as catalog_clause
+from sms_model.errors import ArgumentError, SelectionError
 from sms_model.model import COLLECTIONS, Evidence, ServiceManagementSystem
 from sms_model.rules._context import (
     GLOBAL,
@@ -39,12 +40,20 @@ REPORT_FORMAT: Final = 1
 
 
 class Verdict(enum.Enum):
-    """The verdict for one clause: its worst unwaived failure, or conforming."""
+    """The verdict for one clause, over its rules' findings and its sub-clauses':
+
+    - ``major`` or ``minor``: its worst unwaived failure (observations alone do not count);
+    - ``not_assessed``: no rule checked it, or a rule could not run and no major failure was
+      found (what that rule would have found is unknown, so nothing better can be said);
+    - ``not_applicable``: every rule found nothing to check;
+    - ``conforming``: otherwise.
+    """
 
     CONFORMING = "conforming"
     MINOR = "minor"
     MAJOR = "major"
     NOT_ASSESSED = "not_assessed"
+    NOT_APPLICABLE = "not_applicable"
 
 
 @attrs.frozen(kw_only=True)
@@ -191,7 +200,7 @@ class _State:
     groups: dict[str, list[_Group]]  # per rule id, after waivers
     used: dict[str, frozenset[str]]  # per rule id that some waiver targets: the waivers used
     verdicts: tuple[ClauseVerdict, ...]
-    extra: bool  # findings of the engine's own (waivers, plugins, exclusions)
+    extra: tuple[Finding, ...]  # findings of the engine's own (waivers, plugins, exclusions)
     facts: Facts | None  # handed on to the next assessment made from this one
     digests: dict[str, str] = attrs.Factory(dict)  # per part of the SMS
 
@@ -236,23 +245,22 @@ class Assessment:
 
     @property
     def failures(self) -> Findings:
-        """The unwaived failures, worst first."""
-        failed = [f for f in self.findings if f.failed]
-        return Findings(sorted(failed, key=lambda f: (-f.severity.rank, f.sort_key)))
+        """What stands against conformity, worst first: the unwaived failures and the rules
+        that could not run (status ``error``, at their rule's severity: a requirement nobody
+        could check is not taken as met). ``Finding.status`` tells them apart."""
+        outstanding = [f for f in self.findings if f.outstanding]
+        return Findings(sorted(outstanding, key=lambda f: (-f.severity.rank, f.sort_key)))
 
     def failed_at(self, threshold: Severity) -> bool:
-        """True when an unwaived failure, or a rule that could not run (``error``), reaches
-        ``threshold`` (for CI gates: a requirement nobody could check cannot pass a gate)."""
+        """True when one of :attr:`failures` (an unwaived failure, or a rule that could not
+        run) reaches ``threshold``: the CI gate."""
         rank = threshold.rank
-        return any(
-            (f.failed or f.status is Status.ERROR) and f.severity.rank >= rank
-            for f in self.findings
-        )
+        return any(f.outstanding and f.severity.rank >= rank for f in self.findings)
 
     @property
     def failure_counts(self) -> Mapping[str, int]:
-        """Unwaived failures by severity."""
-        found = Counter(f.severity.value for f in self.findings if f.failed)
+        """:attr:`failures` by severity (errors included, at their rule's severity)."""
+        found = Counter(f.severity.value for f in self.findings if f.outstanding)
         return {s.value: found.get(s.value, 0) for s in Severity}
 
     def verdict(self, clause: str) -> ClauseVerdict:
@@ -264,12 +272,12 @@ class Assessment:
 
     @property
     def pdca(self) -> Mapping[str, Mapping[str, int]]:
-        """Unwaived failures by severity for each Plan-Do-Check-Act phase (4.5.2-4.5.5)."""
+        """:attr:`failures` by severity for each Plan-Do-Check-Act phase (4.5.2-4.5.5)."""
         phases = {c.number: c.pdca for c in clauses() if c.pdca is not None}
         summary: dict[str, Counter[str]] = {phase.value: Counter() for phase in Phase}
         for finding in self.findings:
             phase = _phase_of(finding.clause, phases)
-            if phase is not None and finding.failed:
+            if phase is not None and finding.outstanding:
                 summary[phase.value][finding.severity.value] += 1
         return {
             phase: {s.value: counter.get(s.value, 0) for s in Severity}
@@ -364,7 +372,7 @@ def assess(
     called as ``progress(done, total)`` after each rule (for progress bars).
 
     >>> import attrs, sms_model
-    >>> from datetime import date
+    >>> from datetime import date, datetime
     >>> sms = sms_model.load("examples/minimal.yaml")
     >>> result = assess(sms, as_of=date(2026, 11, 27), select=["4.1.4"])
     >>> result.verdict("4.1.4").verdict.value
@@ -374,9 +382,67 @@ def assess(
     >>> again.findings == result.findings
     True
     """
+    _check_arguments(sms, as_of, config, waivers, registry, previous, progress)
+    select, ignore = _selectors("select", select), _selectors("ignore", ignore)
     # A full assessment builds long-lived indexes and findings; a re-assessment builds little.
     with paused_gc(promote=previous is None):
         return _assess(sms, as_of, select, ignore, config, waivers, registry, previous, progress)
+
+
+def _check_arguments(
+    sms: object,
+    as_of: object,
+    config: object,
+    waivers: object,
+    registry: object,
+    previous: object,
+    progress: object,
+) -> None:
+    """Refuse arguments of the wrong type before any rule runs, each with what to pass."""
+    if not isinstance(sms, ServiceManagementSystem):
+        raise ArgumentError(f"sms must be a ServiceManagementSystem, not {_kind(sms)}")
+    if as_of is not None and type(as_of) is not date:
+        hint = " (use its .date())" if isinstance(as_of, datetime) else ""
+        if isinstance(as_of, str):
+            hint = " (use datetime.date.fromisoformat)"
+        raise ArgumentError(f"as_of must be a datetime.date, not {_kind(as_of)}{hint}")
+    expected = (
+        ("config", config, Config),
+        ("registry", registry, Registry),
+        ("previous", previous, Assessment),
+    )
+    for name, value, cls in expected:
+        if value is not None and not isinstance(value, cls):
+            raise ArgumentError(f"{name} must be a {cls.__name__} or None, not {_kind(value)}")
+    if isinstance(waivers, str | bytes) or not isinstance(waivers, Sequence):
+        raise ArgumentError(f"waivers must be a sequence of Waiver, not {_kind(waivers)}")
+    for i, waiver in enumerate(waivers):
+        if not isinstance(waiver, Waiver):
+            raise ArgumentError(f"waivers[{i}] must be a Waiver, not {_kind(waiver)}")
+    if progress is not None and not callable(progress):
+        raise ArgumentError(f"progress must be callable, not {_kind(progress)}")
+
+
+def _selectors(name: str, value: object) -> tuple[str, ...] | None:
+    """Selectors as a tuple (one string is one selector); an empty selection is refused."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, bytes) or not isinstance(value, Iterable):
+        raise ArgumentError(f"{name} must be a list of selectors, not {_kind(value)}")
+    selectors = tuple(value)
+    if not all(isinstance(s, str) for s in selectors):
+        raise ArgumentError(f"{name} must hold selectors as text, found {selectors!r}")
+    if not selectors and name == "select":
+        raise SelectionError("select=[] selects no rule; leave it out to run every rule")
+    return selectors
+
+
+def _kind(value: object) -> str:
+    text = repr(value)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return f"{type(value).__name__} {shown}"
 
 
 def _assess(
@@ -404,6 +470,8 @@ def _assess(
         specs, ruleset_version = old.specs, old.ruleset_version
     else:
         specs = registry.select(*selection)
+        if not specs:
+            raise SelectionError(_nothing_selected(selection, registry))
         ruleset_version = _ruleset_version(specs)
     waivers = tuple(waivers)
     if not (
@@ -474,7 +542,9 @@ def _assess(
     # Waived groups are kept for rules found the same as before, when the waivers are the
     # same and so is who may approve them.
     same_waivers = old is not None and old.waivers == waivers and "top_management" not in changed
-    groups, used, extra = _apply_waivers(runs, specs, waivers, facts, old if same_waivers else None)
+    groups, used, extra = _apply_waivers(
+        runs, specs, waivers, facts, old if same_waivers else None, registry
+    )
     extra.extend(_plugin_errors(registry))
     extra.extend(_declared_not_applicable(config))
     extra_groups = _Group.of(extra)
@@ -482,7 +552,9 @@ def _assess(
         itertools.chain(itertools.chain.from_iterable(groups.values()), extra_groups),
         key=lambda g: g.key,
     )
-    base = old if old is not None and not extra_groups and not old.extra else None
+    # The engine's own findings are derived afresh; when they equal the last run's, the rule
+    # findings decide whether anything changed.
+    base = old if old is not None and tuple(extra) == old.extra else None
     if base is not None and previous is not None and _groups_match(groups, base.groups, is_):
         # Nothing any rule found has changed: the findings are the very same as before.
         findings, verdicts = previous.findings, base.verdicts
@@ -507,7 +579,7 @@ def _assess(
         groups=groups,
         used=used,
         verdicts=verdicts,
-        extra=bool(extra_groups),
+        extra=tuple(extra),
         facts=facts if tracking else None,
         digests=_reusable_digests(old, sms),
     )
@@ -521,6 +593,16 @@ def _assess(
         system_name=sms.name,
         _state=state,
     )
+
+
+def _nothing_selected(
+    selection: tuple[tuple[str, ...] | None, tuple[str, ...] | None], registry: Registry
+) -> str:
+    select, ignore = selection
+    if not len(registry):
+        return "the registry holds no rule, so nothing would be assessed"
+    chosen = "every rule" if select is None else f"select {list(select)}"
+    return f"{chosen} less ignore {list(ignore or ())} leaves no rule to run"
 
 
 def _groups_match(
@@ -883,6 +965,7 @@ def _apply_waivers(
     waivers: Sequence[Waiver],
     facts: Facts,
     old: _State | None,
+    registry: Registry,
 ) -> tuple[dict[str, list[_Group]], dict[str, frozenset[str]], list[Finding]]:
     """The groups of each rule after waivers, the waivers each rule used (for rules some
     waiver targets), and the findings about the waivers. With ``old`` (an assessment with the
@@ -893,33 +976,27 @@ def _apply_waivers(
     extra: list[Finding] = []
     if not waivers:
         return groups, used, extra
-    allowed = facts.top_management_and_representative
     valid: list[Waiver] = []
     for waiver in waivers:
-        if waiver.approver not in allowed:
+        refused = _refused_waiver(waiver, facts, registry)
+        if refused is not None:
+            extra.append(refused)
+            continue
+        valid.append(waiver)
+        if _is_clause(waiver.target):
             extra.append(
                 _waiver_finding(
                     waiver,
-                    "SMS-waiver-approver",
-                    Severity.MINOR,
-                    f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is neither "
-                    "top management nor the management representative; it was not applied",
-                )
-            )
-        elif waiver.expires < facts.as_of:
-            extra.append(
-                _waiver_finding(
-                    waiver,
-                    "SMS-waiver-expired",
+                    "SMS-waiver-scope",
                     Severity.OBSERVATION,
-                    f"waiver {waiver.id!r} expired on {waiver.expires.isoformat()}; "
-                    "it was not applied",
+                    f"waiver {waiver.id!r} waives every failure of clause {waiver.target} and "
+                    "its sub-clauses"
+                    + (f" about {waiver.subject!r}" if waiver.subject else "")
+                    + "; a waiver per rule (and subject) says what exactly is accepted",
                 )
             )
-        else:
-            valid.append(waiver)
     for spec in specs:
-        candidates = [w for w in valid if w.target == spec.id or _within(spec.clause, w.target)]
+        candidates = [w for w in valid if _aims_at(w, spec)]
         if not candidates:
             continue
         run = runs[spec.id]
@@ -927,21 +1004,7 @@ def _apply_waivers(
         if old is not None and before is not None and before.group is run.group:
             groups[spec.id], used[spec.id] = old.groups[spec.id], old.used[spec.id]
             continue
-        findings = run.findings
-        if not any(f.status is Status.FAIL for f in findings):
-            used[spec.id] = frozenset()
-            continue
-        mine: set[str] = set()
-        out = []
-        for finding in findings:
-            if finding.status is Status.FAIL:
-                for waiver in candidates:
-                    if waiver.covers(finding):
-                        finding = attrs.evolve(finding, status=Status.WAIVED, waiver=waiver.id)
-                        mine.add(waiver.id)
-                        break
-            out.append(finding)
-        groups[spec.id], used[spec.id] = _Group.of(out), frozenset(mine)
+        groups[spec.id], used[spec.id] = _waived(run.findings, candidates)
     applied = frozenset().union(*used.values())
     for waiver in valid:
         if waiver.id not in applied:
@@ -954,6 +1017,79 @@ def _apply_waivers(
                 )
             )
     return groups, used, extra
+
+
+def _waived(
+    findings: Sequence[Finding], candidates: Sequence[Waiver]
+) -> tuple[list[_Group], frozenset[str]]:
+    """One rule's findings with the failures a waiver covers waived, and the waivers used."""
+    if not any(f.status is Status.FAIL for f in findings):
+        return _Group.of(findings), frozenset()
+    mine: set[str] = set()
+    out = []
+    for finding in findings:
+        if finding.status is Status.FAIL:
+            for waiver in candidates:
+                if waiver.subject is None or waiver.subject in finding.subjects:
+                    finding = attrs.evolve(finding, status=Status.WAIVED, waiver=waiver.id)
+                    mine.add(waiver.id)
+                    break
+        out.append(finding)
+    return _Group.of(out), frozenset(mine)
+
+
+def _aims_at(waiver: Waiver, spec: RuleSpec) -> bool:
+    """Whether a waiver targets this rule: its id, an alias, or its clause or a parent."""
+    target = waiver.target
+    return target == spec.id or target in spec.aliases or _within(spec.clause, target)
+
+
+def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding | None:
+    """The finding saying why a waiver is not applied, or ``None`` when it may be."""
+    as_of = facts.as_of
+    if waiver.approver not in facts.top_management:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-approver",
+            Severity.MINOR,
+            f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is not a member "
+            "of top management; it was not applied",
+        )
+    if not _is_clause(waiver.target) and waiver.target not in registry:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-target",
+            Severity.MINOR,
+            f"waiver {waiver.id!r} targets {waiver.target!r}, which is neither a clause of "
+            "ISO/IEC 20000-1:2011 nor a rule of this assessment; it was not applied",
+        )
+    if waiver.expires < as_of:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-expired",
+            Severity.OBSERVATION,
+            f"waiver {waiver.id!r} expired on {waiver.expires.isoformat()}; it was not applied",
+        )
+    if waiver.granted is not None and waiver.granted > as_of:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-expired",
+            Severity.OBSERVATION,
+            f"waiver {waiver.id!r} is granted only on {waiver.granted.isoformat()}, after the "
+            "as-of date; it was not applied",
+        )
+    start = waiver.granted or as_of
+    limit = facts.config.waiver_limit
+    if limit.next_due(start) < waiver.expires:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-duration",
+            Severity.MINOR,
+            f"waiver {waiver.id!r} runs from {start.isoformat()} to "
+            f"{waiver.expires.isoformat()}, longer than the limit ({limit}); shorten it and "
+            "review it again then; it was not applied",
+        )
+    return None
 
 
 def _within(number: str, prefix: str) -> bool:
@@ -995,15 +1131,7 @@ def _verdicts(groups: Sequence[_Group]) -> tuple[ClauseVerdict, ...]:
     out = []
     for clause in clauses():
         mine = counts.get(clause.number, Counter())
-        rank = worst[clause.number]
-        if rank == Severity.MAJOR.rank:
-            verdict = Verdict.MAJOR
-        elif rank == Severity.MINOR.rank:
-            verdict = Verdict.MINOR
-        elif mine.get(Status.ERROR.value) or not mine:
-            verdict = Verdict.NOT_ASSESSED
-        else:
-            verdict = Verdict.CONFORMING
+        verdict = _verdict(worst[clause.number], mine)
         out.append(
             ClauseVerdict(
                 clause=clause.number,
@@ -1013,6 +1141,19 @@ def _verdicts(groups: Sequence[_Group]) -> tuple[ClauseVerdict, ...]:
             )
         )
     return tuple(out)
+
+
+def _verdict(rank: int, counts: Mapping[str, int]) -> Verdict:
+    """The verdict of a clause from its worst failure's rank and its findings by status."""
+    if rank == Severity.MAJOR.rank:
+        return Verdict.MAJOR
+    if counts.get(Status.ERROR.value) or not counts:
+        return Verdict.NOT_ASSESSED
+    if rank == Severity.MINOR.rank:
+        return Verdict.MINOR
+    if not any(n for status, n in counts.items() if status != Status.NOT_APPLICABLE.value):
+        return Verdict.NOT_APPLICABLE
+    return Verdict.CONFORMING
 
 
 def _library_version() -> str:

@@ -1,26 +1,49 @@
-"""Reading assessment configuration and waivers from YAML or JSON files."""
+"""Reading assessment configuration and waivers from YAML or JSON files or text.
+
+The fields, which are required and what each accepts are those of :class:`Config` and
+:class:`Waiver` themselves: each field is checked by the class's own check, so a file and an
+object built in code are held to the same rules, and every wrong field is reported at once with
+its ``$``-path and, from a file, its line.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
-from sms_model.errors import FileFormatError, Issue, ModelValidationError
-from sms_model.io._fast import parse_date
-from sms_model.rules._findings import Config, Waiver, timeout_problem
+import attrs
+
+from sms_model.errors import (
+    ArgumentError,
+    FieldValueError,
+    FileFormatError,
+    Issue,
+    ModelValidationError,
+)
+from sms_model.model._checks import check_field
+from sms_model.rules._findings import Config, Waiver
 
 __all__ = ["load_config", "load_waivers", "parse_config", "parse_waivers"]
 
-_CONFIG_KEYS = ("cadences", "interfaces", "not_applicable", "options", "rule_timeout")
-_WAIVER_KEYS = ("id", "target", "justification", "approver", "expires", "subject")
-_WAIVER_REQUIRED = ("id", "target", "justification", "approver", "expires")
+Source = str | os.PathLike[str]
 
 
-def _read(path: str | Path) -> Any:
+def _document(source: Source, what: str) -> Any:
+    """The parsed document of a path or of text (see :func:`load_waivers`)."""
     from sms_model.io._api import _decode, _read_at_most
     from sms_model.io._text import MAX_BYTES, parse_json, parse_yaml
 
-    file = Path(path)
+    if isinstance(source, str):
+        if not source.strip():
+            raise ArgumentError(f"no {what} given: expected a file path or YAML/JSON text")
+        if "\n" in source or source.lstrip()[:1] in ("[", "{"):
+            return parse_yaml(source, f"<{what}>")
+    elif not isinstance(source, os.PathLike):
+        raise ArgumentError(f"expected a file path or YAML/JSON text, not {type(source).__name__}")
+    file = Path(source)
     try:
         raw = _read_at_most(file, MAX_BYTES + 1)
     except OSError as exc:
@@ -31,256 +54,193 @@ def _read(path: str | Path) -> Any:
     return parse(text, str(file))
 
 
-def load_config(path: str | Path) -> Config:
-    """Read a :class:`~sms_model.rules.Config` from a file; errors name path and line."""
-    document = _read(path)
+def _located(source: Source, what: str, parse: Any) -> Any:
+    document = _document(source, what)
     try:
-        return parse_config(document.data)
+        return parse(document.data)
     except ModelValidationError as exc:
         raise ModelValidationError.of(
-            document.with_locations(exc.issues), source=str(path)
+            document.with_locations(exc.issues), source=document.source, subject=f"the {what}"
         ) from None
 
 
+def load_config(source: Source) -> Config:
+    """Read a :class:`~sms_model.rules.Config` from a YAML or JSON file, or from text.
+
+    ``source`` is a path (``str`` or :class:`os.PathLike`) or the text itself: a string that
+    holds a line break, or starts with ``{``, is read as text. An empty string is refused
+    (:class:`~sms_model.errors.ArgumentError`); every wrong key or value is reported at once in
+    a :class:`~sms_model.errors.ModelValidationError`, each with its ``$``-path and line.
+
+    >>> config = load_config("cadences:\\n  management-review: P6M\\nwaiver_limit: P6M\\n")
+    >>> config.cadence("management-review").text, config.waiver_limit.text
+    ('P6M', 'P6M')
+    >>> load_config("rule_timeout: -1\\nsurprise: 1\\n")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.ModelValidationError: <config>: 2 problems in the config
+      - <config>:2:11: $.surprise: unknown key; use one of cadences, interfaces, \
+not_applicable, options, rule_timeout, waiver_limit (found 'surprise')
+      - <config>:1:15: $.rule_timeout: must be a positive, finite number of seconds (found -1)
+    """
+    return _located(source, "config", parse_config)
+
+
 def parse_config(data: Any) -> Config:
-    """Build a :class:`~sms_model.rules.Config` from plain data.
+    """Build a :class:`~sms_model.rules.Config` from plain data (a mapping of its fields).
 
     >>> parse_config({"cadences": {"management-review": "P6M"}}).cadence("management-review")
     Cadence(text='P6M')
     """
-    if not isinstance(data, dict):
-        raise ModelValidationError([Issue(what="expected a mapping", found=type(data).__name__)])
-    issues = [
-        Issue(
-            what=f"unknown key; use one of {', '.join(_CONFIG_KEYS)}",
-            path=f"$.{key}",
-            found=repr(key),
-            code="unknown-field",
+    if not isinstance(data, Mapping):
+        raise ModelValidationError(
+            [Issue(what="expected a mapping", found=type(data).__name__, code="type")]
         )
-        for key in data
-        if key not in _CONFIG_KEYS
-    ]
-    cadences = data.get("cadences", {})
-    if not isinstance(cadences, dict) or not all(isinstance(v, str) for v in cadences.values()):
-        issues.append(
-            Issue(
-                what="expected a mapping of expectation ids to cadences",
-                path="$.cadences",
-                found=repr(cadences)[:60],
-                code="type",
-            )
-        )
-    interfaces = data.get("interfaces")
-    pairs: tuple[tuple[str, str], ...] | None = None
-    if interfaces is not None:
-        pairs = _interfaces(interfaces, issues)
-    not_applicable = data.get("not_applicable", [])
-    if not isinstance(not_applicable, list) or not all(isinstance(v, str) for v in not_applicable):
-        issues.append(
-            Issue(
-                what="expected a list of clause numbers",
-                path="$.not_applicable",
-                found=repr(not_applicable)[:60],
-                code="type",
-            )
-        )
-    options = data.get("options", {})
-    if not isinstance(options, dict):
-        issues.append(
-            Issue(
-                what="expected a mapping", path="$.options", found=repr(options)[:60], code="type"
-            )
-        )
-    timeout = data.get("rule_timeout")
-    if timeout_problem(timeout) is not None:
-        issues.append(
-            Issue(
-                what=f"the rule timeout {timeout_problem(timeout)}",
-                path="$.rule_timeout",
-                found=repr(timeout),
-                code="type",
-            )
-        )
+    names = tuple(attrs.fields_dict(Config))
+    issues = _unknown_keys(data, names, "$", "key")
+    for name in names:
+        if name in data:
+            issues.extend(_field_issues(Config, name, data[name], "$"))
     if issues:
         raise ModelValidationError(issues)
-    from sms_model.catalog import clause
-
-    for i, number in enumerate(not_applicable):
-        try:
-            clause(number)
-        except LookupError:
-            issues.append(
-                Issue(
-                    what="no such clause in ISO/IEC 20000-1:2011",
-                    path=f"$.not_applicable[{i}]",
-                    found=repr(number),
-                )
-            )
-    if issues:
-        raise ModelValidationError(issues)
-    return Config(
-        cadences=cadences,
-        interfaces=pairs,
-        not_applicable=tuple(not_applicable),
-        options=options,
-        rule_timeout=timeout,
-    )
+    return Config(**{name: data[name] for name in names if name in data})
 
 
-def _interfaces(value: Any, issues: list[Issue]) -> tuple[tuple[str, str], ...]:
-    from sms_model.model import ProcessKind
+def load_waivers(source: Source) -> tuple[Waiver, ...]:
+    """Read waivers from a YAML or JSON file, or from text: a list of waivers, or a mapping
+    ``{waivers: [...]}``. Each waiver has the fields of :class:`~sms_model.rules.Waiver`, dates
+    written ``YYYY-MM-DD``.
 
-    kinds = {k.value for k in ProcessKind}
-    pairs: list[tuple[str, str]] = []
-    if not isinstance(value, list):
-        issues.append(
-            Issue(
-                what="expected a list of [process kind, process kind] pairs",
-                path="$.interfaces",
-                found=repr(value)[:60],
-                code="type",
-            )
-        )
-        return ()
-    for i, pair in enumerate(value):
-        if (
-            not isinstance(pair, list)
-            or len(pair) != 2
-            or not all(isinstance(k, str) and k in kinds for k in pair)
-        ):
-            issues.append(
-                Issue(
-                    what="expected a pair of process kinds",
-                    path=f"$.interfaces[{i}]",
-                    found=repr(pair)[:60],
-                    code="type",
-                )
-            )
-        else:
-            pairs.append((pair[0], pair[1]))
-    return tuple(pairs)
+    ``source`` is a path (``str`` or :class:`os.PathLike`) or the text itself: a string that
+    holds a line break, or starts with ``[`` or ``{``, is read as text. An empty string is
+    refused (:class:`~sms_model.errors.ArgumentError`); every wrong field is reported at once in
+    a :class:`~sms_model.errors.ModelValidationError`, each with its ``$``-path and line.
 
-
-def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
-    """Read waivers from a file holding a list of waivers (or ``{waivers: [...]}``)."""
-    document = _read(path)
-    try:
-        return parse_waivers(document.data)
-    except ModelValidationError as exc:
-        raise ModelValidationError.of(
-            document.with_locations(exc.issues), source=str(path)
-        ) from None
+    >>> (waiver,) = load_waivers('''
+    ... - id: w1
+    ...   target: SMS-6.6-assessment
+    ...   justification: the new tool arrives in Q1
+    ...   approver: ceo
+    ...   granted: 2026-10-01
+    ...   expires: 2027-03-31
+    ... ''')
+    >>> waiver.target, waiver.expires
+    ('SMS-6.6-assessment', datetime.date(2027, 3, 31))
+    >>> load_waivers("[{id: w1, target: '6.6', justification: ' ', approver: ceo}]")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.ModelValidationError: <waivers>: 2 problems in the waivers
+      - <waivers>:1:41: $[0].justification: must be non-empty text (found ' ')
+      - <waivers>:1:2: $[0].expires: missing required field
+    """
+    return _located(source, "waivers", parse_waivers)
 
 
 def parse_waivers(data: Any) -> tuple[Waiver, ...]:
-    """Build waivers from plain data: a list of mappings with id, target, justification,
-    approver, expires (YYYY-MM-DD) and an optional subject.
+    """Build waivers from plain data: a list of mappings with the fields of
+    :class:`~sms_model.rules.Waiver`, dates as ``YYYY-MM-DD`` text.
 
     >>> parse_waivers([{"id": "w1", "target": "6.6", "justification": "new tool in Q1",
     ...                 "approver": "ceo", "expires": "2027-03-31"}])[0].expires
     datetime.date(2027, 3, 31)
     """
     prefix = "$"
-    if isinstance(data, dict) and set(data) == {"waivers"}:
+    if isinstance(data, Mapping) and set(data) == {"waivers"}:
         data, prefix = data["waivers"], "$.waivers"
     if not isinstance(data, list):
-        raise ModelValidationError(
-            [
-                Issue(
-                    what="expected a list of waivers",
-                    path=prefix,
-                    found=type(data).__name__,
-                    code="type",
-                )
-            ]
+        issue = Issue(
+            what="expected a list of waivers", path=prefix, found=type(data).__name__, code="type"
         )
+        raise ModelValidationError([issue])
     issues: list[Issue] = []
     waivers: list[Waiver] = []
     seen: set[str] = set()
     for i, item in enumerate(data):
         path = f"{prefix}[{i}]"
-        if not isinstance(item, dict):
-            issues.append(
-                Issue(what="expected a mapping", path=path, found=repr(item)[:60], code="type")
-            )
-            continue
-        bad = False
-        for key in item:
-            if key not in _WAIVER_KEYS:
-                issues.append(
-                    Issue(
-                        what=f"unknown field; use {', '.join(_WAIVER_KEYS)}",
-                        path=f"{path}.{key}",
-                        found=repr(key),
-                        code="unknown-field",
-                    )
-                )
-                bad = True
-        for key in _WAIVER_REQUIRED:
-            if key not in item:
-                issues.append(
-                    Issue(what="missing required field", path=f"{path}.{key}", code="missing")
-                )
-                bad = True
-            elif key != "expires" and not (isinstance(item[key], str) and item[key].strip()):
-                issues.append(
-                    Issue(
-                        what="expected non-empty text",
-                        path=f"{path}.{key}",
-                        found=repr(item[key])[:60],
-                        code="type",
-                    )
-                )
-                bad = True
-        expires = item.get("expires")
-        try:
-            expiry = parse_date(expires) if isinstance(expires, str) else None
-        except ValueError:
-            expiry = None
-        subject = item.get("subject")
-        if subject is not None and not (isinstance(subject, str) and subject.strip()):
-            issues.append(
-                Issue(
-                    what="expected the id of one entity",
-                    path=f"{path}.subject",
-                    found=repr(subject)[:60],
-                    code="type",
-                )
-            )
-            bad = True
-        if "expires" in item and expiry is None:
-            issues.append(
-                Issue(
-                    what="expected a date as YYYY-MM-DD",
-                    path=f"{path}.expires",
-                    found=repr(expires),
-                    code="type",
-                )
-            )
-            bad = True
-        if isinstance(item.get("id"), str) and item["id"] in seen:
-            issues.append(
-                Issue(
-                    what="duplicate waiver id",
-                    path=f"{path}.id",
-                    found=repr(item["id"]),
-                    code="duplicate-id",
-                )
-            )
-            bad = True
-        if bad or expiry is None:
+        found = _waiver_issues(item, path)
+        if not found and item["id"] in seen:
+            found = [_duplicate(item["id"], path)]
+        if found:
+            issues.extend(found)
             continue
         seen.add(item["id"])
-        waivers.append(
-            Waiver(
-                id=item["id"],
-                target=item["target"],
-                justification=item["justification"],
-                approver=item["approver"],
-                expires=expiry,
-                subject=item.get("subject"),
-            )
-        )
+        waivers.append(Waiver(**{k: _from_text(k, v) for k, v in item.items()}))
     if issues:
         raise ModelValidationError(issues)
     return tuple(waivers)
+
+
+def _waiver_issues(item: Any, path: str) -> list[Issue]:
+    if not isinstance(item, Mapping):
+        return [Issue(what="expected a mapping", path=path, found=repr(item)[:60], code="type")]
+    fields = attrs.fields_dict(Waiver)
+    issues = _unknown_keys(item, tuple(fields), path, "field")
+    for name, field in fields.items():
+        if name not in item:
+            if field.default is attrs.NOTHING:
+                issues.append(
+                    Issue(what="missing required field", path=f"{path}.{name}", code="missing")
+                )
+        elif (
+            _is_date(name) and isinstance(item[name], str) and _from_text(name, item[name]) is None
+        ):
+            issues.append(
+                Issue(
+                    what="expected a date as YYYY-MM-DD",
+                    path=f"{path}.{name}",
+                    found=repr(item[name])[:60],
+                    code="type",
+                )
+            )
+        else:
+            issues.extend(_field_issues(Waiver, name, _from_text(name, item[name]), path))
+    return issues
+
+
+def _is_date(name: str) -> bool:
+    hint = get_type_hints(Waiver)[name]
+    return date in (get_args(hint) or (hint,))
+
+
+def _from_text(name: str, value: Any) -> Any:
+    """A date field's ``YYYY-MM-DD`` text as a date (``None`` when it is not one)."""
+    if isinstance(value, str) and _is_date(name):
+        from sms_model.io._fast import parse_date
+
+        try:
+            return parse_date(value)
+        except ValueError:
+            return None
+    return value
+
+
+def _field_issues(cls: type, name: str, value: Any, path: str) -> list[Issue]:
+    try:
+        check_field(cls, name, value)
+    except FieldValueError as exc:
+        where = f"{path}.{exc.field}"
+        return [Issue(what=exc.what, path=where, found=repr(exc.found)[:60], code="type")]
+    except ModelValidationError as exc:  # cadences: one issue per bad one, with its path
+        return [attrs.evolve(issue, path=path + issue.path[1:]) for issue in exc.issues]
+    return []
+
+
+def _unknown_keys(
+    data: Mapping[Any, Any], names: tuple[str, ...], path: str, noun: str
+) -> list[Issue]:
+    return [
+        Issue(
+            what=f"unknown {noun}; use one of {', '.join(names)}",
+            path=f"{path}.{key}",
+            found=repr(key),
+            code="unknown-field",
+        )
+        for key in data
+        if key not in names
+    ]
+
+
+def _duplicate(waiver_id: str, path: str) -> Issue:
+    return Issue(
+        what="duplicate waiver id", path=f"{path}.id", found=repr(waiver_id), code="duplicate-id"
+    )

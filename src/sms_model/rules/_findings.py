@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -11,7 +11,8 @@ from typing import Any
 import attrs
 
 from sms_model.catalog import Cadence, default_cadences, expectation_by_id
-from sms_model.errors import Issue, ModelValidationError
+from sms_model.errors import FieldValueError, Issue, ModelValidationError
+from sms_model.model import Checked
 
 __all__ = ["Config", "Finding", "Severity", "Status", "Waiver"]
 
@@ -44,6 +45,12 @@ class Status(enum.Enum):
     WAIVED = "waived"  # a failure covered by a valid waiver: never reported as a pass
     ERROR = "error"  # the rule itself failed to run
     NOT_APPLICABLE = "not_applicable"
+
+
+def _non_blank(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        entity = type(instance).__name__
+        raise FieldValueError(attribute.name, "must be non-empty text", value, entity=entity)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -81,6 +88,13 @@ class Finding:
         return self.status is Status.FAIL
 
     @property
+    def outstanding(self) -> bool:
+        """True for what stands against conformity: a failure no waiver covers, or a rule that
+        could not run (``error``), which counts at its rule's severity since nobody could
+        check that the requirement is met."""
+        return self.status is Status.FAIL or self.status is Status.ERROR
+
+    @property
     def sort_key(self) -> tuple[Any, ...]:
         """Clause (numerically), rule id, subjects, status, message: the report order."""
         return (
@@ -111,21 +125,37 @@ def _clause_key(clause: str) -> tuple[int, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Waiver:
+class Waiver(Checked):
     """A decision to accept a known failure for a while (not an exclusion: the standard allows
     none, so a waived failure is still reported, as ``waived``).
 
-    ``target`` is a rule id or a clause number (covering the rules of that clause and its
-    sub-clauses); ``subject`` limits it to findings about one entity. The approver must be a
-    member of top management or the management representative.
+    ``target`` is a rule id (or an alias) or a clause number; a clause waives the failures of
+    every rule of that clause and its sub-clauses, and is reported as an observation of its own
+    for that breadth. ``subject`` limits the waiver to findings about one entity. ``approver``
+    is the id of a person in top management. ``granted`` is the day it was approved; a waiver is
+    in force from then (or, when not given, whenever it is assessed) until ``expires``, and one
+    longer than ``Config.waiver_limit`` (a year unless configured) is not applied. Each field is
+    checked on construction, like an entity's.
+
+    >>> waiver = Waiver(id="w1", target="SMS-6.6-assessment", justification="new tool in Q1",
+    ...                 approver="ceo", granted=date(2026, 10, 1), expires=date(2027, 3, 31))
+    >>> waiver.covers(Finding(rule="SMS-6.6-assessment", clause="6.6", status=Status.FAIL,
+    ...                       severity=Severity.MINOR, message="no assessment"))
+    True
+    >>> Waiver(id="w1", target="6.6", justification="j", approver="ceo", expires="2027-03-31")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.FieldValueError: Waiver.expires: expected a date, not text (use \
+datetime.date.fromisoformat) (found '2027-03-31')
     """
 
-    id: str
-    target: str
-    justification: str
-    approver: str
+    id: str = attrs.field(validator=_non_blank)
+    target: str = attrs.field(validator=_non_blank)
+    justification: str = attrs.field(validator=_non_blank)
+    approver: str = attrs.field(validator=_non_blank)
     expires: date
     subject: str | None = None
+    granted: date | None = None
 
     def covers(self, finding: Finding) -> bool:
         """True when this waiver is about that finding's rule or clause, and subject."""
@@ -137,7 +167,13 @@ def _within(number: str, prefix: str) -> bool:
     return number == prefix or number.startswith(prefix + ".")
 
 
+def _config_error(field: str, what: str, found: object) -> FieldValueError:
+    return FieldValueError(field, what, found, entity="Config")
+
+
 def _cadence_map(value: Mapping[str, str | Cadence]) -> Mapping[str, Cadence]:
+    if not isinstance(value, Mapping):
+        raise _config_error("cadences", "expected a mapping of expectation ids to cadences", value)
     parsed: dict[str, Cadence] = {}
     issues: list[Issue] = []
     for key, text in value.items():
@@ -156,10 +192,57 @@ def _cadence_map(value: Mapping[str, str | Cadence]) -> Mapping[str, Cadence]:
     return MappingProxyType(parsed)
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+def _interface_pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
+    if value is None:
+        return None
+    from sms_model.model import ProcessKind
+
+    kinds = {kind.value: kind.value for kind in ProcessKind} | {k: k.value for k in ProcessKind}
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _config_error("interfaces", "expected a list of pairs of process kinds", value)
+    pairs = []
+    for i, pair in enumerate(value):
+        ok = isinstance(pair, tuple | list) and len(pair) == 2
+        if not ok or not all(isinstance(k, str | ProcessKind) and k in kinds for k in pair):
+            raise _config_error(f"interfaces[{i}]", "expected a pair of process kinds", pair)
+        pairs.append((kinds[pair[0]], kinds[pair[1]]))
+    return tuple(pairs)
+
+
+def _clause_numbers(value: Any) -> tuple[str, ...]:
+    from sms_model.catalog import clause
+
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _config_error("not_applicable", "expected a list of clause numbers", value)
+    numbers = tuple(value)
+    for i, number in enumerate(numbers):
+        try:
+            clause(number)
+        except (LookupError, TypeError, ValueError, AttributeError):
+            what = "no such clause in ISO/IEC 20000-1:2011"
+            raise _config_error(f"not_applicable[{i}]", what, number) from None
+    return numbers
+
+
+def _options(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _config_error("options", "expected a mapping", value)
+    return MappingProxyType(dict(value))
+
+
+def _waiver_limit(value: Any) -> Cadence:
+    if isinstance(value, Cadence):
+        return value
+    try:
+        return Cadence.parse(value)
+    except ModelValidationError as exc:
+        raise _config_error("waiver_limit", exc.issues[0].what, value) from None
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     problem = timeout_problem(value)
     if problem is not None:
-        raise ValueError(f"{attribute.name} {problem}, not {value!r}")
+        raise _config_error(attribute.name, problem, value)
 
 
 def timeout_problem(value: object) -> str | None:
@@ -187,16 +270,28 @@ class Config:
     Cadences are ISO 8601 periods or RFC 5545 rules and override the default profile
     (:func:`sms_model.catalog.default_cadences`) per expectation id. ``rule_timeout`` (seconds)
     bounds each rule: a rule still running then is abandoned and reported as an ``error``.
+    ``waiver_limit`` is the longest a waiver may run (an ISO 8601 period, a year by default):
+    a longer waiver is reported and not applied. Every field is checked on construction: a
+    wrong value raises :class:`~sms_model.errors.FieldValueError` (or, for cadences,
+    :class:`~sms_model.errors.ModelValidationError` naming each bad one).
 
     >>> Config(cadences={"management-review": "P6M"}).cadence("management-review").text
     'P6M'
+    >>> Config(not_applicable=["9.9.9"])
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.FieldValueError: Config.not_applicable[0]: no such clause in \
+ISO/IEC 20000-1:2011 (found '9.9.9')
     """
 
     cadences: Mapping[str, Cadence] = attrs.field(factory=dict, converter=_cadence_map)
-    interfaces: tuple[tuple[str, str], ...] | None = None
-    not_applicable: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    options: Mapping[str, Any] = attrs.field(factory=dict, converter=MappingProxyType)
+    interfaces: tuple[tuple[str, str], ...] | None = attrs.field(
+        default=None, converter=_interface_pairs
+    )
+    not_applicable: tuple[str, ...] = attrs.field(default=(), converter=_clause_numbers)
+    options: Mapping[str, Any] = attrs.field(factory=dict, converter=_options)
     rule_timeout: float | None = attrs.field(default=None, validator=_positive)
+    waiver_limit: Cadence = attrs.field(default="P1Y", converter=_waiver_limit)
 
     def cadence(self, expectation: str) -> Cadence:
         """The cadence in force for an evidence expectation: the override, else the default."""

@@ -239,9 +239,13 @@ class Registry:
         """The rules named by ``select`` (all when ``None``) less those named by ``ignore``.
 
         A selector is a rule id or alias, a clause number (its sub-clauses included), a tag or
-        a guidance id. A selector that names nothing is an error, so typos do not silently
-        assess less than asked.
+        a guidance id. A selector that names nothing is an error, and so is an empty
+        ``select``, so typos do not silently assess less than asked.
         """
+        if select is not None:
+            select = list(select)
+            if not select:
+                raise SelectionError("an empty selection selects no rule (None selects all)")
         rules = list(self)
         chosen = rules if select is None else self._matching(rules, select)
         if ignore is not None:

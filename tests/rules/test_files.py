@@ -1,0 +1,117 @@
+"""The public readers of waiver and configuration files: paths or text, every problem located."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sms_model.errors import ArgumentError, FileFormatError, ModelValidationError
+from sms_model.rules import Config, Waiver, load_config, load_waivers
+
+WAIVER = (
+    "- id: w1\n  target: '6.6'\n  justification: tool arrives in Q1\n  approver: ceo\n"
+    "  granted: 2026-10-01\n  expires: 2027-03-31\n"
+)
+EXPECTED = Waiver(
+    id="w1",
+    target="6.6",
+    justification="tool arrives in Q1",
+    approver="ceo",
+    granted=date(2026, 10, 1),
+    expires=date(2027, 3, 31),
+)
+
+
+def test_waivers_are_read_from_a_path_a_pathlike_or_text(tmp_path: Path) -> None:
+    file = tmp_path / "waivers.yaml"
+    file.write_text(WAIVER)
+    as_json = tmp_path / "waivers.json"
+    as_json.write_text(json.dumps({"waivers": [{**_plain(), "expires": "2027-03-31"}]}))
+    assert (EXPECTED,) == load_waivers(str(file)) == load_waivers(file) == load_waivers(WAIVER)
+    assert (EXPECTED,) == load_waivers(as_json)
+
+
+def _plain() -> dict[str, str]:
+    return {
+        "id": "w1",
+        "target": "6.6",
+        "justification": "tool arrives in Q1",
+        "approver": "ceo",
+        "granted": "2026-10-01",
+    }
+
+
+def test_config_is_read_from_a_path_or_text(tmp_path: Path) -> None:
+    text = "waiver_limit: P6M\nrule_timeout: 5\ninterfaces:\n  - [change, configuration]\n"
+    file = tmp_path / "config.yml"
+    file.write_text(text)
+    expected = Config(
+        waiver_limit="P6M", rule_timeout=5, interfaces=(("change", "configuration"),)
+    )
+    assert expected == load_config(file) == load_config(str(file)) == load_config(text)
+
+
+@pytest.mark.parametrize("load", [load_waivers, load_config])
+@pytest.mark.parametrize("source", ["", "   ", 42, None, b"- id: w1\n"])
+def test_nothing_to_read_is_an_argument_error(load: object, source: object) -> None:
+    with pytest.raises(ArgumentError):
+        load(source)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("load", [load_waivers, load_config])
+def test_a_missing_file_is_a_file_format_error_naming_it(load: object, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(FileFormatError, match="cannot read the file") as caught:
+        load(missing)  # type: ignore[operator]
+    assert str(missing) in str(caught.value)
+
+
+def test_every_wrong_waiver_field_is_reported_with_its_line(tmp_path: Path) -> None:
+    file = tmp_path / "waivers.yaml"
+    file.write_text(
+        "- id: w1\n  target: ' '\n  justification: j\n  approver: ceo\n  expires: 2027-02-30\n"
+        "  granted: [2026]\n  colour: red\n"
+        "- id: w1\n  target: '4'\n  justification: j\n  approver: ceo\n  expires: 2027-01-01\n"
+        "- id: w1\n  target: '4'\n  justification: j\n  approver: ceo\n  expires: 2027-01-01\n"
+    )
+    with pytest.raises(ModelValidationError) as caught:
+        load_waivers(file)
+    found = {(issue.path, issue.location.split(":")[1]) for issue in caught.value.issues}
+    assert {
+        ("$[0].colour", "7"),
+        ("$[0].target", "2"),
+        ("$[0].expires", "5"),
+        ("$[0].granted", "6"),
+        ("$[2].id", "13"),
+    } == found
+    assert "in the waivers" in str(caught.value)
+
+
+def test_every_wrong_config_key_is_reported_with_its_line() -> None:
+    text = (
+        "cadences:\n  management-review: P0D\n  nothing: P1M\ninterfaces:\n  - [change, lunch]\n"
+        "not_applicable: ['9.9.9']\noptions: []\nrule_timeout: 0\nwaiver_limit: forever\nx: 1\n"
+    )
+    with pytest.raises(ModelValidationError) as caught:
+        load_config(text)
+    found = {(issue.path, issue.location.split(":")[1]) for issue in caught.value.issues}
+    assert {
+        ("$.x", "10"),
+        ("$.cadences.management-review", "2"),
+        ("$.cadences.nothing", "3"),
+        ("$.interfaces[0]", "5"),
+        ("$.not_applicable[0]", "6"),
+        ("$.options", "7"),
+        ("$.rule_timeout", "8"),
+        ("$.waiver_limit", "9"),
+    } == found
+
+
+def test_text_that_is_not_a_mapping_or_a_list_is_refused() -> None:
+    with pytest.raises(ModelValidationError, match="expected a list of waivers"):
+        load_waivers("{id: w1}")
+    with pytest.raises(ModelValidationError, match="expected a mapping"):
+        load_config("[1, 2]")
