@@ -169,6 +169,23 @@ def test_graph_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert "letter" in header
 
 
+def test_the_raci_export_shows_a_process_nobody_owns_with_an_empty_a(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    source = Path(MINIMAL).read_text(encoding="utf-8")
+    orphan = tmp_path / "orphan.yaml"
+    orphan.write_text(source + "processes:\n  - {id: inc, kind: incident_and_request}\n")
+    code, out, _ = run(capsys, "graph", str(orphan), "--format", "raci")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert 0 == code
+    assert [
+        {"subject": "inc", "subject_kind": "process", "who": "", "who_kind": "", "letter": "A"}
+    ] == [row for row in rows if row["subject"] == "inc"]
+
+
 def test_rules_lists_and_matrix(capsys: pytest.CaptureFixture[str]) -> None:
     out = run(capsys, "rules", "--clause", "4.1.4")[1]
     assert "SMS-4.1.4-representative" in out

@@ -377,7 +377,8 @@ def _raci_table(entries: Sequence[Any]) -> str:
 
 
 def _cell(value: Any) -> str:
-    return str(getattr(value, "value", value))
+    # An empty cell for nobody (the "A" of a subject nobody is accountable for).
+    return "" if value is None else str(getattr(value, "value", value))
 
 
 def _rules(args: argparse.Namespace) -> int:

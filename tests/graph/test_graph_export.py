@@ -93,7 +93,8 @@ def test_raci_dataframe_has_a_row_per_subject_and_a_column_per_party(case: Load)
     sms = case("no_accountable_owner", "passing")
     frame = raci_dataframe(sms)
     entries = raci_matrix(sms)
-    expected = (len({e.subject for e in entries}), len({e.who for e in entries}))
+    holders = {e.who for e in entries if e.who is not None}
+    expected = (len({e.subject for e in entries}), len(holders))
     assert expected == frame.shape
     expected_cell = "A"
     assert expected_cell == frame.loc["capacity", "cio"]
@@ -128,7 +129,7 @@ def _raci_sms() -> ServiceManagementSystem:
 
 
 def test_raci_matrix_letters_follow_their_documented_sources() -> None:
-    cells = [(e.subject, e.who, e.letter.value) for e in raci_matrix(_raci_sms())]
+    cells = [(e.subject, e.who, e.letter.value) for e in raci_matrix(_raci_sms()) if e.who]
     expected = [
         ("cfg", "globex", "R"),
         ("cfg", "eng", "A"),
@@ -141,6 +142,26 @@ def test_raci_matrix_letters_follow_their_documented_sources() -> None:
         ("duty:scope", "ceo", "A"),
     ]
     assert expected == cells
+
+
+def test_a_process_nobody_owns_is_shown_with_an_empty_a_not_left_out() -> None:
+    # It used to be absent from the matrix, the table and the CSV export alike.
+    sms = _raci_sms().replace(Process(id="inc", kind=ProcessKind.INCIDENT_AND_REQUEST))
+    entries = [e for e in raci_matrix(sms) if e.subject == "inc"]
+    assert [("inc", "process", None, None, Raci.ACCOUNTABLE)] == [
+        (e.subject, e.subject_kind, e.who, e.who_kind, e.letter) for e in entries
+    ]
+    unassigned = {e.subject for e in raci_matrix(sms) if e.who is None}
+    assert "duty:scope" not in unassigned  # assigned: no empty A
+    assert "duty:internal_audit" in unassigned
+
+
+def test_the_raci_table_has_a_blank_row_for_a_process_nobody_owns() -> None:
+    pytest.importorskip("pandas")
+    sms = _raci_sms().replace(Process(id="inc", kind=ProcessKind.INCIDENT_AND_REQUEST))
+    frame = raci_dataframe(sms)
+    assert {""} == set(frame.loc["inc"])
+    assert "A" == frame.loc["chg", "cio"]
 
 
 def test_raci_entries_name_the_kind_of_subject_and_holder() -> None:

@@ -159,27 +159,34 @@ _ORDER = {letter: i for i, letter in enumerate(Raci)}
 @attrs.frozen(kw_only=True)
 class RaciEntry:
     """One cell of a RACI matrix: ``who`` (a person, role or party id) is ``letter`` for
-    ``subject`` (a process id or a ``duty:<value>`` Clause 4 duty node)."""
+    ``subject`` (a process id or a ``duty:<value>`` Clause 4 duty node). ``who`` and
+    ``who_kind`` are ``None`` in the ``A`` entry of a subject nobody is accountable for: the
+    empty "A" cell is shown, not left out."""
 
     subject: str
     subject_kind: str  # "process" or "duty"
-    who: str
-    who_kind: str  # "person", "role" or "party"
+    who: str | None
+    who_kind: str | None  # "person", "role" or "party"
     letter: Raci
 
 
 def raci_matrix(
     sms_or_graph: ServiceManagementSystem | nx.MultiDiGraph[str],
 ) -> tuple[RaciEntry, ...]:
-    """The RACI matrix of processes and Clause 4 duties (4.1.3), one record per non-empty cell.
+    """The RACI matrix of processes and Clause 4 duties (4.1.3), one record per non-empty cell,
+    and an ``A`` record with ``who=None`` for each process or duty nobody is accountable for
+    (a governance gap is shown, not hidden).
 
-    - A: the accountable owners (process owner, duty assignment, other-party accountable);
-    - R: who is named responsible, and another party that operates or performs it;
-    - C: the owners of the processes it interfaces with (they are consulted on changes to it);
-    - I: the line managers of accountable people (performance is reported up the line, TM-f).
+    - A (accountable): the owner (process owner, duty assignment, other-party accountable);
+    - R (responsible): who is named responsible, and another party that operates or performs
+      it;
+    - C (consulted): the owners of the processes it interfaces with (consulted on changes);
+    - I (informed): the line managers of the accountable people, to whom the performance of
+      the process is reported up the reporting line (guidance TM-f); nothing more is implied,
+      such as a duty to act.
 
     Each person, role or party gets one letter per subject, the first of A, R, C, I that applies.
-    Sorted by subject, then letter in R, A, C, I order, then who.
+    Sorted by subject, then letter in R, A, C, I order, then who (nobody first).
 
     >>> from sms_model.model import (
     ...     Party, PartyKind, Person, Process, ProcessKind, ServiceManagementSystem)
@@ -191,8 +198,12 @@ def raci_matrix(
     ...             Person(id="bo", name="Bo", party="acme", reports_to="ceo")),
     ...     processes=(Process(id="chg", kind=ProcessKind.CHANGE, owner="bo"),),
     ... )
-    >>> [(e.subject, e.who, e.letter.value) for e in raci_matrix(sms)]
+    >>> [(e.subject, e.who, e.letter.value) for e in raci_matrix(sms) if e.subject == "chg"]
     [('chg', 'bo', 'A'), ('chg', 'ceo', 'I')]
+    >>> orphan = Process(id="inc", kind=ProcessKind.INCIDENT_AND_REQUEST)
+    >>> [(e.subject, e.who, e.letter.value) for e in raci_matrix(sms.replace(orphan))
+    ...  if e.subject == "inc"]
+    [('inc', None, 'A')]
     """
     graph = _graph_of(sms_or_graph)
     provider = graph.graph.get("provider")
@@ -204,6 +215,16 @@ def raci_matrix(
         cells: dict[str, Raci] = {}
         for who, letter in _letters(graph, subject, provider):
             cells.setdefault(who, letter)
+        if Raci.ACCOUNTABLE not in cells.values():
+            entries.append(
+                RaciEntry(
+                    subject=subject,
+                    subject_kind=str(kind),
+                    who=None,
+                    who_kind=None,
+                    letter=Raci.ACCOUNTABLE,
+                )
+            )
         entries.extend(
             RaciEntry(
                 subject=subject,
@@ -214,7 +235,7 @@ def raci_matrix(
             )
             for who, letter in cells.items()
         )
-    return tuple(sorted(entries, key=lambda e: (e.subject, _ORDER[e.letter], e.who)))
+    return tuple(sorted(entries, key=lambda e: (e.subject, _ORDER[e.letter], e.who or "")))
 
 
 def _graph_of(sms_or_graph: ServiceManagementSystem | nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
@@ -258,9 +279,10 @@ def _letters(
 
 
 def raci_dataframe(sms_or_graph: ServiceManagementSystem | nx.MultiDiGraph[str]) -> Any:
-    """The RACI matrix as a :class:`pandas.DataFrame`: one row per subject, one column per
-    person, role or party, cells ``"R"``, ``"A"``, ``"C"``, ``"I"`` or ``""``. Needs the optional
-    ``pandas`` package (``pip install sms-model[pandas]``).
+    """The RACI matrix as a :class:`pandas.DataFrame`: one row per subject (a process or duty
+    nobody is accountable for too, with no "A" in its row), one column per person, role or
+    party, cells ``"R"``, ``"A"``, ``"C"``, ``"I"`` or ``""`` (see :func:`raci_matrix`). Needs
+    the optional ``pandas`` package (``pip install sms-model[pandas]``).
 
     >>> import pytest; _ = pytest.importorskip("pandas")
     >>> from sms_model.model import (
@@ -277,11 +299,12 @@ def raci_dataframe(sms_or_graph: ServiceManagementSystem | nx.MultiDiGraph[str])
     """
     pandas = _optional("pandas", "pandas")
     entries = raci_matrix(sms_or_graph)
-    subjects = sorted({e.subject for e in entries})
-    people = sorted({e.who for e in entries})
+    subjects = sorted({e.subject for e in entries})  # each one, even with nobody accountable
+    people = sorted({e.who for e in entries if e.who is not None})
     table = {who: dict.fromkeys(subjects, "") for who in people}
     for entry in entries:
-        table[entry.who][entry.subject] = entry.letter.value
+        if entry.who is not None:
+            table[entry.who][entry.subject] = entry.letter.value
     frame = pandas.DataFrame(table, index=subjects, columns=people, dtype=object)
     frame.index.name = "subject"
     return frame
