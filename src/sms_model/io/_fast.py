@@ -354,10 +354,11 @@ def streaming_structurers(
 
 class _PlainBuilder:
     """Generates, per attrs class, a function giving an entity as plain positional data (for
-    hashing: field values in field order, dates as ISO text, enums as values)."""
+    hashing: field values in field order, dates as ISO text, enums as values, the items of
+    every nested collection sorted)."""
 
     def __init__(self) -> None:
-        self.namespace: dict[str, Any] = {"UTC": UTC, "list": list}
+        self.namespace: dict[str, Any] = {"UTC": UTC, "list": list, "sorted": sorted, "repr": repr}
         self.done: dict[type, str] = {}
 
     def function_for(self, cls: type) -> str:
@@ -377,10 +378,12 @@ class _PlainBuilder:
             inner = [a for a in get_args(hint) if a is not type(None)]
             return f"(None if {ref} is None else {self.expr(ref, inner[0])})"
         if origin is tuple:
+            # No collection of the model is ordered by meaning (subjects, attendees, stages,
+            # measurements, ...): sorted, the plain data does not depend on the order given.
             element = get_args(hint)[0]
             if element in (str, int, bool):
-                return ref
-            return f"[{self.expr('x', element)} for x in {ref}]"
+                return f"sorted({ref})"
+            return f"sorted(({self.expr('x', element)} for x in {ref}), key=repr)"
         if hint is date:
             return f"{ref}.isoformat()"
         if hint is datetime:

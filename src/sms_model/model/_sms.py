@@ -773,7 +773,7 @@ _by_id: Final[Callable[[Any], str]] = operator.attrgetter("id")
 
 
 def _duty_order(duty: DutyAssignment) -> tuple[str, str, tuple[str, ...]]:
-    return duty.duty.value, duty.accountable, duty.responsible
+    return duty.duty.value, duty.accountable, tuple(sorted(duty.responsible))
 
 
 class _IdsOfKinds:

@@ -1201,7 +1201,7 @@ def _value_digest(value: Any) -> str:
 
 
 def _combine(digests: Mapping[str, str]) -> str:
-    joined = "plain-v1\n" + "".join(f"{part}:{digests[part]}\n" for part in PARTS)
+    joined = "plain-v2\n" + "".join(f"{part}:{digests[part]}\n" for part in PARTS)
     return "sha256:" + hashlib.sha256(joined.encode()).hexdigest()
 
 
