@@ -37,6 +37,7 @@ from sms_model.model import (
     ServiceManagementPlan,
     TopManagement,
 )
+from sms_model.rules import assess
 
 
 def _parts() -> dict[str, Any]:
@@ -306,15 +307,14 @@ def test_other_party_activity_without_process_is_valid() -> None:
     assert (opp,) == _sms(other_party_processes=[opp]).other_party_processes
 
 
-def test_engagement_ending_before_it_starts_is_rejected() -> None:
+def test_an_engagement_ending_before_it_starts_loads_and_is_a_finding() -> None:
+    # A wrong date is representable: it is reported by rule SMS-4.2-engagement-dates, and no
+    # longer holds up every other finding by making the whole file refused.
     opps = _with("other_party_processes", 0, start=date(2024, 5, 1), end=date(2024, 4, 30))
-    _, issues = _problems(other_party_processes=opps)
-    expected = Issue(
-        what="the engagement ends before it starts",
-        path="$.other_party_processes[0].end",
-        found="2024-04-30 < 2024-05-01",
-    )
-    assert (expected,) == issues
+    sms = _sms(other_party_processes=opps)
+    found = assess(sms, as_of=date(2026, 11, 27), select=["SMS-4.2-engagement-dates"]).failures
+    assert [(opps[0].id,)] == [f.subjects for f in found]
+    assert "ends on 2024-04-30, before it starts on 2024-05-01" in found[0].message
 
 
 def test_engagement_ending_on_its_start_day_is_valid() -> None:

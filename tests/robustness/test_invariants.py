@@ -221,6 +221,7 @@ _EVIDENCE_RULES = {spec.id for spec in default_registry().select(None) if "evide
 #: (evidence, reports, reviews) is gone, and why.
 _NOTHING_LEFT_TO_CHECK = {
     "SMS-4.3.3-storage": "no record is left whose storage could be checked",
+    "SMS-4.3.3-future-dated": "no record is left whose date could be after the as-of date",
     "SMS-4.5.5.2-measured": "the closed improvements came from the removed records",
     "SMS-5.4-tested": "the major change went with its removed risk assessment",
     "SMS-8.1-major-incident-reported": "major incidents are known only from evidence records",

@@ -48,9 +48,7 @@ def test_config_is_read_from_a_path_or_text(tmp_path: Path) -> None:
     text = "waiver_limit: P6M\nrule_timeout: 5\ninterfaces:\n  - [change, configuration]\n"
     file = tmp_path / "config.yml"
     file.write_text(text)
-    expected = Config(
-        waiver_limit="P6M", rule_timeout=5, interfaces=(("change", "configuration"),)
-    )
+    expected = Config(waiver_limit="P6M", rule_timeout=5, interfaces=(("change", "configuration"),))
     assert expected == load_config(file) == load_config(str(file)) == load_config(text)
 
 

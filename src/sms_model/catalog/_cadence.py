@@ -185,6 +185,25 @@ class Cadence:
             known = self._memo[day] = self._next_due(day)
         return known
 
+    def back_from(self, day: date) -> date:
+        """The day one interval before ``day`` (``date.min`` at the start of the calendar), for
+        look-back windows; only a period or a plain ``FREQ``/``INTERVAL`` rule has one.
+
+        >>> Cadence.parse("P1Y").back_from(date(2026, 11, 27))
+        datetime.date(2025, 11, 27)
+        >>> Cadence.parse("FREQ=MONTHLY;BYDAY=1MO").back_from(date(2026, 11, 27))
+        Traceback (most recent call last):
+        ...
+        ValueError: 'FREQ=MONTHLY;BYDAY=1MO' has no fixed length; use a period such as P1Y
+        """
+        if self._delta is None:
+            raise ValueError(f"{self.text!r} has no fixed length; use a period such as P1Y")
+        try:
+            earlier: date = day - self._delta
+        except (OverflowError, ValueError):
+            return date.min
+        return earlier
+
     def _next_due(self, day: date) -> date:
         if self._delta is not None:
             try:

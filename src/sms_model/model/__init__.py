@@ -6,6 +6,7 @@ nothing but the standard library and attrs: no I/O, no graph library.
 
 from sms_model.model._checks import Checked
 from sms_model.model._entities import (
+    HAPPENED,
     Acknowledgement,
     Agreement,
     Approval,
@@ -33,6 +34,7 @@ from sms_model.model._entities import (
     ServiceLevel,
     ServiceManagementPlan,
     TopManagement,
+    happened_fields,
 )
 from sms_model.model._enums import (
     AgreementKind,
@@ -63,6 +65,7 @@ from sms_model.model._sms import COLLECTIONS, RECORD_COLLECTIONS, ServiceManagem
 
 __all__ = [
     "COLLECTIONS",
+    "HAPPENED",
     "RECORD_COLLECTIONS",
     "Acknowledgement",
     "Agreement",
@@ -116,4 +119,5 @@ __all__ = [
     "ServiceManagementPlan",
     "ServiceManagementSystem",
     "TopManagement",
+    "happened_fields",
 ]

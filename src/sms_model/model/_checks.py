@@ -98,8 +98,9 @@ def check_field(cls: type, name: str, value: Any) -> Any:
     by its validator), or a :class:`FieldValueError`: one field checked on its own, so that a
     reader of plain data can report every wrong field, not only the first."""
     field = attrs.fields_dict(cls)[name]
-    if field.converter is not None:
-        value = field.converter(value)  # type: ignore[call-arg]
+    convert: Callable[[Any], Any] | None = field.converter  # type: ignore[assignment]
+    if convert is not None:
+        value = convert(value)
     if issubclass(cls, Checked):
         try:
             value = _fix(_hints(cls)[name], value, name)
@@ -131,8 +132,9 @@ def _shown(value: object) -> object:
             return f"an int of {value.bit_length()} bits"
         return value
     name = type(value).__qualname__
-    if attrs.has(type(value)) and isinstance(getattr(value, "id", None), str):
-        return _Described(f"{name} {value.id!r}")
+    ident = getattr(value, "id", None)
+    if attrs.has(type(value)) and isinstance(ident, str):
+        return _Described(f"{name} {ident!r}")
     article = "an" if name[:1].lower() in "aeiou" else "a"
     return _Described(f"{article} {name}")
 

@@ -8,7 +8,7 @@ Collections are tuples; change a value with :func:`attrs.evolve`.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -94,6 +94,29 @@ def _many() -> Any:
     return attrs.field(default=())
 
 
+#: Field metadata key marking the date of something that has happened (a meeting held, an
+#: approval given, a record made): such a date cannot lie after the day the SMS is assessed.
+HAPPENED: Final = "sms_model.happened"
+
+
+def _happened() -> Any:
+    return attrs.field(metadata={HAPPENED: True})
+
+
+def _happened_or_none() -> Any:
+    return attrs.field(default=None, metadata={HAPPENED: True})
+
+
+def happened_fields(cls: type) -> tuple[str, ...]:
+    """The fields of an entity class that date something that has happened (marked
+    ``_happened``), in declaration order.
+
+    >>> happened_fields(Change)
+    ('raised', 'implemented', 'reviewed')
+    """
+    return tuple(f.name for f in attrs.fields(cls) if f.metadata.get(HAPPENED))
+
+
 # --- parties, people and roles ------------------------------------------------------------
 
 
@@ -174,7 +197,7 @@ class Policy(Checked):
 class Measurement(Checked):
     """One measurement of an objective against its target (guidance TM-g)."""
 
-    date: date
+    date: date = _happened()
     value: str
     met: bool | None = None
 
@@ -191,7 +214,8 @@ class Objective(Checked):
     measurements: tuple[Measurement, ...] = _many()
     business_objectives: tuple[str, ...] = _many()
     resources: tuple[str, ...] = _many()  # Resource ids allocated to meet it
-    revised: date | None = None  # last revision, e.g. after service requirements changed
+    # last revision, e.g. after the service requirements changed
+    revised: date | None = _happened_or_none()
 
 
 @attrs.frozen(kw_only=True)
@@ -209,7 +233,7 @@ class ServiceManagementPlan(Checked):
     drafted_by: str | None = None  # party id
     owner: str | None = None  # person id
     maintained_by: str | None = None  # party id
-    agreed_on: date | None = None
+    agreed_on: date | None = _happened_or_none()
     topics: tuple[PlanTopic, ...] = _many()
     objectives: tuple[str, ...] = _many()
     business_objectives: tuple[str, ...] = _many()
@@ -254,7 +278,7 @@ class Service(Checked):
     agreement: str | None = None  # the service level agreement
     service_levels: tuple[ServiceLevel, ...] = _many()
     requirements: tuple[str, ...] = _many()
-    requirements_changed: date | None = None
+    requirements_changed: date | None = _happened_or_none()
     in_catalogue: bool = True
     supported_by: tuple[str, ...] = _many()  # party ids of suppliers and internal groups
 
@@ -303,6 +327,22 @@ class Agreement(Checked):
     effective: date | None = None
     expires: date | None = None
 
+    def in_force(self, as_of: date) -> bool:
+        """In force on ``as_of``: effective by then (or undated) and not expired before it; an
+        agreement is still in force on the day it expires. The one definition every rule uses.
+
+        >>> deal = Agreement(id="a", kind="service_level_agreement", title="SLA",
+        ...                  effective=date(2026, 1, 1), expires=date(2026, 12, 31))
+        >>> [deal.in_force(date(2025, 12, 31)), deal.in_force(date(2026, 12, 31)),
+        ...  deal.in_force(date(2027, 1, 1))]
+        [False, True, False]
+        """
+        return (self.effective is None or self.effective <= as_of) and not self.expired(as_of)
+
+    def expired(self, as_of: date) -> bool:
+        """Expired before ``as_of`` (an agreement without an expiry date never expires)."""
+        return self.expires is not None and self.expires < as_of
+
 
 @attrs.frozen(kw_only=True)
 class OtherPartyProcess(Checked):
@@ -340,6 +380,19 @@ class Document(Checked):
     subjects: tuple[str, ...] = _many()
     supersedes: str | None = None
 
+    def in_force(self, as_of: date) -> bool:
+        """In force on ``as_of``: issued (not a draft, obsolete or withdrawn) and, when its issue
+        date is known, issued on or before ``as_of``. The one definition every rule uses.
+
+        >>> doc = Document(id="d", kind="complaint_procedure", title="Complaints",
+        ...                issued=date(2027, 1, 4))
+        >>> doc.in_force(date(2027, 1, 3)), doc.in_force(date(2027, 1, 4))
+        (False, True)
+        """
+        return self.status is DocumentStatus.ISSUED and (
+            self.issued is None or self.issued <= as_of
+        )
+
 
 # --- dated records -------------------------------------------------------------------------
 
@@ -350,7 +403,7 @@ class Meeting(Checked):
 
     id: str = _ident()
     kind: MeetingKind
-    date: date
+    date: date = _happened()
     chair: str | None = None
     attendees: tuple[str, ...] = _many()
     stages: tuple[SMSStage, ...] = _many()
@@ -366,7 +419,7 @@ class Approval(Checked):
     id: str = _ident()
     subject: str
     approver: str
-    date: date
+    date: date = _happened()
     subject_version: str | None = None
 
 
@@ -377,7 +430,7 @@ class Acknowledgement(Checked):
     id: str = _ident()
     artefact: str
     party: str
-    date: date
+    date: date = _happened()
     person: str | None = None
 
 
@@ -387,7 +440,7 @@ class Review(Checked):
 
     id: str = _ident()
     kind: ReviewKind
-    date: date
+    date: date = _happened()
     chair: str | None = None
     attendees: tuple[str, ...] = _many()
     subjects: tuple[str, ...] = _many()
@@ -404,7 +457,7 @@ class Audit(Checked):
 
     id: str = _ident()
     kind: AuditKind
-    date: date
+    date: date = _happened()
     auditor: str
     processes: tuple[str, ...] = _many()
     programme: str | None = None  # the audit programme Document
@@ -417,7 +470,7 @@ class Report(Checked):
 
     id: str = _ident()
     kind: ReportKind
-    date: date
+    date: date = _happened()
     author: str | None = None
     recipients: tuple[str, ...] = _many()
     subjects: tuple[str, ...] = _many()
@@ -432,7 +485,7 @@ class Risk(Checked):
     title: str
     subjects: tuple[str, ...] = _many()
     owner: str | None = None
-    assessed: date | None = None
+    assessed: date | None = _happened_or_none()
     likelihood: int | None = attrs.field(default=None, validator=_score)
     impact: int | None = attrs.field(default=None, validator=_score)
     status: RiskStatus = RiskStatus.OPEN
@@ -446,14 +499,14 @@ class Change(Checked):
 
     id: str = _ident()
     title: str
-    raised: date
+    raised: date = _happened()
     subjects: tuple[str, ...] = _many()
     risk_assessment: str | None = None  # the Risk assessed for this change
     approved_by: str | None = None
     major: bool = False  # major impact on services: goes through Clause 5
     emergency: bool = False
-    implemented: date | None = None
-    reviewed: date | None = None
+    implemented: date | None = _happened_or_none()
+    reviewed: date | None = _happened_or_none()
 
 
 @attrs.frozen(kw_only=True)
@@ -477,13 +530,13 @@ class Improvement(Checked):
     id: str = _ident()
     kind: ImprovementKind
     title: str
-    raised: date
+    raised: date = _happened()
     source: str | None = None
     owner: str | None = None
     priority: int | None = None
     approved_by: str | None = None
     target: str | None = None
-    closed: date | None = None
+    closed: date | None = _happened_or_none()
 
 
 @attrs.frozen(kw_only=True)
@@ -493,9 +546,9 @@ class Evidence(Checked):
 
     id: str = _ident()
     kind: str
-    effective: date
+    effective: date = _happened()
     title: str | None = None
-    collected: datetime | None = None
+    collected: datetime | None = _happened_or_none()
     valid_until: date | None = None
     subjects: tuple[str, ...] = _many()
     clauses: tuple[str, ...] = _many()

@@ -615,12 +615,6 @@ class ServiceManagementSystem:
                     path=f"$.other_party_processes[{i}]",
                     found="both" if opp.process else "neither",
                 )
-            if opp.start and opp.end and opp.end < opp.start:
-                yield Issue(
-                    what="the engagement ends before it starts",
-                    path=f"$.other_party_processes[{i}].end",
-                    found=f"{opp.end.isoformat()} < {opp.start.isoformat()}",
-                )
 
 
 @attrs.frozen

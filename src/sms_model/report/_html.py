@@ -24,7 +24,8 @@ table{border-collapse:collapse;width:100%}
 td,th{padding:.25rem .5rem;border-bottom:1px solid #e3e6ea;text-align:left;vertical-align:top}
 th{background:#f5f6f8}
 .conforming{color:#17703a}.minor{color:#a15c00}.major{color:#b3261e;font-weight:600}
-.not_assessed,.not_applicable{color:#777}.badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;
+.not_assessed,.not_applicable{color:#777}
+.badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;
 font-size:.8rem;font-weight:600;background:#eee}.b-major{background:#fde0dd;color:#b3261e}
 .b-minor{background:#fff0d6;color:#a15c00}.b-observation{background:#e1f1fb;color:#0b5d8c}
 .b-waived,.b-n-a{background:#eee;color:#555}.b-error{background:#b3261e;color:#fff}

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from sms_model.model import (
     Agreement,
     Approval,
     Document,
     DocumentKind,
-    DocumentStatus,
     Evidence,
     LifecycleStage,
     Process,
@@ -27,6 +28,7 @@ from sms_model.model import (
     Risk,
     Service,
     ServiceManagementSystem,
+    happened_fields,
 )
 from sms_model.rules._findings import Config, Finding, Severity, Status
 
@@ -276,6 +278,33 @@ _MAX_PENDING: Final = 256
 _KEYED: Final = ("kind", "clause", "subject")
 
 
+#: The dates of an evidence record that say when something happened (the model marks them).
+_evidence_dates: Final = operator.attrgetter(*happened_fields(Evidence))
+
+#: Lists of evidence ids an :class:`EvidenceIndex` keeps up to date, each by what it keeps.
+_FILTERS: Final[Mapping[str, Callable[[Evidence, date], bool]]] = {
+    "unlocated": lambda record, as_of: record.effective <= as_of and not record.location,
+    "future": lambda record, as_of: any(_after(day, as_of) for day in _evidence_dates(record)),
+}
+
+
+def _missed(before: date, due: date, after: date) -> bool:
+    """Whether the record on ``after`` came too late for the period due by ``due``: later
+    than a tenth of the interval ``before`` to ``due`` past it (a record a few days late, or
+    one shifted by the lengths of months, still counts for its period)."""
+    return (after - due).days > (due - before).days // 10
+
+
+def _days(span: timedelta) -> str:
+    return "1 day" if span.days == 1 else f"{span.days} days"
+
+
+def _after(value: date | None, as_of: date) -> bool:
+    if value is None:
+        return False
+    return (value.date() if isinstance(value, datetime) else value) > as_of
+
+
 class EvidenceIndex:
     """The evidence in effect by a date, indexed by kind, clause and subject, with the latest
     record of each kind and the ids of records that do not say where they are kept.
@@ -291,7 +320,7 @@ class EvidenceIndex:
         self._pending: dict[str, dict[Any, list[tuple[bool, Evidence]]]] = {}
         self._counts: dict[str, int] | None = None  # records in effect per kind
         self._latest: dict[str, Evidence | None] = {}
-        self._unlocated: tuple[str, ...] | None = None
+        self._filtered: dict[str, tuple[str, ...]] = {}  # per name in _FILTERS, once asked
 
     def records(self) -> tuple[Evidence, ...]:
         """All the evidence records, in order (not only those in effect)."""
@@ -369,12 +398,19 @@ class EvidenceIndex:
 
     def unlocated(self) -> tuple[str, ...]:
         """The ids of the records in effect that do not say where they are kept, in order."""
-        if self._unlocated is None:
-            as_of = self.as_of
-            self._unlocated = tuple(
-                r.id for r in self._records() if r.effective <= as_of and not r.location
-            )
-        return self._unlocated
+        return self.filtered("unlocated")
+
+    def future(self) -> tuple[str, ...]:
+        """The ids of the records dated after the as-of date, in order."""
+        return self.filtered("future")
+
+    def filtered(self, name: str) -> tuple[str, ...]:
+        """The ids of the records that filter ``name`` of ``_FILTERS`` keeps, in order."""
+        found = self._filtered.get(name)
+        if found is None:
+            keep, as_of = _FILTERS[name], self.as_of
+            found = self._filtered[name] = tuple(r.id for r in self._records() if keep(r, as_of))
+        return found
 
     def update(
         self, removed: Sequence[Evidence], added: Sequence[Evidence]
@@ -409,8 +445,9 @@ class EvidenceIndex:
         for kind, was in before.items():
             if (was > 0) != ((counts or {}).get(kind, 0) > 0):
                 touched.add(("any", kind))
-        if self._unlocated is not None and self._update_unlocated(removed, added):
-            touched.add(("unlocated", None))
+        for name in list(self._filtered):
+            if self._update_filtered(name, removed, added):
+                touched.add((name, None))
         return touched
 
     def _update_latest(self, adding: bool, record: Evidence) -> None:
@@ -424,17 +461,19 @@ class EvidenceIndex:
         elif best is None or _recency(record) > _recency(best):
             latest[record.kind] = record
 
-    def _update_unlocated(self, removed: Sequence[Evidence], added: Sequence[Evidence]) -> bool:
-        as_of = self.as_of
+    def _update_filtered(
+        self, name: str, removed: Sequence[Evidence], added: Sequence[Evidence]
+    ) -> bool:
+        keep, as_of = _FILTERS[name], self.as_of
         net: dict[str, int] = {}
         for sign, records in ((-1, removed), (1, added)):
             for record in records:
-                if record.effective <= as_of and not record.location:
+                if keep(record, as_of):
                     net[record.id] = net.get(record.id, 0) + sign
         moves = {i: n for i, n in net.items() if n}
         if not moves:
             return False
-        ids = list(self._unlocated or ())
+        ids = list(self._filtered[name])
         for record_id, move in moves.items():
             at = bisect.bisect_left(ids, record_id)
             present = at < len(ids) and ids[at] == record_id
@@ -442,7 +481,7 @@ class EvidenceIndex:
                 ids.insert(at, record_id)
             elif move < 0 and present:
                 del ids[at]
-        self._unlocated = tuple(ids)
+        self._filtered[name] = tuple(ids)
         return True
 
 
@@ -508,12 +547,6 @@ class Facts:
     def processes_by_kind(self) -> Mapping[ProcessKind, tuple[Process, ...]]:
         """Processes grouped by kind."""
         return _group(self.sms.processes, lambda p: p.kind)
-
-    @functools.cached_property
-    def documents_by_kind(self) -> Mapping[Any, tuple[Document, ...]]:
-        """Documents that are in force (not obsolete or withdrawn), by kind."""
-        live = (d for d in self.sms.documents if d.status in (DocumentStatus.ISSUED,))
-        return _group(live, lambda d: d.kind)
 
     @functools.cached_property
     def policies_by_kind(self) -> Mapping[Any, tuple[Any, ...]]:
@@ -588,11 +621,7 @@ class Facts:
     def documents_in_force_by_subject(self) -> Mapping[str, tuple[Document, ...]]:
         """Issued documents (issued by the as-of date when dated), by each subject they name."""
         as_of = self.as_of
-        return _by_subjects(
-            d
-            for d in self.sms.documents
-            if d.status is DocumentStatus.ISSUED and (d.issued is None or d.issued <= as_of)
-        )
+        return _by_subjects(d for d in self.sms.documents if d.in_force(as_of))
 
     @functools.cached_property
     def reviews_by_subject(self) -> Mapping[str, tuple[Review, ...]]:
@@ -615,6 +644,13 @@ class Facts:
         kept, in order."""
         self._note("unlocated", None)
         return self._ev.unlocated()
+
+    @property
+    def evidence_after_as_of(self) -> tuple[str, ...]:
+        """The ids of the evidence records dated after the as-of date (left out of every
+        other index), in order."""
+        self._note("future", None)
+        return self._ev.future()
 
     @functools.cached_property
     def risks_by_subject(self) -> Mapping[str, tuple[Risk, ...]]:
@@ -646,9 +682,7 @@ class Facts:
         as_of = self.as_of
         groups: dict[str, list[Agreement]] = defaultdict(list)
         for agreement in self.sms.agreements:
-            if agreement.effective is not None and agreement.effective > as_of:
-                continue
-            if agreement.expires is not None and agreement.expires < as_of:
+            if not agreement.in_force(as_of):
                 continue
             for party in dict.fromkeys(agreement.parties):
                 groups[party].append(agreement)
@@ -688,14 +722,7 @@ class Facts:
     def documents_in_force_by_kind(self) -> Mapping[DocumentKind, tuple[Document, ...]]:
         """Issued documents (issued by the as-of date when dated), by kind, in file order."""
         as_of = self.as_of
-        return _group(
-            (
-                d
-                for d in self.sms.documents
-                if d.status is DocumentStatus.ISSUED and (d.issued is None or d.issued <= as_of)
-            ),
-            lambda d: d.kind,
-        )
+        return _group((d for d in self.sms.documents if d.in_force(as_of)), lambda d: d.kind)
 
     @functools.cached_property
     def roles_held_by(self) -> Mapping[str, tuple[str, ...]]:
@@ -769,7 +796,6 @@ _FACT_READS: Mapping[str, frozenset[str]] = {
     "approvals_by_subject": frozenset({"approvals"}),
     "acknowledged": frozenset({"acknowledgements"}),
     "processes_by_kind": frozenset({"processes"}),
-    "documents_by_kind": frozenset({"documents"}),
     "policies_by_kind": frozenset({"policies"}),
     "reviews_by_kind": frozenset({"reviews"}),
     "audits_by_kind": frozenset({"audits"}),
@@ -940,6 +966,24 @@ class Context:
         """The date the assessment speaks for: records after it are ignored."""
         return self.facts.as_of
 
+    def back(self, span: relativedelta | timedelta) -> date:
+        """The as-of date less ``span`` (the start of a look-back window), or ``date.min`` when
+        that would fall before year 1.
+
+        >>> from datetime import date
+        >>> import sms_model
+        >>> from sms_model.rules import Config, Facts
+        >>> sms = sms_model.load("examples/minimal.yaml")
+        >>> ctx = Context(Facts(sms, date(1, 6, 1), Config()), None)  # type: ignore[arg-type]
+        >>> ctx.back(relativedelta(months=1)), ctx.back(relativedelta(years=1))
+        (datetime.date(1, 5, 1), datetime.date(1, 1, 1))
+        """
+        try:
+            start: date = self.facts.as_of - span
+        except (OverflowError, ValueError):
+            return date.min
+        return start
+
     @property
     def config(self) -> Config:
         """The assessment configuration."""
@@ -1009,36 +1053,51 @@ class Context:
         what: str,
         subjects: str | Sequence[str] = (),
         severity: Severity | None = None,
-    ) -> Finding:
-        """Whether dated records of ``what`` keep up with the cadence of ``expectation``.
+    ) -> tuple[Finding, ...]:
+        """Whether dated records ``(date, id)`` of ``what`` keep up with the cadence of
+        ``expectation``, over the look-back window (``Config.look_back``, a year by default).
 
-        Fails when there is none by the as-of date, or when the last one is older than the
-        cadence allows (naming the last date and when the next was due); passes otherwise,
-        naming the last record as evidence.
+        One failure for each interval in the window in which a period was missed (naming the
+        record before it, the date the next was due and the one that came late; a record late
+        by no more than a tenth of the interval, such as a quarter-end measurement on 31
+        December after one on 30 September, still counts for its period), one when the last
+        record is older than the cadence allows (overdue, from the day after the due date), one
+        when there is none by the as-of date; a pass, naming the last record, when there is no
+        failure. Records dated after the as-of date are left out.
         """
         as_of = self.as_of
-        last: tuple[date, str] | None = None
-        for record in records:
-            if record[0] <= as_of and (last is None or record > last):
-                last = record
+        dated = sorted(record for record in records if record[0] <= as_of)
         cadence = self.config.cadence(expectation)
-        if last is None:
-            return self.fail(
-                f"no {what} on record by {as_of.isoformat()} (expected {cadence})",
+        if not dated:
+            message = f"no {what} on record by {as_of.isoformat()} (expected {cadence})"
+            return (self.fail(message, subjects=subjects, severity=severity),)
+        start = self.config.look_back.back_from(as_of)
+        first = max(bisect.bisect_left(dated, (start,)) - 1, 0)  # the one before the window
+        found = [
+            self.fail(
+                f"{what} missed a period: after the one on {before[0].isoformat()} the next "
+                f"was due by {due.isoformat()} ({cadence}) but came only on "
+                f"{after[0].isoformat()}, {_days(after[0] - due)} late",
                 subjects=subjects,
+                evidence=(before[1], after[1]),
                 severity=severity,
             )
+            for before, after in itertools.pairwise(dated[first:])
+            if _missed(before[0], due := cadence.next_due(before[0]), after[0])
+        ]
+        last = dated[-1]
         due = cadence.next_due(last[0])
         if due < as_of:
-            return self.fail(
-                f"{what} is overdue: the last was on {last[0].isoformat()} and the next was due "
-                f"by {due.isoformat()} ({cadence})",
-                subjects=subjects,
-                evidence=last[1],
-                severity=severity,
+            found.append(
+                self.fail(
+                    f"{what} is overdue: the last was on {last[0].isoformat()} and the next was "
+                    f"due by {due.isoformat()} ({cadence}), {_days(as_of - due)} ago",
+                    subjects=subjects,
+                    evidence=last[1],
+                    severity=severity,
+                )
             )
-        return self.passed(
-            f"last {what} on {last[0].isoformat()}, next due by {due.isoformat()}",
-            subjects=subjects,
-            evidence=last[1],
-        )
+        if found:
+            return tuple(found)
+        message = f"last {what} on {last[0].isoformat()}, next due by {due.isoformat()}"
+        return (self.passed(message, subjects=subjects, evidence=last[1]),)

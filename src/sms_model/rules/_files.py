@@ -9,10 +9,10 @@ its ``$``-path and, from a file, its line.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import Any, TypeVar, get_args, get_type_hints
 
 import attrs
 
@@ -29,6 +29,7 @@ from sms_model.rules._findings import Config, Waiver
 __all__ = ["load_config", "load_waivers", "parse_config", "parse_waivers"]
 
 Source = str | os.PathLike[str]
+T = TypeVar("T")
 
 
 def _document(source: Source, what: str) -> Any:
@@ -54,7 +55,7 @@ def _document(source: Source, what: str) -> Any:
     return parse(text, str(file))
 
 
-def _located(source: Source, what: str, parse: Any) -> Any:
+def _located(source: Source, what: str, parse: Callable[[Any], T]) -> T:
     document = _document(source, what)
     try:
         return parse(document.data)
@@ -80,7 +81,7 @@ def load_config(source: Source) -> Config:
     ...
     sms_model.errors.ModelValidationError: <config>: 2 problems in the config
       - <config>:2:11: $.surprise: unknown key; use one of cadences, interfaces, \
-not_applicable, options, rule_timeout, waiver_limit (found 'surprise')
+not_applicable, options, rule_timeout, waiver_limit, look_back (found 'surprise')
       - <config>:1:15: $.rule_timeout: must be a positive, finite number of seconds (found -1)
     """
     return _located(source, "config", parse_config)

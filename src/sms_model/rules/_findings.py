@@ -230,13 +230,29 @@ def _options(value: Any) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
-def _waiver_limit(value: Any) -> Cadence:
-    if isinstance(value, Cadence):
-        return value
+def _period(name: str, value: Any) -> Cadence:
+    """``value`` as a :class:`Cadence` of fixed length (a period), for the field ``name``."""
     try:
-        return Cadence.parse(value)
+        cadence = value if isinstance(value, Cadence) else Cadence.parse(value)
+        cadence.back_from(date(2000, 1, 1))
     except ModelValidationError as exc:
-        raise _config_error("waiver_limit", exc.issues[0].what, value) from None
+        raise _config_error(name, exc.issues[0].what, value) from None
+    except ValueError:
+        what = "expected an ISO 8601 period such as P1Y (a recurrence rule has no length)"
+        raise _config_error(name, what, value) from None
+    return cadence
+
+
+def _a_year() -> Cadence:
+    return Cadence.parse("P1Y")
+
+
+def _waiver_limit(value: Any) -> Cadence:
+    return _period("waiver_limit", value)
+
+
+def _look_back(value: Any) -> Cadence:
+    return _period("look_back", value)
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
@@ -271,8 +287,11 @@ class Config:
     (:func:`sms_model.catalog.default_cadences`) per expectation id. ``rule_timeout`` (seconds)
     bounds each rule: a rule still running then is abandoned and reported as an ``error``.
     ``waiver_limit`` is the longest a waiver may run (an ISO 8601 period, a year by default):
-    a longer waiver is reported and not applied. Every field is checked on construction: a
-    wrong value raises :class:`~sms_model.errors.FieldValueError` (or, for cadences,
+    a longer waiver is reported and not applied. ``look_back`` is how far back cadence checks
+    look for missed periods (a year by default): each interval between records, within it,
+    longer than the cadence allows is reported, not only a lapse since the last record. Every
+    field is checked on construction: a wrong value raises
+    :class:`~sms_model.errors.FieldValueError` (or, for cadences,
     :class:`~sms_model.errors.ModelValidationError` naming each bad one).
 
     >>> Config(cadences={"management-review": "P6M"}).cadence("management-review").text
@@ -291,7 +310,8 @@ ISO/IEC 20000-1:2011 (found '9.9.9')
     not_applicable: tuple[str, ...] = attrs.field(default=(), converter=_clause_numbers)
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_options)
     rule_timeout: float | None = attrs.field(default=None, validator=_positive)
-    waiver_limit: Cadence = attrs.field(default="P1Y", converter=_waiver_limit)
+    waiver_limit: Cadence = attrs.field(factory=_a_year, converter=_waiver_limit)
+    look_back: Cadence = attrs.field(factory=_a_year, converter=_look_back)
 
     def cadence(self, expectation: str) -> Cadence:
         """The cadence in force for an evidence expectation: the override, else the default."""

@@ -80,7 +80,7 @@ def configuration_item_types_defined(ctx: Context) -> Iterator[Finding]:
     Nonconforming: no issued document of kind ``configuration_item_types``.
     Conforming: ``{kind: configuration_item_types, status: issued}``.
     """
-    if not ctx.facts.documents_by_kind.get(DocumentKind.CONFIGURATION_ITEM_TYPES):
+    if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.CONFIGURATION_ITEM_TYPES):
         yield ctx.fail("no issued definition of the configuration item types")
 
 
@@ -117,7 +117,7 @@ def configuration_audited(ctx: Context) -> Iterator[Finding]:
     Conforming: ``{kind: configuration, date: 2026-09-01, processes: [p-cfg]}``.
     """
     audits = ctx.facts.audits_by_kind.get(AuditKind.CONFIGURATION, ())
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "configuration-audit", ((a.date, a.id) for a in audits), what="configuration audit"
     )
 
@@ -155,7 +155,7 @@ def changes_recorded(ctx: Context) -> Iterator[Finding]:
     Nonconforming: the last change on record was raised in 2024.
     Conforming: ``chg-1`` raised on 2026-03-20, as of 2026-11-27.
     """
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     if not any(since <= c.raised <= ctx.as_of for c in ctx.sms.changes):
         yield ctx.fail(f"no change raised since {since.isoformat()}; check changes are recorded")
 

@@ -39,16 +39,9 @@ def _live(ctx: Context) -> tuple[Service, ...]:
     return ctx.facts.live_services
 
 
-def _in_effect(agreement: Agreement, as_of: date) -> bool:
-    started = agreement.effective is None or agreement.effective <= as_of
-    return started and (agreement.expires is None or agreement.expires >= as_of)
-
-
 def _documents_of_kind(ctx: Context, kind: DocumentKind) -> list[str]:
-    """Ids of the issued documents of ``kind`` in force by the as-of date, sorted."""
-    as_of = ctx.as_of
-    docs = ctx.facts.documents_by_kind.get(kind, ())
-    return sorted(d.id for d in docs if d.issued is None or d.issued <= as_of)
+    """Ids of the documents of ``kind`` in force on the as-of date, sorted."""
+    return sorted(d.id for d in ctx.facts.documents_in_force_by_kind.get(kind, ()))
 
 
 def _named_by(ctx: Context, subject: str, kind: DocumentKind) -> list[str]:
@@ -207,7 +200,7 @@ def sla_content(ctx: Context) -> Iterator[Finding]:
                 evidence=sorted(candidates),
             )
             continue
-        current = [a for a in slas if _in_effect(a, as_of)]
+        current = [a for a in slas if a.in_force(as_of)]
         if not current:
             yield ctx.fail(
                 f"no service level agreement of live service {service.id!r} is in effect on "
@@ -253,7 +246,7 @@ def sla_reviewed(ctx: Context) -> Iterator[Finding]:
         names = [service.id, *(a.id for a in ctx.facts.agreements_by_service.get(service.id, ()))]
         if service.agreement:
             names.append(service.agreement)
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "sla-review",
             _dated_reviews(ctx, dict.fromkeys(names), ReviewKind.SERVICE_LEVEL_REVIEW),
             what=f"service level review of {service.id!r}",
@@ -281,7 +274,7 @@ def internal_groups_have_olas(ctx: Context) -> Iterator[Finding]:
         olas = [
             a
             for a in ctx.facts.agreements_by_service.get(service.id, ())
-            if a.kind is AgreementKind.OPERATIONAL_LEVEL_AGREEMENT and _in_effect(a, as_of)
+            if a.kind is AgreementKind.OPERATIONAL_LEVEL_AGREEMENT and a.in_force(as_of)
         ]
         for supporter in service.supported_by:
             party = ctx.sms.find(supporter)
@@ -318,7 +311,7 @@ def services_reported(ctx: Context) -> Iterator[Finding]:
         yield ctx.not_applicable("no live service")
         return
     for service in services:
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "service-report",
             _dated_reports(ctx, service.id, ReportKind.SERVICE),
             what=f"service report on {service.id!r}",
@@ -343,7 +336,7 @@ def reports_defined(ctx: Context) -> Iterator[Finding]:
     Conforming: ``definition: doc-report-def`` (an issued ``report_definition``) and
     ``recipients: [cust-contact]``.
     """
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     defined = set(_documents_of_kind(ctx, DocumentKind.REPORT_DEFINITION))
     recent = sorted(
         (r for r in ctx.sms.reports if since <= r.date <= ctx.as_of), key=lambda r: r.id
@@ -391,7 +384,7 @@ def continuity_risks_assessed(ctx: Context) -> Iterator[Finding]:
     other = set(_security_risks(ctx))
     other.update(c.risk_assessment for c in ctx.sms.changes if c.risk_assessment)
     for service in services:
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "risk-assessment",
             (
                 (r.assessed, r.id)
@@ -488,7 +481,7 @@ def continuity_tested(ctx: Context) -> Iterator[Finding]:
         yield ctx.not_applicable("no live service")
         return
     for service in services:
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "continuity-test",
             _dated_reviews(ctx, _continuity_names(ctx, service.id), ReviewKind.CONTINUITY_TEST),
             what=f"continuity test covering {service.id!r}",
@@ -581,7 +574,7 @@ def services_budgeted_and_accounted(ctx: Context) -> Iterator[Finding]:
     is from two years ago.
     Conforming: ``budget`` and ``cost-accounting`` evidence this year naming both services.
     """
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     for service in ctx.each(_live(ctx)):
         for kind in ("budget", "cost-accounting"):
             if not any(when >= since for when, _ in _dated_evidence(ctx, service.id, kind)):
@@ -608,7 +601,7 @@ def costs_reported(ctx: Context) -> Iterator[Finding]:
     Conforming: ``reports: [{kind: financial, date: 2026-10-10}]``.
     """
     reports = ctx.facts.reports_by_kind.get(ReportKind.FINANCIAL, ())
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "financial-report", ((r.date, r.id) for r in reports), what="financial report"
     )
 
@@ -722,7 +715,7 @@ def security_risks_assessed(ctx: Context) -> Iterator[Finding]:
         return
     for service in services:
         risks = [r.id for r in ctx.facts.risks_by_subject.get(service.id, ())]
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "security-risk-assessment",
             _dated_reviews(ctx, [service.id, *risks], ReviewKind.SECURITY_RISK_ASSESSMENT),
             what=f"information security risk assessment covering {service.id!r}",
@@ -818,7 +811,7 @@ def security_incidents_recorded_and_analysed(ctx: Context) -> Iterator[Finding]:
     analyses them.
     Conforming: a security incident log updated last month and a quarterly ``security`` report.
     """
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     records = ctx.facts.evidence_by_kind.get("security-incident-record", ())
     if not any(e.effective >= since for e in records):
         yield ctx.fail(f"no security incident records on file since {since.isoformat()}")
@@ -837,7 +830,7 @@ def _monitored(
         yield ctx.not_applicable("no live service")
         return
     for service in ctx.each(services):
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             expectation,
             (
                 *_dated_reports(ctx, service.id, report_kind),

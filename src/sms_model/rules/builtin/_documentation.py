@@ -5,11 +5,21 @@ provision of resources, competence, training and awareness of people)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Final
+from datetime import date, datetime
+from typing import Any, Final, get_args, get_type_hints
 
+import attrs
 from dateutil.relativedelta import relativedelta
 
-from sms_model.model import Document, DocumentKind, DocumentStatus, ResourceKind
+from sms_model.model import (
+    COLLECTIONS,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    ResourceKind,
+    ServiceManagementSystem,
+    happened_fields,
+)
 from sms_model.rules._context import Context
 from sms_model.rules._findings import Finding, Severity
 from sms_model.rules._registry import rule
@@ -112,9 +122,7 @@ def documents_approved_before_issue(ctx: Context) -> Iterator[Finding]:
     """
     approvals_of = ctx.facts.approvals_by_subject
     for doc in ctx.sms.documents:
-        if doc.status is not DocumentStatus.ISSUED:
-            continue
-        if doc.issued is not None and doc.issued > ctx.as_of:
+        if not doc.in_force(ctx.as_of):
             continue
         approvals = approvals_of.get(doc.id, ())
         current = sorted(
@@ -159,9 +167,7 @@ def superseded_documents_withdrawn(ctx: Context) -> Iterator[Finding]:
     Conforming: ``doc-chg`` has ``status: obsolete``.
     """
     for doc in ctx.sms.documents:
-        if doc.status is not DocumentStatus.ISSUED or doc.supersedes is None:
-            continue
-        if doc.issued is not None and doc.issued > ctx.as_of:
+        if doc.supersedes is None or not doc.in_force(ctx.as_of):
             continue
         old: Document = ctx.sms.get(doc.supersedes)
         if old.status not in _RETIRED:
@@ -259,6 +265,95 @@ def records_stored(ctx: Context) -> Iterator[Finding]:
             f"{len(missing)} evidence record(s) do not say where they are kept: "
             f"{_listing(missing)}",
             subjects=missing,
+        )
+
+
+def _entity_classes(hint: Any) -> Iterator[type]:
+    """The attrs classes a field annotation holds (``X``, ``X | None``, ``tuple[X, ...]``)."""
+    for arg in get_args(hint) or (hint,):
+        if attrs.has(arg):
+            yield arg
+        elif get_args(arg):
+            yield from _entity_classes(arg)
+
+
+def _has_happened_dates(cls: type) -> bool:
+    hints = get_type_hints(cls)
+    return bool(happened_fields(cls)) or any(
+        _has_happened_dates(inner)
+        for f in attrs.fields(cls)
+        for inner in _entity_classes(hints[f.name])
+    )
+
+
+#: The parts of an SMS that hold dates of things that have happened, with the entity class of
+#: each (derived from the model: the fields marked as such, at any depth).
+_DATED_PARTS: Final = tuple(
+    field.name
+    for field in attrs.fields(ServiceManagementSystem)
+    if field.init
+    and any(
+        _has_happened_dates(cls)
+        for cls in _entity_classes(get_type_hints(ServiceManagementSystem)[field.name])
+    )
+)
+
+
+def _dates_after(entity: Any, as_of: date) -> Iterator[tuple[str, date]]:
+    """The happened-dates of an entity, and of the entities it holds, that lie after
+    ``as_of``: (field path, date)."""
+    for name in happened_fields(type(entity)):
+        value = getattr(entity, name)
+        day = value.date() if isinstance(value, datetime) else value
+        if day is not None and day > as_of:
+            yield name, day
+    for field in attrs.fields(type(entity)):
+        value = getattr(entity, field.name)
+        items = value if isinstance(value, tuple) else (value,)
+        for i, item in enumerate(items):
+            if attrs.has(type(item)):
+                where = f"{field.name}[{i}]" if isinstance(value, tuple) else field.name
+                for inner, day in _dates_after(item, as_of):
+                    yield f"{where}.{inner}", day
+
+
+@rule(
+    id="SMS-4.3.3-future-dated",
+    clause="4.3.3",
+    severity=Severity.OBSERVATION,
+    tags=("records", "dates"),
+    reads=_DATED_PARTS,
+)
+def records_not_dated_after_as_of(ctx: Context) -> Iterator[Finding]:
+    """No record is dated after the day the SMS is assessed: a meeting held, an approval given
+    or evidence recorded "tomorrow" is a data-entry error, and every rule leaves it out, so it
+    is reported here, one observation per record, naming it and the date. (Assessing a system
+    as of a day in its past on purpose, ignore this rule: ``ignore=["SMS-4.3.3-future-dated"]``.)
+
+    Nonconforming: ``{id: mtg-2026-12, kind: sms, date: 2026-12-09}`` as of 2026-11-27.
+    Conforming: the same meeting as of 2026-12-09.
+    """
+    as_of = ctx.as_of
+    for part in _DATED_PARTS:
+        if part == "evidence":
+            continue  # indexed by the engine; read below
+        value = getattr(ctx.sms, part)
+        for entity in value if isinstance(value, tuple) else (value,):
+            if entity is None:
+                continue
+            for where, day in _dates_after(entity, as_of):
+                label = getattr(entity, "id", part)
+                yield ctx.fail(
+                    f"{COLLECTIONS.get(part, part).replace('_', ' ')} {label!r}: {where} "
+                    f"{day.isoformat()} is after the as-of date {as_of.isoformat()}: a record "
+                    "of what has not happened yet; check the date",
+                    subjects=label,
+                )
+    for record_id in ctx.facts.evidence_after_as_of:
+        yield ctx.fail(
+            f"evidence {record_id!r} is dated after the as-of date {as_of.isoformat()}: a "
+            "record of what has not happened yet; check the date",
+            subjects=record_id,
         )
 
 
@@ -382,7 +477,7 @@ def people_aware(ctx: Context) -> Iterator[Finding]:
     [prov]}``.
     """
     sms = ctx.sms
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     records = ctx.facts.evidence_by_kind.get("awareness", ())
     recent = [e for e in records if e.effective >= since]
     if not recent:

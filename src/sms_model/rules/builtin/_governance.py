@@ -284,9 +284,9 @@ def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iter
         )
     record = work.record
     ongoing = record is None or record.end is None or record.end >= ctx.as_of
-    if ongoing and agreement.expires is not None and agreement.expires < ctx.as_of:
+    if ongoing and agreement.expired(ctx.as_of):
         yield ctx.fail(
-            f"{where} expired on {agreement.expires.isoformat()} while the work goes on",
+            f"{where} expired on {agreement.expires!s} while the work goes on",
             subjects=subjects,
             severity=Severity.MINOR,
         )
@@ -325,6 +325,31 @@ def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
             subjects=work.subjects,
             severity=Severity.MAJOR if not controls else Severity.MINOR,
         )
+
+
+@rule(
+    id="SMS-4.2-engagement-dates",
+    clause="4.2",
+    severity=Severity.MINOR,
+    tags=("other-parties", "dates"),
+    reads=("other_party_processes",),
+)
+def engagement_dates_in_order(ctx: Context) -> Iterator[Finding]:
+    """The engagement of another party, when dated, ends on or after the day it starts: the
+    provider knows when the other party's work runs (4.2). The file still loads when it does
+    not, so that one wrong date does not hold up every other finding.
+
+    Nonconforming: ``{id: opp-cap, start: 2024-05-01, end: 2024-04-30}``.
+    Conforming: ``{id: opp-cap, start: 2024-05-01, end: 2024-05-01}`` (a one-day engagement).
+    """
+    for record in ctx.sms.other_party_processes:
+        if record.start is not None and record.end is not None and record.end < record.start:
+            yield ctx.fail(
+                f"the engagement of other-party process {record.id!r} ends on "
+                f"{record.end.isoformat()}, before it starts on {record.start.isoformat()}; "
+                "correct the dates",
+                subjects=record.id,
+            )
 
 
 @rule(

@@ -77,7 +77,7 @@ def top_management_involved_at_every_stage(ctx: Context) -> Iterator[Finding]:
     Conforming: the year's meetings chaired by the CEO cover all eight stages between them.
     """
     top = ctx.facts.top_management
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     covered: set[SMSStage] = set()
     evidence: list[str] = []
     for meeting in ctx.facts.meetings:
@@ -181,7 +181,7 @@ def plan_created_implemented_maintained(ctx: Context) -> Iterator[Finding]:
             severity=Severity.MINOR,
         )
     reviews = ctx.facts.reviews_by_kind.get(ReviewKind.PLAN_REVIEW, ())
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "plan-review",
         ((r.date, r.id) for r in reviews if plan.id in r.subjects),
         what="review of the service management plan",
@@ -237,7 +237,7 @@ def performance_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
     """
     top = ctx.facts.top_management
     reports = ctx.facts.reports_by_kind
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "performance-report",
         (
             (r.date, r.id)
@@ -293,7 +293,7 @@ def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
                 f"objective {objective.id!r} has no measurable target", subjects=objective.id
             )
             continue
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "objective-measurement",
             ((m.date, objective.id) for m in objective.measurements),
             what=f"measurement of objective {objective.id!r}",
@@ -406,17 +406,17 @@ def sms_assessed_and_reviewed(ctx: Context) -> Iterator[Finding]:
     """
     facts = ctx.facts
     by_kind = {k.value: v for k, v in facts.audits_by_kind.items()}
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "management-review",
         ((r.date, r.id) for r in facts.reviews_by_kind.get(ReviewKind.MANAGEMENT_REVIEW, ())),
         what="management review",
     )
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "internal-audit",
         ((a.date, a.id) for a in by_kind.get("internal", ())),
         what="internal audit",
     )
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "external-audit",
         ((a.date, a.id) for a in by_kind.get("external", ())),
         what="external audit",
@@ -443,7 +443,7 @@ def regular_meetings_chaired_by_top_management(ctx: Context) -> Iterator[Finding
     Conforming: quarterly planning meetings chaired by the CEO.
     """
     top = ctx.facts.top_management
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "sms-meeting",
         (
             (m.date, m.id)
@@ -578,7 +578,7 @@ def signs_of_weak_commitment(ctx: Context) -> Iterator[Finding]:
     Nonconforming: resource ``res-2`` was withdrawn in May; no SMS communication on record.
     Conforming: resources in place, an SMS newsletter recorded as evidence last month.
     """
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     for resource in ctx.sms.resources:
         if resource.withdrawn is not None and since <= resource.withdrawn <= ctx.as_of:
             yield ctx.fail(
@@ -665,7 +665,7 @@ def policy_reviewed(ctx: Context) -> Iterator[Finding]:
     """
     reviews = ctx.facts.reviews_by_kind.get(ReviewKind.POLICY_REVIEW, ())
     for policy in ctx.sms.policies:
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "policy-review",
             ((r.date, r.id) for r in reviews if policy.id in r.subjects),
             what=f"review of policy {policy.id!r}",
@@ -717,7 +717,7 @@ def communication_procedure(ctx: Context) -> Iterator[Finding]:
     Nonconforming: no document of kind ``communication_procedure``.
     Conforming: an issued communication procedure.
     """
-    if not ctx.facts.documents_by_kind.get(DocumentKind.COMMUNICATION_PROCEDURE):
+    if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.COMMUNICATION_PROCEDURE):
         yield ctx.fail("no issued communication procedure")
 
 

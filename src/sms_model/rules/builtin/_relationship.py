@@ -185,7 +185,7 @@ def customer_service_reviews(ctx: Context) -> Iterator[Finding]:
     """
     reviews = ctx.facts.reviews_by_subject
     for customer in _customers(ctx):
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "customer-service-review",
             (
                 (r.date, r.id)
@@ -210,7 +210,7 @@ def complaint_procedure(ctx: Context) -> Iterator[Finding]:
     Nonconforming: no issued document of kind ``complaint_procedure`` (or only a draft).
     Conforming: ``{kind: complaint_procedure, status: issued}``.
     """
-    if not ctx.facts.documents_by_kind.get(DocumentKind.COMPLAINT_PROCEDURE):
+    if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.COMPLAINT_PROCEDURE):
         yield ctx.fail("no issued complaint procedure; document how service complaints are handled")
 
 
@@ -238,7 +238,7 @@ def customer_satisfaction_measured(ctx: Context) -> Iterator[Finding]:
             "measure customer satisfaction"
         )
         return
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     by_subject = ctx.facts.evidence_by_subject
     for customer in ctx.each(customers):
         names = (customer, *_services_of(ctx, customer))
@@ -376,7 +376,7 @@ def supplier_performance_reviewed(ctx: Context) -> Iterator[Finding]:
             for r in reviews.get(name, ())
             if r.kind is ReviewKind.SUPPLIER_PERFORMANCE_REVIEW
         }
-        yield ctx.check_cadence(
+        yield from ctx.check_cadence(
             "supplier-review",
             sorted(records),
             what=f"performance review of supplier {supplier.id!r}",

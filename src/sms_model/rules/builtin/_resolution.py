@@ -35,7 +35,7 @@ def _recent_evidence(
             severity=Severity.MAJOR,
         )
         return
-    since = ctx.as_of - window
+    since = ctx.back(window)
     if latest.effective < since:
         yield ctx.fail(
             f"the latest {what} is from {latest.effective.isoformat()}, none since "
@@ -52,7 +52,7 @@ def _procedure_in_process(
 ) -> Iterator[Finding]:
     """Fail (major) when no issued document of ``document_kind`` exists; fail (minor) when no
     process of ``process_kind`` lists one among its procedures."""
-    documents = ctx.facts.documents_by_kind.get(document_kind, ())
+    documents = ctx.facts.documents_in_force_by_kind.get(document_kind, ())
     if not documents:
         yield ctx.fail(f"no issued {what}", severity=Severity.MAJOR)
         return
@@ -154,7 +154,7 @@ def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding
     Conforming: ``{kind: major-incident-report, subjects: [ev-mi-1, ceo]}`` dated after it.
     """
     top = ctx.facts.top_management
-    since = ctx.as_of - _YEAR
+    since = ctx.back(_YEAR)
     incidents = [
         e for e in ctx.facts.evidence_by_kind.get("major-incident", ()) if e.effective >= since
     ]

@@ -15,7 +15,6 @@ from typing import Any
 
 from sms_model.model import (
     DocumentKind,
-    DocumentStatus,
     ImprovementKind,
     LifecycleStage,
     PartyKind,
@@ -54,8 +53,7 @@ def _in_force(ctx: Context, document_id: str | None, kind: DocumentKind) -> bool
     return (
         document is not None
         and getattr(document, "kind", None) is kind
-        and document.status is DocumentStatus.ISSUED
-        and (document.issued is None or document.issued <= ctx.as_of)
+        and document.in_force(ctx.as_of)
     )
 
 
@@ -330,11 +328,10 @@ def risks_to_services_assessed(ctx: Context) -> Iterator[Finding]:
                 subjects=risk.id,
             )
         records = () if risk.assessed is None else ((risk.assessed, risk.id),)
-        finding = ctx.check_cadence(
+        found = ctx.check_cadence(
             "risk-assessment", records, what=f"assessment of risk {risk.id!r}", subjects=risk.id
         )
-        if finding.failed:
-            yield finding
+        yield from (f for f in found if f.failed)
 
 
 @rule(
@@ -518,7 +515,7 @@ def audits_follow_a_programme(ctx: Context) -> Iterator[Finding]:
     Conforming: ``aud-int-2026`` under ``doc-audit-programme`` (issued in January), covering
     four processes, within the year.
     """
-    if not ctx.facts.documents_by_kind.get(DocumentKind.AUDIT_PROGRAMME):
+    if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.AUDIT_PROGRAMME):
         yield ctx.fail("there is no issued audit programme")
         return
     planned: list[tuple[date, str]] = []
@@ -546,7 +543,7 @@ def audits_follow_a_programme(ctx: Context) -> Iterator[Finding]:
                 subjects=audit.id,
                 severity=Severity.MINOR,
             )
-    yield ctx.check_cadence(
+    yield from ctx.check_cadence(
         "internal-audit",
         planned,
         what="internal audit under the audit programme",
@@ -679,14 +676,13 @@ def management_reviews_by_top_management(ctx: Context) -> Iterator[Finding]:
         for r in ctx.facts.reviews_by_kind.get(ReviewKind.MANAGEMENT_REVIEW, ())
         if r.chair in top
     ]
-    finding = ctx.check_cadence(
+    found = ctx.check_cadence(
         "management-review",
         led,
         what="management review chaired by top management",
         severity=Severity.MINOR if led else None,
     )
-    if finding.failed:
-        yield finding
+    yield from (f for f in found if f.failed)
 
 
 @rule(
