@@ -230,7 +230,8 @@ def other_party_work_under_agreement(ctx: Context) -> Iterator[Finding]:
     can read.
 
     Nonconforming: a process ``operated_by: supp-1`` with no agreement; or contract ``con-1``
-    without ``authorities`` in its terms, or with ``accessible_to: [prov]`` only, or expired.
+    without ``authorities`` in its terms, or with ``accessible_to: [prov]`` only, or expired, or
+    effective only after the assessment date.
     Conforming: ``opp-cap`` names contract ``con-1`` between ``prov`` and ``supp-1``, with
     terms ``accountabilities, authorities, responsibilities`` and ``accessible_to: [prov,
     supp-1]``.
@@ -284,12 +285,17 @@ def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iter
         )
     record = work.record
     ongoing = record is None or record.end is None or record.end >= ctx.as_of
-    if ongoing and agreement.expired(ctx.as_of):
-        yield ctx.fail(
-            f"{where} expired on {agreement.expires!s} while the work goes on",
-            subjects=subjects,
-            severity=Severity.MINOR,
-        )
+    if not ongoing or agreement.in_force(ctx.as_of):
+        return
+    if agreement.expired(ctx.as_of):
+        happened = f"expired on {agreement.expires!s}"
+    else:
+        happened = f"takes effect only on {agreement.effective!s}"
+    yield ctx.fail(
+        f"{where} {happened} while the work goes on: it is not in force",
+        subjects=subjects,
+        severity=Severity.MINOR,
+    )
 
 
 @rule(

@@ -309,7 +309,7 @@ def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
             )
     if latest_change is not None and ctx.sms.objectives:
         revised = [o.revised for o in ctx.sms.objectives if o.revised]
-        if not any(r >= latest_change for r in revised):
+        if not any(latest_change <= r <= ctx.as_of for r in revised):
             yield ctx.fail(
                 f"service requirements changed on {latest_change.isoformat()} but no objective "
                 "has been revised since; check the objectives still fit",
@@ -751,16 +751,17 @@ def management_representative(ctx: Context) -> Iterator[Finding]:
             subjects=rep,
         )
     appointment = ctx.sms.find(tm.representative_appointment)
-    if appointment is None or appointment.subject != rep:
+    if appointment is None or appointment.subject != rep or appointment.date > ctx.as_of:
+        # An appointment dated after the as-of date is no record of one by then.
         yield ctx.fail(
-            f"no approval records the appointment of {rep!r} as management representative",
+            f"no approval records the appointment of {rep!r} as management representative "
+            f"by {ctx.as_of.isoformat()}",
             subjects=rep,
             severity=Severity.MINOR,
         )
-    elif appointment.approver not in ctx.facts.top_management or appointment.date > ctx.as_of:
+    elif appointment.approver not in ctx.facts.top_management:
         yield ctx.fail(
-            f"the appointment {appointment.id!r} was not made by top management by "
-            f"{ctx.as_of.isoformat()}",
+            f"the appointment {appointment.id!r} was not made by top management",
             subjects=rep,
             evidence=appointment.id,
         )
