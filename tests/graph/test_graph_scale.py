@@ -1,8 +1,13 @@
-"""Gap detection stays linear: a generated SMS of 10,000 processes and over 50,000 edges."""
+"""Gap detection stays linear: a generated SMS of 10,000 processes and over 50,000 edges.
+
+Linear is checked by counting work, never by timing it (a clock fails on a slow machine): four
+times the processes may cost at most five times the function calls. Speed itself is measured
+by the benchmarks in ``benchmarks/``.
+"""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 
 from sms_model.catalog import DEFAULT_INTERFACES
 from sms_model.graph import GapKind, accountability_graph, find_gaps
@@ -22,9 +27,11 @@ from sms_model.model import (
     ServiceManagementSystem,
     TopManagement,
 )
+from tests.robustness.robustness_support import assert_linear_work
 
 PROCESSES = 10_000
-PEOPLE = 2_000
+#: One person for every five processes.
+PROCESSES_PER_PERSON = 5
 KINDS = [kind for kind in ProcessKind if kind.is_service_management_process]
 #: The one expected interface the generated SMS leaves out.
 LEFT_OUT = (ProcessKind.CHANGE, ProcessKind.INFORMATION_SECURITY)
@@ -35,8 +42,11 @@ def _pid(i: int) -> str:
     return f"proc-{i:05d}"
 
 
-def _large() -> ServiceManagementSystem:
-    # person-0 is top management; everyone else reports up a tree ten wide.
+def _large(count: int = PROCESSES) -> ServiceManagementSystem:
+    # person-0 is top management; everyone else reports up a tree ten wide. The planted gaps
+    # are among the first 2,000 processes.
+    assert count >= 2_000
+    staff = count // PROCESSES_PER_PERSON
     people = [
         Person(
             id=f"person-{i}",
@@ -44,17 +54,17 @@ def _large() -> ServiceManagementSystem:
             party="acme",
             reports_to=None if i == 0 else f"person-{(i - 1) // 10}",
         )
-        for i in range(PEOPLE)
+        for i in range(staff)
     ]
     people.append(Person(id="orphan", name="Orphan", party="acme"))
     by_kind: dict[ProcessKind, list[int]] = {kind: [] for kind in KINDS}
-    for i in range(PROCESSES):
+    for i in range(count):
         by_kind[KINDS[i % len(KINDS)]].append(i)
-    interfaces: dict[int, list[str]] = {i: [] for i in range(PROCESSES)}
-    for i in range(PROCESSES):
+    interfaces: dict[int, list[str]] = {i: [] for i in range(count)}
+    for i in range(count):
         # Same-kind neighbours: plenty of edges, none of them satisfies an expected pair.
         for step in (len(KINDS), 2 * len(KINDS)):
-            if i + step < PROCESSES:
+            if i + step < count:
                 interfaces[i].append(_pid(i + step))
     for a, b in DEFAULT_INTERFACES:
         if (a, b) != LEFT_OUT:
@@ -66,12 +76,12 @@ def _large() -> ServiceManagementSystem:
         Process(
             id=_pid(i),
             kind=KINDS[i % len(KINDS)],
-            owner=None if i == 100 else "orphan" if i == 300 else f"person-{i % PEOPLE}",
-            responsible=(f"person-{(i + 1) % PEOPLE}", f"person-{(i + 2) % PEOPLE}"),
+            owner=None if i == 100 else "orphan" if i == 300 else f"person-{i % staff}",
+            responsible=(f"person-{(i + 1) % staff}", f"person-{(i + 2) % staff}"),
             operated_by=operated.get(i),
             interfaces=tuple(interfaces[i]),
         )
-        for i in range(PROCESSES)
+        for i in range(count)
     ]
     controls = tuple(GovernanceControl)
     opps = [
@@ -80,7 +90,7 @@ def _large() -> ServiceManagementSystem:
             party="globex",
             process=_pid(i),
             agreement="globex-contract",
-            accountable=f"person-{i % PEOPLE}",
+            accountable=f"person-{i % staff}",
             controls=controls,
         )
         for i in range(1000, 2000)
@@ -91,7 +101,7 @@ def _large() -> ServiceManagementSystem:
             party="subco",
             process=_pid(500),
             agreement="subco-contract",
-            accountable=f"person-{500 % PEOPLE}",
+            accountable=f"person-{500 % staff}",
             controls=controls,
         )
     )
@@ -130,12 +140,10 @@ def _large() -> ServiceManagementSystem:
     )
 
 
-def test_gaps_of_ten_thousand_processes_are_the_planted_ones_found_fast() -> None:
+def test_gaps_of_ten_thousand_processes_are_the_planted_ones() -> None:
     sms = _large()
-    started = time.perf_counter()
     graph = accountability_graph(sms)
     gaps = find_gaps(graph)
-    elapsed = time.perf_counter() - started
     assert graph.number_of_edges() >= 50_000
     assert sum(1 for n, k in graph.nodes(data="kind") if k == "process") == PROCESSES
     others = tuple(sorted({_pid(i) for i in range(1000, 2000)} | {_pid(400), _pid(500)}))
@@ -149,4 +157,23 @@ def test_gaps_of_ten_thousand_processes_are_the_planted_ones_found_fast() -> Non
         (GapKind.SUBCONTRACTOR_NOT_GOVERNED, (_pid(500), "subco", "globex")),
     ]
     assert expected == [(g.kind, g.subjects) for g in gaps]
-    assert elapsed < 10, f"building and searching took {elapsed:.1f}s"
+    assert gaps == find_gaps(sms)
+
+
+def _through_the_graph(count: int) -> Callable[[], object]:
+    sms = _large(count)
+    return lambda: find_gaps(accountability_graph(sms))
+
+
+def _without_the_graph(count: int) -> Callable[[], object]:
+    sms = _large(count)
+    return lambda: find_gaps(sms)
+
+
+def test_building_the_graph_and_finding_its_gaps_is_linear_work() -> None:
+    # 2,500 then 10,000 processes: about 3.5 times the calls today, 16 times if quadratic.
+    assert_linear_work(_through_the_graph, 2_500)
+
+
+def test_finding_the_gaps_without_the_graph_is_linear_work() -> None:
+    assert_linear_work(_without_the_graph, 2_500)

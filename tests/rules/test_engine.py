@@ -447,7 +447,7 @@ def test_an_entry_point_naming_neither_module_nor_function_is_reported(
 
 @pytest.mark.parametrize("timeout", [float("inf"), float("nan"), 1e10, 0, -1, True])
 def test_unusable_rule_timeouts_are_refused(timeout: float) -> None:
-    with pytest.raises(ValueError, match="Config.rule_timeout: must"):
+    with pytest.raises(ValueError, match=r"Config\.rule_timeout: must"):
         Config(rule_timeout=timeout)
 
 
