@@ -92,7 +92,7 @@ def configuration_item_types_defined(ctx: Context) -> Iterator[Finding]:
     reads=("evidence",),
 )
 def configuration_database_current(ctx: Context) -> Iterator[Finding]:
-    """A configuration management database is kept: the latest ``cmdb`` evidence is less than
+    """A configuration management database is kept: the latest ``cmdb`` evidence is at most
     three months old.
 
     Nonconforming: no ``cmdb`` evidence at all (major), or the last extract is from March
@@ -285,7 +285,7 @@ def release_policy(ctx: Context) -> Iterator[Finding]:
     reads=("evidence",),
 )
 def releases_recorded(ctx: Context) -> Iterator[Finding]:
-    """Releases are recorded: the latest ``release-record`` evidence is less than three months
+    """Releases are recorded: the latest ``release-record`` evidence is at most three months
     old.
 
     Nonconforming: no release records at all (major), or none since the spring (minor).

@@ -86,7 +86,7 @@ def _procedure_in_process(
     reads=("evidence",),
 )
 def incidents_recorded(ctx: Context) -> Iterator[Finding]:
-    """Incidents are recorded: the latest ``incident-record`` evidence is less than three
+    """Incidents are recorded: the latest ``incident-record`` evidence is at most three
     months old.
 
     Nonconforming: no incident records at all (major), or the last is from January (minor).
@@ -195,7 +195,7 @@ def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding
     reads=("evidence",),
 )
 def problems_recorded(ctx: Context) -> Iterator[Finding]:
-    """Problems are recorded: the latest ``problem-record`` evidence is less than a year old.
+    """Problems are recorded: the latest ``problem-record`` evidence is at most a year old.
 
     Nonconforming: no problem records at all (major), or none since 2024 (minor).
     Conforming: ``{kind: problem-record, effective: 2026-11-01}`` as of 2026-11-27.
@@ -211,7 +211,7 @@ def problems_recorded(ctx: Context) -> Iterator[Finding]:
     reads=("evidence",),
 )
 def known_errors_recorded(ctx: Context) -> Iterator[Finding]:
-    """Known errors are recorded: the latest ``known-error-record`` evidence is less than a
+    """Known errors are recorded: the latest ``known-error-record`` evidence is at most a
     year old.
 
     Nonconforming: no known error records at all (major), or none since 2024 (minor).
