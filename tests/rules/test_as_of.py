@@ -92,3 +92,24 @@ def test_records_dated_after_the_as_of_date_are_each_reported() -> None:
     found = assess(sms, as_of=AS_OF, select=["SMS-4.3.3-future-dated"]).failures
     assert {("mtg-2026-09",), (record.id,)} == {f.subjects for f in found}
     assert {"observation"} == {f.severity.value for f in found}
+
+
+def test_the_evidence_index_checks_every_date_the_model_marks_as_happened() -> None:
+    # The index's filter of future-dated evidence is written out for speed; it must check the
+    # fields the model marks, no more and no fewer.
+    from sms_model.model import Evidence, happened_fields
+
+    assert ("effective", "collected") == happened_fields(Evidence)
+    record = BASE.evidence[0]
+    for field in happened_fields(Evidence):
+        value = TOMORROW if field == "effective" else _at_noon(TOMORROW)
+        late = attrs.evolve(record, **{field: value})
+        sms = attrs.evolve(BASE, evidence=(late, *BASE.evidence[1:]))
+        found = assess(sms, as_of=AS_OF, select=["SMS-4.3.3-future-dated"]).failures
+        assert [(record.id,)] == [f.subjects for f in found], field
+
+
+def _at_noon(day: date) -> object:
+    from datetime import UTC, datetime
+
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)

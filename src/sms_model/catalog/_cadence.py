@@ -179,11 +179,21 @@ class Cadence:
         >>> Cadence.parse("P1Y").next_due(date(9999, 6, 1))
         datetime.date(9999, 12, 31)
         """
-        day = last.date() if isinstance(last, datetime) else last
-        known = self._memo.get(day)
+        known = self._memo.get(last)  # by the value given: a datetime never equals a date
         if known is None:
-            known = self._memo[day] = self._next_due(day)
+            day = last.date() if isinstance(last, datetime) else last
+            known = self._memo[last] = self._next_due(day)
         return known
+
+    @property
+    def fixed(self) -> bool:
+        """Whether the interval has a fixed length (a period, or a plain ``FREQ``/``INTERVAL``
+        rule), so that :meth:`back_from` can count back.
+
+        >>> Cadence.parse("P3M").fixed, Cadence.parse("FREQ=MONTHLY;BYDAY=1MO").fixed
+        (True, False)
+        """
+        return self._delta is not None
 
     def back_from(self, day: date) -> date:
         """The day one interval before ``day`` (``date.min`` at the start of the calendar), for
@@ -196,7 +206,7 @@ class Cadence:
         ...
         ValueError: 'FREQ=MONTHLY;BYDAY=1MO' has no fixed length; use a period such as P1Y
         """
-        if self._delta is None:
+        if not self.fixed:
             raise ValueError(f"{self.text!r} has no fixed length; use a period such as P1Y")
         try:
             earlier: date = day - self._delta

@@ -8,7 +8,7 @@ import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
@@ -28,7 +28,6 @@ from sms_model.model import (
     Risk,
     Service,
     ServiceManagementSystem,
-    happened_fields,
 )
 from sms_model.rules._findings import Config, Finding, Severity, Status
 
@@ -278,13 +277,22 @@ _MAX_PENDING: Final = 256
 _KEYED: Final = ("kind", "clause", "subject")
 
 
-#: The dates of an evidence record that say when something happened (the model marks them).
-_evidence_dates: Final = operator.attrgetter(*happened_fields(Evidence))
+def _days(span: timedelta) -> str:
+    return "1 day" if span.days == 1 else f"{span.days} days"
+
+
+def _future(record: Evidence, as_of: date) -> bool:
+    """Whether an evidence record has a date of what happened (the fields the model marks,
+    ``happened_fields(Evidence)``: ``effective`` and ``collected``) after ``as_of``. Written
+    out, since it runs once per record; a test ties it to the marks."""
+    collected = record.collected
+    return record.effective > as_of or (collected is not None and collected.date() > as_of)
+
 
 #: Lists of evidence ids an :class:`EvidenceIndex` keeps up to date, each by what it keeps.
 _FILTERS: Final[Mapping[str, Callable[[Evidence, date], bool]]] = {
     "unlocated": lambda record, as_of: record.effective <= as_of and not record.location,
-    "future": lambda record, as_of: any(_after(day, as_of) for day in _evidence_dates(record)),
+    "future": _future,
 }
 
 
@@ -293,16 +301,6 @@ def _missed(before: date, due: date, after: date) -> bool:
     than a tenth of the interval ``before`` to ``due`` past it (a record a few days late, or
     one shifted by the lengths of months, still counts for its period)."""
     return (after - due).days > (due - before).days // 10
-
-
-def _days(span: timedelta) -> str:
-    return "1 day" if span.days == 1 else f"{span.days} days"
-
-
-def _after(value: date | None, as_of: date) -> bool:
-    if value is None:
-        return False
-    return (value.date() if isinstance(value, datetime) else value) > as_of
 
 
 class EvidenceIndex:
@@ -542,6 +540,12 @@ class Facts:
             if ack.date <= self.as_of:
                 groups[ack.artefact].add(ack.party)
         return {k: frozenset(v) for k, v in groups.items()}
+
+    @functools.cached_property
+    def look_back_start(self) -> date:
+        """The first day of the window cadence checks look back over (``Config.look_back``
+        before the as-of date; ``date.min`` at the start of the calendar)."""
+        return self.config.look_back.back_from(self.as_of)
 
     @functools.cached_property
     def processes_by_kind(self) -> Mapping[ProcessKind, tuple[Process, ...]]:
@@ -791,6 +795,7 @@ class Facts:
 #: The parts of the SMS each cached fact is derived from: re-assessment keeps the facts whose
 #: parts did not change (a test checks that every cached fact is listed).
 _FACT_READS: Mapping[str, frozenset[str]] = {
+    "look_back_start": frozenset(),  # the as-of date and the configuration only
     "top_management": frozenset({"top_management"}),
     "top_management_and_representative": frozenset({"top_management"}),
     "approvals_by_subject": frozenset({"approvals"}),
@@ -1066,25 +1071,28 @@ class Context:
         failure. Records dated after the as-of date are left out.
         """
         as_of = self.as_of
-        dated = sorted(record for record in records if record[0] <= as_of)
+        dated = [record for record in records if record[0] <= as_of]
         cadence = self.config.cadence(expectation)
         if not dated:
             message = f"no {what} on record by {as_of.isoformat()} (expected {cadence})"
             return (self.fail(message, subjects=subjects, severity=severity),)
-        start = self.config.look_back.back_from(as_of)
-        first = max(bisect.bisect_left(dated, (start,)) - 1, 0)  # the one before the window
-        found = [
-            self.fail(
-                f"{what} missed a period: after the one on {before[0].isoformat()} the next "
-                f"was due by {due.isoformat()} ({cadence}) but came only on "
-                f"{after[0].isoformat()}, {_days(after[0] - due)} late",
-                subjects=subjects,
-                evidence=(before[1], after[1]),
-                severity=severity,
-            )
-            for before, after in itertools.pairwise(dated[first:])
-            if _missed(before[0], due := cadence.next_due(before[0]), after[0])
-        ]
+        dated.sort()
+        first = max(bisect.bisect_left(dated, (self.facts.look_back_start,)) - 1, 0)
+        found = []
+        next_due = cadence.next_due
+        for before, after in itertools.pairwise(dated[first:]):  # from the one before the window
+            due = next_due(before[0])
+            if after[0] > due and _missed(before[0], due, after[0]):
+                found.append(
+                    self.fail(
+                        f"{what} missed a period: after the one on {before[0].isoformat()} the "
+                        f"next was due by {due.isoformat()} ({cadence}) but came only on "
+                        f"{after[0].isoformat()}, {_days(after[0] - due)} late",
+                        subjects=subjects,
+                        evidence=(before[1], after[1]),
+                        severity=severity,
+                    )
+                )
         last = dated[-1]
         due = cadence.next_due(last[0])
         if due < as_of:

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -234,17 +234,19 @@ def _period(name: str, value: Any) -> Cadence:
     """``value`` as a :class:`Cadence` of fixed length (a period), for the field ``name``."""
     try:
         cadence = value if isinstance(value, Cadence) else Cadence.parse(value)
-        cadence.back_from(date(2000, 1, 1))
     except ModelValidationError as exc:
         raise _config_error(name, exc.issues[0].what, value) from None
-    except ValueError:
+    if not cadence.fixed:
         what = "expected an ISO 8601 period such as P1Y (a recurrence rule has no length)"
-        raise _config_error(name, what, value) from None
+        raise _config_error(name, what, value)
     return cadence
 
 
+_A_YEAR: Final = Cadence.parse("P1Y")
+
+
 def _a_year() -> Cadence:
-    return Cadence.parse("P1Y")
+    return _A_YEAR
 
 
 def _waiver_limit(value: Any) -> Cadence:

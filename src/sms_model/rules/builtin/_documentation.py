@@ -4,6 +4,7 @@ provision of resources, competence, training and awareness of people)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, Final, get_args, get_type_hints
@@ -277,23 +278,51 @@ def _entity_classes(hint: Any) -> Iterator[type]:
             yield from _entity_classes(arg)
 
 
-def _has_happened_dates(cls: type) -> bool:
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """For an entity class: its fields dating something that has happened, and its fields
+    holding entities that have such dates themselves (at any depth). Made once per class."""
     hints = get_type_hints(cls)
-    return bool(happened_fields(cls)) or any(
-        _has_happened_dates(inner)
+    nested = tuple(
+        f.name
         for f in attrs.fields(cls)
-        for inner in _entity_classes(hints[f.name])
+        if any(_dated(inner) for inner in _entity_classes(hints[f.name]))
     )
+    return happened_fields(cls), nested
 
 
-#: The parts of an SMS that hold dates of things that have happened, with the entity class of
-#: each (derived from the model: the fields marked as such, at any depth).
+def _dated(cls: type) -> bool:
+    dates, nested = _plan(cls)
+    return bool(dates or nested)
+
+
+@functools.cache
+def _one_required_date(cls: type) -> str | None:
+    """The field, when an entity class has just one happened-date, a required ``date``, and
+    holds no dated entities: its entities can then be screened in one pass."""
+    dates, nested = _plan(cls)
+    if len(dates) == 1 and not nested and get_type_hints(cls)[dates[0]] is date:
+        return dates[0]
+    return None
+
+
+def _screened(items: Sequence[Any], as_of: date) -> Sequence[Any]:
+    """The entities among ``items`` (all of one class) that may have a date after ``as_of``:
+    exactly those, for most classes (one required date each); all of them otherwise."""
+    name = _one_required_date(type(items[0])) if items else None
+    if name is None:
+        return items
+    return [entity for entity in items if getattr(entity, name) > as_of]
+
+
+#: The parts of an SMS that hold dates of things that have happened (derived from the model:
+#: the fields marked as such, at any depth).
 _DATED_PARTS: Final = tuple(
     field.name
     for field in attrs.fields(ServiceManagementSystem)
     if field.init
     and any(
-        _has_happened_dates(cls)
+        _dated(cls)
         for cls in _entity_classes(get_type_hints(ServiceManagementSystem)[field.name])
     )
 )
@@ -302,19 +331,21 @@ _DATED_PARTS: Final = tuple(
 def _dates_after(entity: Any, as_of: date) -> Iterator[tuple[str, date]]:
     """The happened-dates of an entity, and of the entities it holds, that lie after
     ``as_of``: (field path, date)."""
-    for name in happened_fields(type(entity)):
+    dates, nested = _plan(type(entity))
+    for name in dates:
         value = getattr(entity, name)
         day = value.date() if isinstance(value, datetime) else value
         if day is not None and day > as_of:
             yield name, day
-    for field in attrs.fields(type(entity)):
-        value = getattr(entity, field.name)
-        items = value if isinstance(value, tuple) else (value,)
-        for i, item in enumerate(items):
-            if attrs.has(type(item)):
-                where = f"{field.name}[{i}]" if isinstance(value, tuple) else field.name
+    for name in nested:
+        value = getattr(entity, name)
+        if isinstance(value, tuple):
+            for i, item in enumerate(value):
                 for inner, day in _dates_after(item, as_of):
-                    yield f"{where}.{inner}", day
+                    yield f"{name}[{i}].{inner}", day
+        elif value is not None:
+            for inner, day in _dates_after(value, as_of):
+                yield f"{name}.{inner}", day
 
 
 @rule(
@@ -338,9 +369,8 @@ def records_not_dated_after_as_of(ctx: Context) -> Iterator[Finding]:
         if part == "evidence":
             continue  # indexed by the engine; read below
         value = getattr(ctx.sms, part)
-        for entity in value if isinstance(value, tuple) else (value,):
-            if entity is None:
-                continue
+        items = value if isinstance(value, tuple) else () if value is None else (value,)
+        for entity in _screened(items, as_of):
             for where, day in _dates_after(entity, as_of):
                 label = getattr(entity, "id", part)
                 yield ctx.fail(
