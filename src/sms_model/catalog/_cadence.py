@@ -206,7 +206,7 @@ class Cadence:
         ...
         ValueError: 'FREQ=MONTHLY;BYDAY=1MO' has no fixed length; use a period such as P1Y
         """
-        if not self.fixed:
+        if self._delta is None:
             raise ValueError(f"{self.text!r} has no fixed length; use a period such as P1Y")
         try:
             earlier: date = day - self._delta

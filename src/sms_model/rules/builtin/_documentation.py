@@ -309,7 +309,8 @@ def _one_required_date(cls: type) -> str | None:
 def _screened(items: Sequence[Any], as_of: date) -> Sequence[Any]:
     """The entities among ``items`` (all of one class) that may have a date after ``as_of``:
     exactly those, for most classes (one required date each); all of them otherwise."""
-    name = _one_required_date(type(items[0])) if items else None
+    cls: type | None = type(items[0]) if items else None
+    name = _one_required_date(cls) if cls is not None else None
     if name is None:
         return items
     return [entity for entity in items if getattr(entity, name) > as_of]
@@ -331,7 +332,8 @@ _DATED_PARTS: Final = tuple(
 def _dates_after(entity: Any, as_of: date) -> Iterator[tuple[str, date]]:
     """The happened-dates of an entity, and of the entities it holds, that lie after
     ``as_of``: (field path, date)."""
-    dates, nested = _plan(type(entity))
+    cls: type = type(entity)
+    dates, nested = _plan(cls)
     for name in dates:
         value = getattr(entity, name)
         day = value.date() if isinstance(value, datetime) else value
