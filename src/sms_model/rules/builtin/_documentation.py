@@ -323,8 +323,7 @@ _DATED_PARTS: Final = tuple(
     for field in attrs.fields(ServiceManagementSystem)
     if field.init
     and any(
-        _dated(cls)
-        for cls in _entity_classes(get_type_hints(ServiceManagementSystem)[field.name])
+        _dated(cls) for cls in _entity_classes(get_type_hints(ServiceManagementSystem)[field.name])
     )
 )
 
