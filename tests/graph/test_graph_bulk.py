@@ -367,6 +367,48 @@ def test_loop_through_a_second_manager_of_an_edited_graph_is_a_cycle() -> None:
     assert [] == [g for g in find_gaps(sms) if g.kind is GapKind.REPORTING_LINE_CYCLE]
 
 
+def test_a_second_manager_that_makes_no_loop_is_no_cycle() -> None:
+    # The several-managers path must not see loops where there are none: 'a' reports to 'b'
+    # and, added by hand, to 'c'; 'c' reports to 'b'; 'b' is top management.
+    sms = ServiceManagementSystem(
+        name="Acme",
+        provider="acme",
+        parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
+        people=(
+            Person(id="a", name="A", party="acme", reports_to="b"),
+            Person(id="b", name="B", party="acme"),
+            Person(id="c", name="C", party="acme", reports_to="b"),
+        ),
+        top_management=TopManagement(members=("b",)),
+    )
+    graph = accountability_graph(sms)
+    graph.add_edge("a", "c", key=EdgeKind.REPORTS_TO.value, kind=EdgeKind.REPORTS_TO.value)
+    kinds = {g.kind for g in find_gaps(graph)}
+    assert GapKind.REPORTING_LINE_CYCLE not in kinds
+    assert GapKind.REPORTING_LINE_BROKEN not in kinds
+
+
+def test_a_loop_among_people_with_several_managers_names_every_one_in_it() -> None:
+    # 'a' -> 'c' -> 'd' -> 'a', with 'a' also reporting to top management ('b').
+    sms = ServiceManagementSystem(
+        name="Acme",
+        provider="acme",
+        parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
+        people=(
+            Person(id="a", name="A", party="acme", reports_to="b"),
+            Person(id="b", name="B", party="acme"),
+            Person(id="c", name="C", party="acme", reports_to="d"),
+            Person(id="d", name="D", party="acme", reports_to="a"),
+        ),
+        top_management=TopManagement(members=("b",)),
+    )
+    graph = accountability_graph(sms)
+    graph.add_edge("a", "c", key=EdgeKind.REPORTS_TO.value, kind=EdgeKind.REPORTS_TO.value)
+    cycles = [g for g in find_gaps(graph) if g.kind is GapKind.REPORTING_LINE_CYCLE]
+    assert [("a", "c", "d")] == [g.subjects for g in cycles]
+    assert "a -> c -> d -> a" in cycles[0].message
+
+
 def test_edge_kind_stored_as_a_non_string_is_read_as_its_string() -> None:
     sms = attrs.evolve(
         _with_shared_agreement(), processes=(Process(id="chg", kind=ProcessKind.CHANGE),)
