@@ -178,3 +178,30 @@ def test_subcontractor_gap_path_runs_from_provider_to_process(case: Load) -> Non
     gap = _one(GapKind.SUBCONTRACTOR_NOT_GOVERNED, case("subcontractor_not_governed", "failing"))
     expected = ("acme", "globex", "datacenter", "availability")
     assert expected == gap.path
+
+
+def _plain_gap(gap: Gap) -> dict[str, object]:
+    return {
+        "kind": gap.kind.value,
+        "subjects": list(gap.subjects),
+        "message": gap.message,
+        "path": list(gap.path),
+        "clause": gap.clause,
+        "guidance": list(gap.guidance),
+        "informational": gap.informational,
+        "ratio": gap.ratio,
+    }
+
+
+@pytest.mark.parametrize("kind", list(GapKind), ids=lambda kind: kind.value)
+@pytest.mark.parametrize("name", ["failing", "passing"])
+def test_every_gap_of_a_case_is_as_recorded(kind: GapKind, name: str, case: Load) -> None:
+    # Pins what a reader sees of each gap, its message, path and clause included, for the
+    # system and for its graph alike.
+    from sms_model.graph import accountability_graph
+    from tests import snapshots
+
+    sms = case(kind.value, name)
+    gaps = [_plain_gap(gap) for gap in find_gaps(sms)]
+    assert gaps == [_plain_gap(gap) for gap in find_gaps(accountability_graph(sms))]
+    snapshots.check(CASES / kind.value / "gaps.json", name, gaps)

@@ -23,6 +23,7 @@ is compared with) and one day either side.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ import pytest
 
 from sms_model.catalog import guidance_by_id
 from sms_model.rules import Severity, Status, assess, default_registry
+from tests import snapshots
 from tests.rules.rule_fixtures import AS_OF, CASES, build, load_case_file
 
 _CASE_KEYS = {"name", "expect", "as_of", "edits", "severity", "guidance", "subjects", "messages"}
@@ -65,6 +67,13 @@ def test_rule_case(rule_id: str, case: dict[str, Any]) -> None:
     failures = [f for f in mine if f.status is Status.FAIL]
     errors = [f for f in mine if f.status is Status.ERROR]
     assert errors == []
+    # Every finding as a reader sees it, pinned whole (rule, clause and guidance are the
+    # rule's own, checked above and below).
+    recorded = [
+        [f.status.value, f.severity.value, f.message, list(f.subjects), list(f.evidence)]
+        for f in mine
+    ]
+    snapshots.check(CASES / f"{rule_id}.findings.json", case["name"], recorded)
     if case["expect"] == "pass":
         assert [f.message for f in failures] == []
         return
@@ -143,3 +152,15 @@ def test_base_conforms_to_every_builtin_rule() -> None:
     assert [
         (f.rule, f.message) for f in result.findings if f.status in (Status.FAIL, Status.ERROR)
     ] == []
+
+
+def test_the_recorded_findings_are_those_of_the_cases_there_are() -> None:
+    # A renamed or removed case leaves no stale snapshot behind.
+    stale = {}
+    for path, spec in _case_files():
+        snapshot = path.with_name(f"{spec['rule']}.findings.json")
+        recorded = set(json.loads(snapshot.read_text(encoding="utf-8")))
+        names = {case["name"] for case in spec["cases"]}
+        if recorded != names:
+            stale[snapshot.name] = sorted(recorded ^ names)
+    assert stale == {}
