@@ -46,3 +46,19 @@ fuzz: $(STAMP_DEV)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist docs/_build
+
+# Mutation testing of the rule modules and the gap detector (slow, so not part of `make test`):
+# a kill score per module and the mutants no test killed. All modules by default, or some:
+#   make mutation MODULES="rules/builtin/_governance.py graph/_gaps.py"
+STAMP_MUTATION := $(VENV)/.installed-mutation
+MODULES ?=
+MUTATION_JOBS ?= 2
+
+.PHONY: mutation
+
+$(STAMP_MUTATION): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	touch $@ $(STAMP_DEV) $(STAMP_RUN)
+
+mutation: $(STAMP_MUTATION)
+	$(BIN)/python scripts/mutation.py --jobs $(MUTATION_JOBS) $(MODULES)
