@@ -346,22 +346,33 @@ def _with_shared_agreement() -> ServiceManagementSystem:
 # --- reporting lines edited by hand -----------------------------------------------------------
 
 
-def test_loop_through_a_second_manager_of_an_edited_graph_is_a_cycle() -> None:
-    # 'a' reports to 'b' and, added by hand, to 'c'; 'c' reports to 'a'. Following the first
-    # manager by id ('b') never loops, yet the lines do: a -> c -> a.
+def _a_with_a_second_manager(
+    **reports_to: str,
+) -> tuple[ServiceManagementSystem, nx.MultiDiGraph[str]]:
+    """People 'a' (reporting to 'b'), 'b' (top management) and the others named, each
+    reporting to whom it says; and the graph, with 'c' added by hand as a second manager of
+    'a' (the model allows one)."""
+    people = [
+        Person(id="a", name="A", party="acme", reports_to="b"),
+        Person(id="b", name="B", party="acme"),
+        *(Person(id=p, name=p.upper(), party="acme", reports_to=m) for p, m in reports_to.items()),
+    ]
     sms = ServiceManagementSystem(
         name="Acme",
         provider="acme",
         parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
-        people=(
-            Person(id="a", name="A", party="acme", reports_to="b"),
-            Person(id="b", name="B", party="acme"),
-            Person(id="c", name="C", party="acme", reports_to="a"),
-        ),
+        people=tuple(people),
         top_management=TopManagement(members=("b",)),
     )
     graph = accountability_graph(sms)
     graph.add_edge("a", "c", key=EdgeKind.REPORTS_TO.value, kind=EdgeKind.REPORTS_TO.value)
+    return sms, graph
+
+
+def test_loop_through_a_second_manager_of_an_edited_graph_is_a_cycle() -> None:
+    # 'a' reports to 'b' and, added by hand, to 'c'; 'c' reports to 'a'. Following the first
+    # manager by id ('b') never loops, yet the lines do: a -> c -> a.
+    sms, graph = _a_with_a_second_manager(c="a")
     cycles = [g for g in find_gaps(graph) if g.kind is GapKind.REPORTING_LINE_CYCLE]
     assert [(("a", "c"), ("a", "c", "a"))] == [(g.subjects, g.path) for g in cycles]
     assert [] == [g for g in find_gaps(sms) if g.kind is GapKind.REPORTING_LINE_CYCLE]
@@ -370,19 +381,7 @@ def test_loop_through_a_second_manager_of_an_edited_graph_is_a_cycle() -> None:
 def test_a_second_manager_that_makes_no_loop_is_no_cycle() -> None:
     # The several-managers path must not see loops where there are none: 'a' reports to 'b'
     # and, added by hand, to 'c'; 'c' reports to 'b'; 'b' is top management.
-    sms = ServiceManagementSystem(
-        name="Acme",
-        provider="acme",
-        parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
-        people=(
-            Person(id="a", name="A", party="acme", reports_to="b"),
-            Person(id="b", name="B", party="acme"),
-            Person(id="c", name="C", party="acme", reports_to="b"),
-        ),
-        top_management=TopManagement(members=("b",)),
-    )
-    graph = accountability_graph(sms)
-    graph.add_edge("a", "c", key=EdgeKind.REPORTS_TO.value, kind=EdgeKind.REPORTS_TO.value)
+    _, graph = _a_with_a_second_manager(c="b")
     kinds = {g.kind for g in find_gaps(graph)}
     assert GapKind.REPORTING_LINE_CYCLE not in kinds
     assert GapKind.REPORTING_LINE_BROKEN not in kinds
@@ -390,20 +389,7 @@ def test_a_second_manager_that_makes_no_loop_is_no_cycle() -> None:
 
 def test_a_loop_among_people_with_several_managers_names_every_one_in_it() -> None:
     # 'a' -> 'c' -> 'd' -> 'a', with 'a' also reporting to top management ('b').
-    sms = ServiceManagementSystem(
-        name="Acme",
-        provider="acme",
-        parties=(Party(id="acme", name="Acme", kind=PartyKind.PROVIDER),),
-        people=(
-            Person(id="a", name="A", party="acme", reports_to="b"),
-            Person(id="b", name="B", party="acme"),
-            Person(id="c", name="C", party="acme", reports_to="d"),
-            Person(id="d", name="D", party="acme", reports_to="a"),
-        ),
-        top_management=TopManagement(members=("b",)),
-    )
-    graph = accountability_graph(sms)
-    graph.add_edge("a", "c", key=EdgeKind.REPORTS_TO.value, kind=EdgeKind.REPORTS_TO.value)
+    _, graph = _a_with_a_second_manager(c="d", d="a")
     cycles = [g for g in find_gaps(graph) if g.kind is GapKind.REPORTING_LINE_CYCLE]
     assert [("a", "c", "d")] == [g.subjects for g in cycles]
     assert "a -> c -> d -> a" in cycles[0].message

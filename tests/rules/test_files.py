@@ -77,7 +77,7 @@ def test_every_wrong_waiver_field_is_reported_with_its_line(tmp_path: Path) -> N
     )
     with pytest.raises(ModelValidationError) as caught:
         load_waivers(file)
-    found = {(issue.path, issue.location.split(":")[1]) for issue in caught.value.issues}
+    found = _paths_and_lines(caught.value)
     assert {
         ("$[0].colour", "7"),
         ("$[0].target", "2"),
@@ -95,7 +95,7 @@ def test_every_wrong_config_key_is_reported_with_its_line() -> None:
     )
     with pytest.raises(ModelValidationError) as caught:
         load_config(text)
-    found = {(issue.path, issue.location.split(":")[1]) for issue in caught.value.issues}
+    found = _paths_and_lines(caught.value)
     assert {
         ("$.x", "10"),
         ("$.cadences.management-review", "2"),
@@ -113,3 +113,8 @@ def test_text_that_is_not_a_mapping_or_a_list_is_refused() -> None:
         load_waivers("{id: w1}")
     with pytest.raises(ModelValidationError, match="expected a mapping"):
         load_config("[1, 2]")
+
+
+def _paths_and_lines(error: ModelValidationError) -> set[tuple[str, str]]:
+    """Each issue's ``$``-path and the line of its location (``source:line:column``)."""
+    return {(issue.path, issue.location.split(":")[1]) for issue in error.issues}

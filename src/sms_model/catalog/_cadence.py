@@ -208,11 +208,7 @@ class Cadence:
         """
         if self._delta is None:
             raise ValueError(f"{self.text!r} has no fixed length; use a period such as P1Y")
-        try:
-            earlier: date = day - self._delta
-        except (OverflowError, ValueError):
-            return date.min
-        return earlier
+        return back(day, self._delta)
 
     def _next_due(self, day: date) -> date:
         if self._delta is not None:
@@ -242,6 +238,20 @@ class Cadence:
 
     def __str__(self) -> str:
         return self._label
+
+
+def back(day: date, span: relativedelta | timedelta) -> date:
+    """``day`` less ``span``, or ``date.min`` when that would fall before year 1 (the start of
+    a look-back window at the start of the calendar).
+
+    >>> back(date(1, 6, 1), relativedelta(years=1))
+    datetime.date(1, 1, 1)
+    """
+    try:
+        earlier: date = day - span
+    except (OverflowError, ValueError):
+        return date.min
+    return earlier
 
 
 def _unit_delta(unit: str, count: int) -> relativedelta:

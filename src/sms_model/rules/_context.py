@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from sms_model.catalog._cadence import back
 from sms_model.model import (
     Agreement,
     Approval,
@@ -983,11 +984,7 @@ class Context:
         >>> ctx.back(relativedelta(months=1)), ctx.back(relativedelta(years=1))
         (datetime.date(1, 5, 1), datetime.date(1, 1, 1))
         """
-        try:
-            start: date = self.facts.as_of - span
-        except (OverflowError, ValueError):
-            return date.min
-        return start
+        return back(self.facts.as_of, span)
 
     @property
     def config(self) -> Config:

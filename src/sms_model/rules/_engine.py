@@ -30,7 +30,15 @@ from sms_model.rules._context import (
     Reads,
     RuleView,
 )
-from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver, _clause_key
+from sms_model.rules._findings import (
+    Config,
+    Finding,
+    Severity,
+    Status,
+    Waiver,
+    _clause_key,
+    _within,
+)
 from sms_model.rules._registry import Registry, RuleSpec, default_registry
 
 __all__ = ["Assessment", "ClauseVerdict", "Findings", "Verdict", "assess"]
@@ -1090,10 +1098,6 @@ def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding
             "review it again then; it was not applied",
         )
     return None
-
-
-def _within(number: str, prefix: str) -> bool:
-    return number == prefix or number.startswith(prefix + ".")
 
 
 def _waiver_finding(waiver: Waiver, rule_id: str, severity: Severity, message: str) -> Finding:

@@ -8,6 +8,7 @@ its ``$``-path and, from a file, its line.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -158,61 +159,66 @@ def parse_waivers(data: Any) -> tuple[Waiver, ...]:
     seen: set[str] = set()
     for i, item in enumerate(data):
         path = f"{prefix}[{i}]"
-        found = _waiver_issues(item, path)
-        if not found and item["id"] in seen:
-            found = [_duplicate(item["id"], path)]
+        values, found = _waiver_values(item, path)
+        if not found and values["id"] in seen:
+            found = [_duplicate(values["id"], path)]
         if found:
             issues.extend(found)
             continue
-        seen.add(item["id"])
-        waivers.append(Waiver(**{k: _from_text(k, v) for k, v in item.items()}))
+        seen.add(values["id"])
+        waivers.append(Waiver(**values))
     if issues:
         raise ModelValidationError(issues)
     return tuple(waivers)
 
 
-def _waiver_issues(item: Any, path: str) -> list[Issue]:
+def _waiver_values(item: Any, path: str) -> tuple[dict[str, Any], list[Issue]]:
+    """The fields of one waiver, dates read from their text, and every problem with them."""
     if not isinstance(item, Mapping):
-        return [Issue(what="expected a mapping", path=path, found=repr(item)[:60], code="type")]
+        return {}, [Issue(what="expected a mapping", path=path, found=repr(item)[:60], code="type")]
     fields = attrs.fields_dict(Waiver)
     issues = _unknown_keys(item, tuple(fields), path, "field")
+    values: dict[str, Any] = {}
     for name, field in fields.items():
         if name not in item:
             if field.default is attrs.NOTHING:
                 issues.append(
                     Issue(what="missing required field", path=f"{path}.{name}", code="missing")
                 )
-        elif (
-            _is_date(name) and isinstance(item[name], str) and _from_text(name, item[name]) is None
-        ):
-            issues.append(
-                Issue(
-                    what="expected a date as YYYY-MM-DD",
-                    path=f"{path}.{name}",
-                    found=repr(item[name])[:60],
-                    code="type",
+            continue
+        value = item[name]
+        if name in _date_fields() and isinstance(value, str):
+            value = _date_of(value)
+            if value is None:
+                issues.append(
+                    Issue(
+                        what="expected a date as YYYY-MM-DD",
+                        path=f"{path}.{name}",
+                        found=repr(item[name])[:60],
+                        code="type",
+                    )
                 )
-            )
-        else:
-            issues.extend(_field_issues(Waiver, name, _from_text(name, item[name]), path))
-    return issues
+                continue
+        values[name] = value
+        issues.extend(_field_issues(Waiver, name, value, path))
+    return values, issues
 
 
-def _is_date(name: str) -> bool:
-    hint = get_type_hints(Waiver)[name]
-    return date in (get_args(hint) or (hint,))
+@functools.cache
+def _date_fields() -> frozenset[str]:
+    """The fields of :class:`Waiver` that hold dates (written ``YYYY-MM-DD`` in a file)."""
+    hints = get_type_hints(Waiver)
+    return frozenset(name for name, hint in hints.items() if date in (get_args(hint) or (hint,)))
 
 
-def _from_text(name: str, value: Any) -> Any:
-    """A date field's ``YYYY-MM-DD`` text as a date (``None`` when it is not one)."""
-    if isinstance(value, str) and _is_date(name):
-        from sms_model.io._fast import parse_date
+def _date_of(text: str) -> date | None:
+    """``YYYY-MM-DD`` text as a date, or ``None`` when it is not one."""
+    from sms_model.io._fast import parse_date
 
-        try:
-            return parse_date(value)
-        except ValueError:
-            return None
-    return value
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
 
 
 def _field_issues(cls: type, name: str, value: Any, path: str) -> list[Issue]:
