@@ -1,20 +1,103 @@
-"""Reports for CI systems: JUnit XML and SARIF 2.1.0, so findings show up natively."""
+"""Reports for CI systems: JUnit XML and SARIF 2.1.0, so findings show up natively.
+
+JUnit XML is written for the Jenkins xUnit schema (``junit-10.xsd``), which Jenkins validates
+result files against, and for GitLab, which reads the same format:
+
+- one ``testsuite`` per clause (``ISO/IEC 20000-1 clause 4.1.1``), one ``testcase`` per finding;
+  ``fail`` findings are failures, ``error`` findings errors, waived and not-applicable ones
+  skipped. Counts on ``testsuites`` are those the schema allows (no ``skipped`` there).
+- Test case names are unique within their suite, since GitLab keys test cases on (class name,
+  name) and keeps only the last of repeats: the rule id, then the finding's subjects in sorted
+  order in brackets, then, for findings of one rule about the same subjects, ``#1``, ``#2``, ...
+  in a deterministic order (see :func:`_ordinals`).
+- Class names group by clause in Jenkins' tree. Jenkins splits a class name at its *last* dot:
+  what comes before is the package, what follows the class. So the package is the clause family
+  and the class the clause, with its dots written as underscores: clause 4.1.1 is
+  ``iso20000-1.clause-4.4_1_1`` (package ``iso20000-1.clause-4``, class ``4_1_1``), clause 6.6
+  ``iso20000-1.clause-6.6_6``, clause 4 itself ``iso20000-1.clause-4.4``. Jenkins thus lists
+  six packages (clauses 4 to 9), each with its clauses as classes and the findings as tests.
+
+SARIF 2.1.0 is written for GitHub code scanning, which accepts a file as is when:
+
+- every result has a location with ``physicalLocation.artifactLocation.uri``, a relative URI
+  (here relative to ``%SRCROOT%``, the directory the tool ran in, unless ``source_root`` says
+  otherwise), and a ``region`` with a ``startLine``. The region is the line where the first
+  subject of the finding that can be located is defined; a finding about something the file does
+  not define (a missing plan, say) points at line 1. Without a source file, results point at
+  line 1 of :data:`NO_SOURCE_URI`.
+- each rule descriptor has a ``shortDescription`` (one whole sentence), a ``fullDescription``
+  and ``help`` (text and Markdown), and ``helpUri`` links to the rule's entry in the rules
+  reference of the documentation.
+
+The URI of the SMS file is its path relative to ``source_root`` (by default the current
+directory), with ``/`` separators and percent-encoded (a space is ``%20``, ``#`` is ``%23``). A
+file outside that directory is named by its file name alone: an absolute path would leak the
+layout of the machine that ran the tool, and GitHub rejects absolute paths outside the checkout.
+
+``partialFingerprints`` identify a finding across runs, so that GitHub keeps one alert open for
+as long as the finding stands: a hash of the rule id, the sorted subjects, the finding's
+guidance ids and, for findings that still share all of these, an ordinal. Neither the message
+(which names dates that move with the as-of date) nor the order of entities in the file enters
+it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 
-from sms_model.rules import Assessment, Finding, RuleSpec, Severity, Status, default_registry
+from sms_model.report._links import DOCS_URL, rule_url
+from sms_model.report._rulehelp import (
+    RuleHelp,
+    documented,
+    engine_rule,
+    reference_id,
+    rule_help,
+)
+from sms_model.rules import (
+    Assessment,
+    Finding,
+    Registry,
+    RuleSpec,
+    Severity,
+    Status,
+    default_registry,
+)
 
-__all__ = ["render_junit", "render_sarif"]
+__all__ = [
+    "FINGERPRINT",
+    "JUNIT_PACKAGE",
+    "NO_SOURCE_URI",
+    "SRCROOT",
+    "Locator",
+    "artifact_uri",
+    "fingerprint",
+    "junit_classname",
+    "render_junit",
+    "render_sarif",
+]
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {Severity.MAJOR: "error", Severity.MINOR: "warning", Severity.OBSERVATION: "note"}
-INFORMATION_URI = "https://pypi.org/project/sms-model/"
+SARIF_SCHEMA: Final = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_LEVEL: Final = {Severity.MAJOR: "error", Severity.MINOR: "warning", Severity.OBSERVATION: "note"}
+
+#: The base of artifact URIs: the directory the tool ran in (or ``source_root``).
+SRCROOT: Final = "%SRCROOT%"
+#: The artifact URI of results rendered without a source file.
+NO_SOURCE_URI: Final = "service-management-system"
+#: The key of the fingerprint in ``partialFingerprints``; a new version when its meaning changes.
+FINGERPRINT: Final = "smsFinding/v2"
+
+#: The package prefix of JUnit class names (``iso20000-1.clause-4.4_1_1``).
+JUNIT_PACKAGE: Final = "iso20000-1"
 
 #: Finds the file position of an entity id: (line, column), or None.
 Locator = Callable[[str], "tuple[int, int] | None"]
@@ -23,20 +106,79 @@ Locator = Callable[[str], "tuple[int, int] | None"]
 # Characters XML 1.0 cannot hold at all (escaping does not help); ids and names read from JSON
 # may contain them (as \u0001 escapes), so they are replaced in the JUnit report.
 _NOT_XML: Final = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_DIGITS: Final = re.compile(r"\d+")
 
 
 def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _case_name(finding: Finding) -> str:
-    name = f"{finding.rule} [{', '.join(finding.subjects)}]" if finding.subjects else finding.rule
-    return _xml(name)
+def _identity(finding: Finding) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return finding.rule, tuple(sorted(finding.subjects)), tuple(sorted(finding.guidance))
 
 
-def render_junit(assessment: Assessment) -> str:
-    """JUnit XML: one test suite per clause, one test case per rule and subject; ``fail``
-    findings are failures, ``error`` findings errors, waived and not-applicable ones skipped.
+def _ordinals(findings: Sequence[Finding]) -> list[int]:
+    """For each finding, 0 when no other finding has its identity (rule, sorted subjects,
+    guidance), else its place (from 1) among those that do. Those are ordered by message with
+    every number masked (so dates that move with the as-of date change nothing), then by the
+    message itself, severity and evidence: an order that does not depend on the input's order,
+    the as-of date or the finding's status (a waiver that lapses keeps the alert).
+
+    >>> from sms_model.rules import Finding, Severity, Status
+    >>> def fail(rule, message):
+    ...     return Finding(rule=rule, clause="4", status=Status.FAIL, severity=Severity.MAJOR,
+    ...                    message=message)
+    >>> _ordinals([fail("R", "no review since 2026-01-01"), fail("R", "no audit since 2027-12-31"),
+    ...            fail("S", "no policy")])
+    [2, 1, 0]
+    """
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for index, finding in enumerate(findings):
+        groups.setdefault(_identity(finding), []).append(index)
+    ordinals = [0] * len(findings)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: _tiebreak(findings[i]))
+        for place, index in enumerate(members, start=1):
+            ordinals[index] = place
+    return ordinals
+
+
+def _tiebreak(finding: Finding) -> tuple[Any, ...]:
+    message = finding.message
+    return (_DIGITS.sub("#", message), message, finding.severity.rank, finding.evidence)
+
+
+# JUnit XML ------------------------------------------------------------------------------------
+
+
+def junit_classname(clause: str) -> str:
+    """The JUnit class name of a clause: package ``iso20000-1.clause-<family>``, class the clause
+    number with underscores for dots, since Jenkins splits a class name at its last dot.
+
+    >>> junit_classname("4.1.1"), junit_classname("6"), junit_classname("4.5.4.1")
+    ('iso20000-1.clause-4.4_1_1', 'iso20000-1.clause-6.6', 'iso20000-1.clause-4.4_5_4_1')
+    """
+    family = clause.split(".", 1)[0]
+    return f"{JUNIT_PACKAGE}.clause-{family}.{clause.replace('.', '_')}"
+
+
+def _case_names(findings: Sequence[Finding]) -> list[str]:
+    names = []
+    for finding, ordinal in zip(findings, _ordinals(findings), strict=True):
+        subjects = sorted(finding.subjects)
+        name = f"{finding.rule} [{', '.join(subjects)}]" if subjects else finding.rule
+        names.append(_xml(f"{name} #{ordinal}" if ordinal else name))
+    return names
+
+
+def render_junit(assessment: Assessment, *, docs_url: str = DOCS_URL) -> str:
+    """JUnit XML, valid against the Jenkins xUnit schema: one test suite per clause, one test
+    case per finding, with a name unique within its suite; ``fail`` findings are failures,
+    ``error`` findings errors, waived and not-applicable ones skipped. A failure's text names
+    the rule, clause, guidance, subjects and evidence, and links to the rule's entry in the
+    rules reference at ``docs_url``.
 
     Written with the standard library's ElementTree, which escapes everything it writes.
 
@@ -45,37 +187,28 @@ def render_junit(assessment: Assessment) -> str:
     >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
     >>> import xml.etree.ElementTree as ET
     >>> root = ET.fromstring(render_junit(result).encode())
-    >>> root.get("failures") != "0"
-    True
+    >>> root.get("failures") != "0", root.find("testsuite/testcase").get("classname")
+    (True, 'iso20000-1.clause-4.4')
     """
+    registry = default_registry()
     root = ET.Element(
         "testsuites", name=_xml(f"ISO/IEC 20000-1 conformity: {assessment.system_name}")
     )
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    totals = {"tests": 0, "failures": 0, "errors": 0}
     for clause, findings in assessment.by_clause().items():
-        suite = ET.SubElement(root, "testsuite", name=f"clause {clause}")
+        suite = ET.SubElement(root, "testsuite", name=f"ISO/IEC 20000-1 clause {clause}")
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        for finding in findings:
-            case = ET.SubElement(
-                suite, "testcase", name=_case_name(finding), classname=f"iso20000.{clause}"
-            )
+        classname = _xml(junit_classname(clause))
+        for finding, name in zip(findings, _case_names(findings), strict=True):
+            case = ET.SubElement(suite, "testcase", name=name, classname=classname)
             counts["tests"] += 1
-            if finding.status is Status.FAIL:
-                counts["failures"] += 1
-                node = ET.SubElement(
-                    case, "failure", message=_xml(finding.message), type=finding.severity.value
-                )
-                node.text = _xml(_detail(finding))
-            elif finding.status is Status.ERROR:
-                counts["errors"] += 1
-                ET.SubElement(case, "error", message=_xml(finding.message), type="rule-error")
-            elif finding.status in (Status.WAIVED, Status.NOT_APPLICABLE):
-                counts["skipped"] += 1
-                why = f"waived by {finding.waiver}: " if finding.waiver else "not applicable: "
-                ET.SubElement(case, "skipped", message=_xml(why + finding.message))
+            outcome = _junit_outcome(case, finding, _link(finding.rule, registry, docs_url))
+            if outcome:
+                counts[outcome] += 1
         for key, value in counts.items():
             suite.set(key, str(value))
-            totals[key] += value
+            if key in totals:  # the schema allows no "skipped" count on <testsuites>
+                totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)
@@ -83,7 +216,31 @@ def render_junit(assessment: Assessment) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _detail(finding: Finding) -> str:
+def _junit_outcome(case: ET.Element, finding: Finding, link: str | None) -> str | None:
+    """Adds the failure, error or skipped element of a finding; returns the count it adds to."""
+    if finding.status is Status.FAIL:
+        node = ET.SubElement(
+            case, "failure", message=_xml(finding.message), type=finding.severity.value
+        )
+        node.text = _xml(_detail(finding, link))
+        return "failures"
+    if finding.status is Status.ERROR:
+        node = ET.SubElement(case, "error", message=_xml(finding.message), type="rule-error")
+        node.text = _xml(_detail(finding, link))
+        return "errors"
+    if finding.status in (Status.WAIVED, Status.NOT_APPLICABLE):
+        why = f"waived by {finding.waiver}: " if finding.waiver else "not applicable: "
+        ET.SubElement(case, "skipped", message=_xml(why + finding.message))
+        return "skipped"
+    return None
+
+
+def _link(rule_id: str, registry: Registry, docs_url: str) -> str | None:
+    spec = registry.get(rule_id) if rule_id in registry else None
+    return rule_url(reference_id(rule_id), docs_url) if documented(rule_id, spec) else None
+
+
+def _detail(finding: Finding, link: str | None) -> str:
     parts = [f"rule {finding.rule}, clause {finding.clause}, severity {finding.severity.value}"]
     if finding.guidance:
         parts.append("guidance: " + ", ".join(finding.guidance))
@@ -91,49 +248,91 @@ def _detail(finding: Finding) -> str:
         parts.append("subjects: " + ", ".join(finding.subjects))
     if finding.evidence:
         parts.append("evidence: " + ", ".join(finding.evidence))
+    if link:
+        parts.append(f"rule reference: {link}")
     return "\n".join(parts)
+
+
+# SARIF ----------------------------------------------------------------------------------------
+
+
+def artifact_uri(source: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> str:
+    """The SARIF artifact URI of the file ``source``, relative to ``root`` (by default the
+    current directory): a relative, percent-encoded URI with ``/`` separators. A file outside
+    ``root`` is named by its file name alone, so that no absolute path leaves the machine.
+
+    >>> artifact_uri("/repo/sms files/acme #2.yaml", root="/repo")
+    'sms%20files/acme%20%232.yaml'
+    >>> artifact_uri("/elsewhere/acme.yaml", root="/repo")
+    'acme.yaml'
+    """
+    path = os.path.abspath(os.fspath(source))
+    base = os.path.abspath(os.fspath(root) if root is not None else os.curdir)
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:  # another drive, on Windows
+        relative = os.path.basename(path)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        relative = os.path.basename(path)
+    return quote(Path(relative).as_posix(), safe="/")
 
 
 def render_sarif(
     assessment: Assessment,
     *,
-    source: str | None = None,
+    source: str | os.PathLike[str] | None = None,
     locate: Locator | None = None,
     rules: Mapping[str, RuleSpec] | None = None,
+    docs_url: str = DOCS_URL,
+    source_root: str | os.PathLike[str] | None = None,
 ) -> str:
-    """SARIF 2.1.0: one run, the rules as reporting descriptors, failures (and waived
-    failures, as suppressed results) as results located in the SMS file where possible.
+    """SARIF 2.1.0 that GitHub code scanning accepts as is: one run, the rules as reporting
+    descriptors (with help and a link to their entry in the rules reference at ``docs_url``),
+    failures (and waived failures, as suppressed results) as results located in the SMS file
+    ``source`` with ``locate``, and rules that could not run as tool notifications.
+
+    ``source_root`` is the directory artifact URIs are relative to (``%SRCROOT%``, by default
+    the current directory; normally the root of the repository). ``docs_url`` is the base of
+    the documentation, for teams that host their own build of it.
 
     >>> from datetime import date
     >>> import sms_model
     >>> result = sms_model.assess(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
     >>> import json
-    >>> json.loads(render_sarif(result))["version"]
-    '2.1.0'
+    >>> sarif = json.loads(render_sarif(result, source="examples/minimal.yaml"))
+    >>> sarif["version"], sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    ('2.1.0', {'artifactLocation': {'uri': 'examples/minimal.yaml', 'uriBaseId': '%SRCROOT%', \
+'index': 0}, 'region': {'startLine': 1}})
     """
     known = dict(rules) if rules is not None else {spec.id: spec for spec in default_registry()}
     ids = sorted({f.rule for f in assessment.findings} | set(assessment.rules))
     index = {rule_id: i for i, rule_id in enumerate(ids)}
-    descriptors = [_descriptor(rule_id, known.get(rule_id)) for rule_id in ids]
-    results = []
-    notifications = []
-    for finding in assessment.findings:
-        if finding.status is Status.ERROR:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": finding.message},
-                    "associatedRule": {"id": finding.rule, "index": index[finding.rule]},
-                }
-            )
-        elif finding.status in (Status.FAIL, Status.WAIVED):
-            results.append(_result(finding, index[finding.rule], source, locate))
+    clauses = {f.rule: f.clause for f in assessment.findings}
+    descriptors = [
+        _descriptor(rule_id, known.get(rule_id), clauses.get(rule_id, ""), docs_url)
+        for rule_id in ids
+    ]
+    uri = artifact_uri(source, source_root) if source is not None else NO_SOURCE_URI
+    reported = [f for f in assessment.findings if f.status in (Status.FAIL, Status.WAIVED)]
+    results = [
+        _result(finding, index[finding.rule], ordinal, uri, locate)
+        for finding, ordinal in zip(reported, _ordinals(reported), strict=True)
+    ]
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": finding.message},
+            "associatedRule": {"id": finding.rule, "index": index[finding.rule]},
+        }
+        for finding in assessment.findings
+        if finding.status is Status.ERROR
+    ]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "sms-model",
                 "version": assessment.library_version,
-                "informationUri": INFORMATION_URI,
+                "informationUri": docs_url,
                 "rules": descriptors,
             }
         },
@@ -143,6 +342,16 @@ def render_sarif(
                 "toolExecutionNotifications": notifications,
             }
         ],
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "description": {
+                    "text": "The directory sms-model ran in (normally the repository root); "
+                    "artifact URIs are relative to it."
+                }
+            }
+        },
+        "artifacts": [{"location": {"uri": uri, "uriBaseId": SRCROOT}}],
+        "columnKind": "unicodeCodePoints",
         "results": results,
         "properties": {
             "asOf": assessment.as_of.isoformat(),
@@ -150,40 +359,96 @@ def render_sarif(
             "inputDigest": assessment.input_digest,
         },
     }
-    if source:
-        run["artifacts"] = [{"location": {"uri": source}}]
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _descriptor(rule_id: str, spec: RuleSpec | None) -> dict[str, Any]:
-    if spec is None:
-        return {"id": rule_id, "shortDescription": {"text": rule_id}}
-    return {
-        "id": spec.id,
-        "name": spec.function.__name__,
-        "shortDescription": {"text": spec.title},
-        "fullDescription": {"text": spec.description or spec.title},
-        "defaultConfiguration": {"level": _LEVEL[spec.severity]},
+def _help_for(rule_id: str, spec: RuleSpec | None, clause: str) -> RuleHelp:
+    declared = spec or engine_rule(rule_id)
+    if declared is not None:
+        return rule_help(declared)
+    # A rule id no registry declares: described by what is known of it.
+    return RuleHelp(
+        id=rule_id,
+        clause=clause or "4",
+        guidance=(),
+        severity=Severity.MAJOR,
+        tags=(),
+        aliases=(),
+        body_rst=f"Findings reported under the rule id {rule_id}.",
+        nonconforming_rst="",
+        conforming_rst="",
+    )
+
+
+def _descriptor(rule_id: str, spec: RuleSpec | None, clause: str, docs_url: str) -> dict[str, Any]:
+    help = _help_for(rule_id, spec, clause)
+    url = rule_url(reference_id(rule_id), docs_url) if documented(rule_id, spec) else None
+    descriptor: dict[str, Any] = {"id": rule_id}
+    if spec is not None:
+        descriptor["name"] = spec.function.__name__
+    descriptor |= {
+        "shortDescription": {"text": help.summary, "markdown": help.summary_markdown},
+        "fullDescription": {"text": help.description, "markdown": help.description_markdown},
+        "help": {"text": help.help_text(url), "markdown": help.help_markdown(url)},
+        "defaultConfiguration": {"level": _LEVEL[help.severity]},
         "properties": {
-            "clause": spec.clause,
-            "guidance": list(spec.guidance),
-            "tags": ["ISO/IEC 20000-1", f"clause {spec.clause}", *spec.tags],
+            "clause": help.clause,
+            "guidance": list(help.guidance),
+            "tags": ["ISO/IEC 20000-1", f"clause {help.clause}", *help.tags],
         },
     }
+    if url:
+        descriptor["helpUri"] = url
+    return descriptor
+
+
+def fingerprint(finding: Finding, ordinal: int = 0) -> str:
+    """The stable identity of a finding across runs: a SHA-256 over its rule id, its sorted
+    subjects, its guidance ids and its ordinal among findings that share those (see
+    :func:`_ordinals`). Not the message, the severity, the status or the as-of date.
+
+    >>> from sms_model.rules import Finding, Severity, Status
+    >>> a = Finding(rule="R", clause="4", status=Status.FAIL, severity=Severity.MAJOR,
+    ...             message="late since 2026-01-01", subjects=("b", "a"))
+    >>> b = Finding(rule="R", clause="4", status=Status.WAIVED, severity=Severity.MINOR,
+    ...             message="late since 2026-02-01", subjects=("a", "b"), waiver="w")
+    >>> fingerprint(a) == fingerprint(b), len(fingerprint(a))
+    (True, 64)
+    """
+    rule, subjects, guidance = _identity(finding)
+    key = json.dumps([rule, list(subjects), list(guidance), ordinal], ensure_ascii=True)
+    return hashlib.sha256(key.encode("ascii")).hexdigest()
+
+
+def _region(subjects: Iterable[str], locate: Locator | None) -> dict[str, int]:
+    for subject in subjects:
+        position = locate(subject) if locate else None
+        if position:
+            return {"startLine": position[0], "startColumn": position[1]}
+    return {"startLine": 1}
 
 
 def _result(
-    finding: Finding, rule_index: int, source: str | None, locate: Locator | None
+    finding: Finding, rule_index: int, ordinal: int, uri: str, locate: Locator | None
 ) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri, "uriBaseId": SRCROOT, "index": 0},
+            "region": _region(finding.subjects, locate),
+        }
+    }
+    if finding.subjects:
+        location["logicalLocations"] = [
+            {"name": subject, "kind": "object"} for subject in finding.subjects
+        ]
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
-        "partialFingerprints": {
-            "smsFinding/v1": f"{finding.rule}|{'|'.join(finding.subjects)}|{finding.message}"
-        },
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT: fingerprint(finding, ordinal)},
         "properties": {
             "clause": finding.clause,
             "guidance": list(finding.guidance),
@@ -191,23 +456,6 @@ def _result(
             "evidence": list(finding.evidence),
         },
     }
-    if source:
-        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": source}}}
-        position = None
-        for subject in finding.subjects:
-            position = locate(subject) if locate else None
-            if position:
-                break
-        if position:
-            location["physicalLocation"]["region"] = {
-                "startLine": position[0],
-                "startColumn": position[1],
-            }
-        if finding.subjects:
-            location["logicalLocations"] = [
-                {"name": subject, "kind": "object"} for subject in finding.subjects
-            ]
-        result["locations"] = [location]
     if finding.status is Status.WAIVED:
         result["suppressions"] = [{"kind": "external", "justification": f"waiver {finding.waiver}"}]
     return result
