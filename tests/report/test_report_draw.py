@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 from sms_model.graph import Gap, GapKind, accountability_graph, column_layout, draw, find_gaps
+from sms_model.graph._layout import short_label
 from sms_model.model import ServiceManagementSystem
 
 RED = "#b3261e"
@@ -46,7 +47,7 @@ def test_draw_has_one_box_and_one_label_per_node(
     ax = draw(graph, ax=figure.subplots())
     assert sorted(graph) == sorted(p.get_gid() for p in ax.patches)
     labels = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid() in graph}
-    expected = {node: str(graph.nodes[node].get("label") or node)[:28] for node in graph}
+    expected = {node: short_label(str(graph.nodes[node].get("label") or node)) for node in graph}
     assert expected == labels
 
 

@@ -15,7 +15,7 @@ import networkx as nx
 
 from sms_model.graph._build import accountability_graph
 from sms_model.graph._gaps import Gap, find_gaps
-from sms_model.graph._layout import COLUMNS, column_layout
+from sms_model.graph._layout import COLUMNS, column_layout, short_label
 from sms_model.model import ServiceManagementSystem
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ _HEADINGS: Final = (
 )
 _BOX_WIDTH: Final = 0.9  # of a column
 _BOX_HEIGHT: Final = 0.7  # of a row
-_LABEL_LENGTH: Final = 28
 
 
 def _pyplot() -> ModuleType:
@@ -75,7 +74,9 @@ def draw(
     new pyplot figure sized to the graph is made. A graph of more than ``max_nodes`` nodes is
     cut down to the outlined nodes and their neighbours.
 
-    Each node is one box patch and one label, both with the node key as their ``gid``.
+    Each node is one box patch and one label, both with the node key as their ``gid``; a long
+    label is cut at a word boundary with an ellipsis (as the SVG picture of the HTML report
+    cuts it).
     Returns the Axes. Needs the optional ``matplotlib`` package (``sms-model[plot]``).
 
     >>> import pytest; _ = pytest.importorskip("matplotlib")
@@ -125,7 +126,9 @@ def draw(
     ax.set_xlim(-0.05, columns)
     ax.set_ylim(-rows + 0.2, 1.0)
     ax.set_axis_off()
-    ax.set_title(f"{graph.graph.get('name', 'SMS')}: accountability graph", loc="left")
+    ax.set_title(
+        f"{graph.graph.get('name', 'SMS')}: accountability graph", loc="left", parse_math=False
+    )
     return ax
 
 
@@ -172,9 +175,17 @@ def _draw_on(
             gid=node,
         )
         ax.add_patch(box)
-        label = str(graph.nodes[node].get("label") or node)[:_LABEL_LENGTH]
+        label = short_label(str(graph.nodes[node].get("label") or node))
         ax.text(
-            column + 0.04, -row, label, fontsize=7, va="center", zorder=3, gid=node, clip_on=True
+            column + 0.04,
+            -row,
+            label,
+            fontsize=7,
+            va="center",
+            zorder=3,
+            gid=node,
+            clip_on=True,
+            parse_math=False,  # a name is text: "$" in it starts no formula
         )
     legend = []
     if hot:

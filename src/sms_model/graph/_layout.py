@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["column_layout"]
+__all__ = ["LABEL_LENGTH", "column_layout", "short_label"]
+
+#: The longest label a node box shows, in characters (its full name is in its hover text).
+LABEL_LENGTH: Final = 28
 
 #: Left-to-right columns of the picture, by node kind; other kinds go in a last column.
 COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
@@ -25,6 +28,33 @@ COLUMNS: Final[tuple[tuple[str, ...], ...]] = (
     ("party", "agreement"),
     ("service", "policy", "objective", "plan"),
 )
+
+
+def short_label(text: str, limit: int = LABEL_LENGTH) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters at a word boundary, with an
+    ellipsis (``…``) when anything was cut. Runs of whitespace (line breaks too) become one
+    space. Only a first word longer than the limit is cut inside, since nothing else would
+    fit. The full text belongs in the hover text of whatever shows the label.
+
+    >>> short_label("Keep customers satisfied with the services they receive")
+    'Keep customers satisfied…'
+    >>> short_label("Change management")
+    'Change management'
+    >>> short_label("Supercalifragilisticexpialidocious", limit=10)
+    'Supercali…'
+    >>> short_label("two\\nlines")
+    'two lines'
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    if limit < 1:
+        return ""
+    head = flat[: limit - 1]
+    if flat[limit - 1] != " " and " " in head:
+        # The cut falls inside a word: drop that word's beginning.
+        head = head.rpartition(" ")[0]
+    return (head.rstrip(" ,;:.-\u2013\u2014") or head) + "…"  # no dash before the ellipsis
 
 
 def column_of(kind: str) -> int:

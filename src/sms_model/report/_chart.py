@@ -93,7 +93,9 @@ def plot_conformity(assessment: Assessment, *, ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, max(left, default=0) * 1.15 + 1)
     ax.set_xlabel("findings")
     ax.set_title(
-        f"{assessment.system_name}: conformity as of {assessment.as_of.isoformat()}", loc="left"
+        f"{assessment.system_name}: conformity as of {assessment.as_of.isoformat()}",
+        loc="left",
+        parse_math=False,  # a name is text: "$" in it starts no formula
     )
     ax.legend(loc="lower right", fontsize=7, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
@@ -101,10 +103,11 @@ def plot_conformity(assessment: Assessment, *, ax: Axes | None = None) -> Axes:
 
 
 def _row_label(verdict: ClauseVerdict) -> str:
-    title = verdict.title
-    if len(title) > _TITLE_LENGTH:
-        title = title[: _TITLE_LENGTH - 1] + "…"
-    return f"{verdict.clause} {title}"
+    # The one label-shortening rule of the pictures (graph boxes too); networkx is imported
+    # only when a chart is drawn, as matplotlib is.
+    from sms_model.graph._layout import short_label
+
+    return f"{verdict.clause} {short_label(verdict.title, _TITLE_LENGTH)}"
 
 
 def _verdict_colour(verdict: ClauseVerdict) -> str:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import html
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sms_model.report._links import DOCS_URL, rule_url
+from sms_model.report._rulehelp import documented, reference_id
 from sms_model.report._text import _label, _summary_line
-from sms_model.rules import Assessment, Status
+from sms_model.rules import Assessment, Finding, Status, default_registry
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["graph_svg", "render_html"]
+__all__ = ["graph_svg", "render_html", "script_json"]
 
 _MAX_NODES = 300
 
@@ -45,11 +47,53 @@ q.addEventListener('input',apply);s.addEventListener('change',apply);apply();})(
 
 
 def _e(text: object) -> str:
+    """Text or an attribute value (either quote) in HTML: ``& < > " '`` as references."""
     return html.escape(str(text), quote=True)
 
 
-def render_html(assessment: Assessment, graph: nx.MultiDiGraph[str] | None = None) -> str:
+#: What JSON text inside a ``<script>`` element may not hold as it is: ``<`` (``</script>`` and
+#: ``<!--`` change how the HTML parser reads script data), ``>`` and ``&`` (for XHTML readers),
+#: and the line separators older JavaScript parsers reject in strings. Each is written as a
+#: JSON ``\u`` escape, which is the same string to any JSON reader.
+_SCRIPT_DATA = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def script_json(data: Any) -> str:
+    """``data`` as JSON text to put inside ``<script type="application/json">``: keys sorted,
+    and nothing in it can end the element or be read as markup. The element's text parses
+    with any JSON reader (``JSON.parse``, :func:`json.loads`) to ``data``; it is not
+    HTML-escaped, since the HTML parser does not decode references in script data.
+
+    >>> text = script_json({"name": "</script><b>&"})
+    >>> print(text)
+    {"name": "\\u003c/script\\u003e\\u003cb\\u003e\\u0026"}
+    >>> json.loads(text)["name"]
+    '</script><b>&'
+    """
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).translate(_SCRIPT_DATA)
+
+
+def render_html(
+    assessment: Assessment,
+    graph: nx.MultiDiGraph[str] | None = None,
+    *,
+    docs_url: str = DOCS_URL,
+) -> str:
     """One HTML file with everything inline (styles, script, SVG picture of ``graph``).
+
+    Every value from the SMS file is escaped for where it stands (text, attribute values,
+    script data). The rule id of each finding links to its entry in the rules reference of the
+    documentation at ``docs_url`` (rules from plugins, which have no entry there, are not
+    linked). The report's facts (as-of date, versions, input digest, system name) are also in
+    a ``<script type="application/json" id="meta">`` element for programs to read.
 
     >>> from datetime import date
     >>> import sms_model
@@ -64,36 +108,27 @@ def render_html(assessment: Assessment, graph: nx.MultiDiGraph[str] | None = Non
         depth = v.clause.count(".")
         rows.append(
             f"<tr><td>{_e(v.clause)}</td><td style='padding-left:{0.5 + depth}rem'>"
-            f"{_e(v.title)}</td><td class='{v.verdict.value}'>"
+            f"{_e(v.title)}</td><td class='{_e(v.verdict.value)}'>"
             f"{_e(v.verdict.value.replace('_', ' '))}</td><td>{v.counts['fail']}</td>"
             f"<td>{v.counts['waived']}</td><td>{v.counts['pass']}</td></tr>"
         )
-    findings = []
-    for f in assessment.findings:
-        label = _label(f)
-        css = "b-" + label.lower().replace("/", "-")
-        findings.append(
-            f"<tr data-status='{f.status.value}'><td><span class='badge {css}'>{_e(label)}"
-            f"</span></td><td>{_e(f.clause)}</td><td><code>{_e(f.rule)}</code></td>"
-            f"<td>{_e(f.message)}</td><td>{_e(', '.join(f.subjects))}</td>"
-            f"<td>{_e(', '.join(f.evidence))}</td></tr>"
-        )
+    findings = [_finding_row(f, docs_url) for f in assessment.findings]
     statuses = "".join(
-        f"<option value='{s.value}'{' selected' if s is Status.FAIL else ''}>"
+        f"<option value='{_e(s.value)}'{' selected' if s is Status.FAIL else ''}>"
         f"{_e(s.value.replace('_', ' '))} ({counts[s.value]})</option>"
         for s in Status
     )
     picture = ""
     if graph is not None:
         picture = "<h2>Accountability graph</h2>" + graph_svg(graph, _gap_subjects(assessment))
-    meta = json.dumps(
+    meta = script_json(
         {
             "as_of": assessment.as_of.isoformat(),
             "library_version": assessment.library_version,
             "ruleset_version": assessment.ruleset_version,
             "input_digest": assessment.input_digest,
-        },
-        sort_keys=True,
+            "system_name": assessment.system_name,
+        }
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -103,7 +138,7 @@ def render_html(assessment: Assessment, graph: nx.MultiDiGraph[str] | None = Non
 <h1>{_e(assessment.system_name)}</h1>
 <p>Conformity to ISO/IEC 20000-1:2011 as of <strong>{_e(assessment.as_of.isoformat())}</strong>.
 {_e(_summary_line(assessment))}.</p>
-<script type="application/json" id="meta">{_e(meta)}</script>
+<script type="application/json" id="meta">{meta}</script>
 <h2>Verdict per clause</h2>
 <table><thead><tr><th>Clause</th><th>Title</th><th>Verdict</th><th>Failed</th><th>Waived</th>
 <th>Passed</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
@@ -119,6 +154,28 @@ def render_html(assessment: Assessment, graph: nx.MultiDiGraph[str] | None = Non
 """
 
 
+def _finding_row(finding: Finding, docs_url: str) -> str:
+    label = _label(finding)
+    css = "b-" + label.lower().replace("/", "-")
+    rule = f"<code>{_e(finding.rule)}</code>"
+    link = _rule_link(finding.rule, docs_url)
+    if link is not None:
+        rule = f"<a href='{_e(link)}'>{rule}</a>"
+    return (
+        f"<tr data-status='{_e(finding.status.value)}'><td><span class='badge {_e(css)}'>"
+        f"{_e(label)}</span></td><td>{_e(finding.clause)}</td><td>{rule}</td>"
+        f"<td>{_e(finding.message)}</td><td>{_e(', '.join(finding.subjects))}</td>"
+        f"<td>{_e(', '.join(finding.evidence))}</td></tr>"
+    )
+
+
+def _rule_link(rule_id: str, docs_url: str) -> str | None:
+    """The rules-reference link of a rule id, if the reference documents it."""
+    registry = default_registry()
+    spec = registry.get(rule_id) if rule_id in registry else None
+    return rule_url(reference_id(rule_id), docs_url) if documented(rule_id, spec) else None
+
+
 def _gap_subjects(assessment: Assessment) -> set[str]:
     return {s for f in assessment.findings if f.failed for s in f.subjects}
 
@@ -129,11 +186,18 @@ def graph_svg(
     """An SVG picture of the accountability graph, nodes in columns by kind, highlighted nodes
     (e.g. the subjects of gaps) outlined in red. Large graphs show only the highlighted nodes
     and their neighbours.
+
+    Each node is a box labelled with its name, cut at a word boundary with an ellipsis when
+    long (as :func:`~sms_model.graph.draw` cuts it); its hover text (``<title>``) is the full
+    name on one line and ``kind: id`` on the next. The picture is the same whatever order the
+    graph was built in.
+
     >>> import sms_model
     >>> from sms_model.graph import accountability_graph
     >>> graph = accountability_graph(sms_model.load("examples/minimal.yaml"))
-    >>> graph_svg(graph, {"acme"}).startswith("<svg")
-    True
+    >>> svg = graph_svg(graph, {"acme"})
+    >>> svg.startswith("<svg"), "<title>Acme Managed Services Ltd\\nparty: acme</title>" in svg
+    (True, True)
     """
     nodes = list(graph.nodes)
     if len(nodes) > _MAX_NODES:
@@ -142,7 +206,8 @@ def graph_svg(
             keep.update(graph.predecessors(node))
             keep.update(graph.successors(node))
         nodes = sorted(keep, key=str)[:_MAX_NODES]
-    from sms_model.graph import column_layout  # networkx only when a picture is drawn
+    # networkx only when a picture is drawn
+    from sms_model.graph._layout import column_layout, short_label
 
     chosen = set(nodes)
     grid = column_layout(graph, nodes)
@@ -156,8 +221,8 @@ def graph_svg(
         "aria-label='Accountability graph'>",
         "<g stroke='#c9ced6' stroke-width='1' fill='none'>",
     ]
-    for source, target, data in sorted(
-        graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))
+    for source, target, _, data in sorted(
+        graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2]))
     ):
         if source in chosen and target in chosen:
             (x1, y1), (x2, y2) = positions[source], positions[target]
@@ -171,12 +236,13 @@ def graph_svg(
         attrs = graph.nodes[node]
         hot = str(node) in highlight or str(attrs.get("id", "")) in highlight
         stroke = "#b3261e" if hot else "#8a93a0"
-        label = _e(str(attrs.get("label") or node)[:28])
+        name = str(attrs.get("label") or node)
         parts.append(
             f"<g><rect x='{x}' y='{y - 10}' width='{width}' height='20' rx='4' fill='"
             f"{'#fde0dd' if hot else '#ffffff'}' stroke='{stroke}' "
-            f"stroke-width='{2 if hot else 1}'/><text x='{x + 6}' y='{y + 4}'>{label}</text>"
-            f"<title>{_e(attrs.get('kind', ''))}: {_e(node)}</title></g>"
+            f"stroke-width='{2 if hot else 1}'/><text x='{x + 6}' y='{y + 4}'>"
+            f"{_e(short_label(name))}</text>"
+            f"<title>{_e(name)}\n{_e(attrs.get('kind', ''))}: {_e(node)}</title></g>"
         )
     parts.append("</g></svg>")
     return "".join(parts)
