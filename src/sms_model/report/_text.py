@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sms_model.report._escape import markdown_code, markdown_text, terminal_text
 from sms_model.rules import Assessment, Finding, Severity, Status, Verdict
 
 __all__ = ["render_markdown", "render_text"]
@@ -58,6 +59,8 @@ def render_text(assessment: Assessment, *, colour: bool = False, passed: bool = 
     """A report for a terminal: the per-clause verdicts, then the findings worst first.
 
     Passing findings are left out unless ``passed`` is true; ``colour`` adds ANSI colours.
+    Control and bidi characters in names, ids and messages are shown escaped (``\\x1b``,
+    ``\\u202e``), so only the report's own colour codes reach the terminal.
 
     >>> from datetime import date
     >>> import sms_model
@@ -66,17 +69,18 @@ def render_text(assessment: Assessment, *, colour: bool = False, passed: bool = 
     Minimal SMS: conformity to ISO/IEC 20000-1:2011
     """
     paint = _paint(colour)
+    esc = terminal_text
     lines = [
-        paint(f"{assessment.system_name}: conformity to ISO/IEC 20000-1:2011", "1"),
+        paint(f"{esc(assessment.system_name)}: conformity to ISO/IEC 20000-1:2011", "1"),
         f"as of {assessment.as_of.isoformat()}; {_summary_line(assessment)}",
         "",
         paint(f"{'Clause':<9} {'Title':<58} Verdict", "1"),
     ]
     for verdict in assessment.verdicts:
         depth = verdict.clause.count(".")
-        title = ("  " * depth + verdict.title)[:58]
+        title = esc(("  " * depth + verdict.title)[:58])
         shown = paint(verdict.verdict.value.replace("_", " "), _VERDICT_COLOUR[verdict.verdict])
-        lines.append(f"{verdict.clause:<9} {title:<58} {shown}")
+        lines.append(f"{esc(verdict.clause):<9} {title:<58} {shown}")
     shown_findings = [f for f in _ordered(assessment) if passed or f.status is not Status.PASS]
     lines += ["", paint(f"Findings ({len(shown_findings)})", "1")]
     if not shown_findings:
@@ -86,8 +90,8 @@ def render_text(assessment: Assessment, *, colour: bool = False, passed: bool = 
         code = _SEVERITY_COLOUR[finding.severity] if finding.failed else "2"
         subjects = f" [{', '.join(finding.subjects)}]" if finding.subjects else ""
         lines.append(
-            f"  {paint(f'{label:<11}', code)} {finding.clause:<9} {finding.rule}: "
-            f"{finding.message}{subjects}"
+            f"  {paint(f'{label:<11}', code)} {esc(finding.clause):<9} {esc(finding.rule)}: "
+            f"{esc(finding.message + subjects)}"
         )
     return "\n".join(lines) + "\n"
 
@@ -102,12 +106,13 @@ def _ordered(assessment: Assessment) -> list[Finding]:
     return sorted(assessment.findings, key=key)
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(assessment: Assessment) -> str:
     """A Markdown report: summary, per-clause table, findings grouped by clause.
+
+    Written for CommonMark and GitHub Flavored Markdown: every name, id and message is escaped
+    (punctuation that could start markup is backslash-escaped, ids are code spans), so none of
+    them can add raw HTML, a link, emphasis, a heading or a table cell; line breaks in them
+    become spaces.
 
     >>> from datetime import date
     >>> import sms_model
@@ -115,13 +120,14 @@ def render_markdown(assessment: Assessment) -> str:
     >>> "| 4.1.4 | Management representative | major |" in render_markdown(result)
     True
     """
+    md, code = markdown_text, markdown_code
     lines = [
-        f"# {_md(assessment.system_name)}: conformity to ISO/IEC 20000-1:2011",
+        f"# {md(assessment.system_name)}: conformity to ISO/IEC 20000-1:2011",
         "",
         f"Assessed as of **{assessment.as_of.isoformat()}**. {_summary_line(assessment)}.",
         "",
-        f"Library {assessment.library_version}, rule set {assessment.ruleset_version}, "
-        f"input `{assessment.input_digest}`.",
+        f"Library {md(assessment.library_version)}, rule set {md(assessment.ruleset_version)}, "
+        f"input {code(assessment.input_digest)}.",
         "",
         "## Verdict per clause",
         "",
@@ -130,7 +136,7 @@ def render_markdown(assessment: Assessment) -> str:
     ]
     for v in assessment.verdicts:
         lines.append(
-            f"| {v.clause} | {_md(v.title)} | {v.verdict.value.replace('_', ' ')} | "
+            f"| {md(v.clause)} | {md(v.title)} | {md(v.verdict.value.replace('_', ' '))} | "
             f"{v.counts['fail']} | {v.counts['waived']} | {v.counts['pass']} |"
         )
     lines += ["", "## Findings", ""]
@@ -141,20 +147,23 @@ def render_markdown(assessment: Assessment) -> str:
         if not notable:
             continue
         shown = True
-        lines += [f"### Clause {clause}", ""]
-        for f in notable:
-            detail = []
-            if f.subjects:
-                detail.append("subjects: " + ", ".join(f"`{s}`" for s in f.subjects))
-            if f.evidence:
-                detail.append("evidence: " + ", ".join(f"`{e}`" for e in f.evidence))
-            if f.guidance:
-                detail.append("guidance: " + ", ".join(f.guidance))
-            if f.waiver:
-                detail.append(f"waiver: `{f.waiver}`")
-            tail = f" ({'; '.join(detail)})" if detail else ""
-            lines.append(f"- **{_label(f)}** `{f.rule}`: {_md(f.message)}{tail}")
+        lines += [f"### Clause {md(clause)}", ""]
+        lines += [_markdown_finding(f) for f in notable]
         lines.append("")
     if not shown:
         lines += ["No failures, waivers or errors.", ""]
     return "\n".join(lines)
+
+
+def _markdown_finding(f: Finding) -> str:
+    detail = []
+    if f.subjects:
+        detail.append("subjects: " + ", ".join(markdown_code(s) for s in f.subjects))
+    if f.evidence:
+        detail.append("evidence: " + ", ".join(markdown_code(e) for e in f.evidence))
+    if f.guidance:
+        detail.append("guidance: " + ", ".join(markdown_text(g) for g in f.guidance))
+    if f.waiver:
+        detail.append(f"waiver: {markdown_code(f.waiver)}")
+    tail = f" ({'; '.join(detail)})" if detail else ""
+    return f"- **{_label(f)}** {markdown_code(f.rule)}: {markdown_text(f.message)}{tail}"
