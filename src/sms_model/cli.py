@@ -1,27 +1,39 @@
 """The ``sms-model`` command: a thin layer over the public API.
 
 Exit codes: 0 when no unwaived failure reaches ``--fail-on``, 1 when one does, 2 for invalid
-input or usage (with a one-line reason on stderr).
+input or usage, or output that cannot be written (a full disk, a closed standard output, a
+reader that closed the pipe), each with a one-line reason on stderr; 130 after Ctrl-C, and
+128 + N when signal N (SIGTERM, SIGHUP) stops the command while it writes ``--output``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import io
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from sms_model.errors import ModelValidationError, SMSModelError
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from sms_model.model import ServiceManagementSystem
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: The exit code after Ctrl-C: 128 + SIGINT, as a shell reports a command that signal ended.
+EXIT_INTERRUPTED = 130
 _FAIL_ON = ("major", "minor", "observation", "never")
 _REPORT_FORMATS = ("text", "markdown", "json", "html", "junit", "sarif")
 _GRAPH_FORMATS = ("graphml", "json", "dot", "raci")
@@ -32,6 +44,12 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse ignores a failed write (so `--help > /dev/full` would exit 0): let it reach
+        # main, which reports it and exits 2.
+        if message:
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
@@ -49,7 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("file", help="the SMS file (YAML or JSON)")
     a.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
     a.add_argument("--format", choices=_REPORT_FORMATS, default="text")
-    a.add_argument("--output", "-o", help="write the report here (atomically) instead of stdout")
+    a.add_argument(
+        "--output",
+        "-o",
+        help="write the report to this file instead of stdout: atomically, only over a regular "
+        "file (a symbolic link is followed to the file it names), as UTF-8",
+    )
     a.add_argument(
         "--fail-on",
         choices=_FAIL_ON,
@@ -67,6 +90,16 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--config", help="YAML or JSON configuration (cadences, interfaces, ...)")
     a.add_argument("--passed", action="store_true", help="list passing findings too (text)")
     a.add_argument(
+        "--docs-url",
+        metavar="URL",
+        help="where rule links in html, junit and sarif reports point (default: the docs)",
+    )
+    a.add_argument(
+        "--source-root",
+        metavar="DIR",
+        help="folder the file locations of a sarif report are relative to (default: here)",
+    )
+    a.add_argument(
         "--rule-timeout",
         type=float,
         metavar="SECONDS",
@@ -79,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     g = sub.add_parser("graph", help="write the accountability graph")
     g.add_argument("file")
     g.add_argument("--format", choices=_GRAPH_FORMATS, default="json")
-    g.add_argument("--output", "-o")
+    g.add_argument("--output", "-o", help="write the graph to this file (as for assess)")
 
     r = sub.add_parser("rules", help="list the rules, or the traceability matrix")
     r.add_argument("--clause", help="only rules of this clause (and its sub-clauses)")
@@ -103,33 +136,215 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit code.
+
+    The command owns its process's standard streams while it runs, and gives them back as
+    they were when it returns (for callers that run it in-process):
+
+    - the ``text`` report, ``validate``, ``rules`` and messages are written in the console's
+      encoding, and a character it cannot show is written as a visible escape (``\\xe9``,
+      ``\\u202e``) rather than failing (``errors="backslashreplace"``, set here and only
+      here: library functions never reconfigure the process's streams);
+    - every other format goes to stdout as the UTF-8 bytes ``--output`` would write, so that
+      JSON, XML and CSV readers get what the format declares whatever the console's encoding;
+    - a standard output that cannot be written (a full disk, closed, a reader that closed the
+      pipe) ends the command with exit code 2 and one line on stderr, never a traceback, and
+      never the 0 or 1 of a complete run;
+    - Ctrl-C stops the command with exit code 130 and one line, wherever it arrives (a rule
+      or a plugin that raises ``KeyboardInterrupt`` cannot be told from Ctrl-C, and stops it
+      too).
+    """
+    with _Console() as console:
+        try:
+            code = _dispatch(argv, console)
+            console.flush()
+        except KeyboardInterrupt:
+            console.say("sms-model: interrupted")
+            return EXIT_INTERRUPTED
+        except _Stopped as exc:
+            console.say(f"sms-model: stopped by {exc}; the output was left as it was")
+            return 128 + exc.signum
+        except OSError as exc:
+            console.say(f"sms-model: error: {_os_error(exc)}")
+            if exc.filename is None:
+                console.abandon()
+            return EXIT_USAGE
+        return code
+
+
+def _dispatch(argv: Sequence[str] | None, console: _Console) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:  # after --help or --version, or a usage error: make sure it was printed
+        console.flush()
+        raise
     try:
         handler = _HANDLERS[args.command]
         return handler(args)
     except _UsageError as exc:
-        print(f"sms-model: error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return EXIT_USAGE
     except SMSModelError as exc:
         _print_error(exc)
         return EXIT_USAGE
-    except BrokenPipeError:  # e.g. piped into `head`
-        return EXIT_OK
+    except SystemExit as exc:  # rules and plugins cannot, but nothing else may end a run early
+        print(
+            f"sms-model: error: the run was ended early by sys.exit({exc.code!r}); "
+            "it is incomplete",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
 
 
-def _print_error(exc: SMSModelError) -> None:
+def _os_error(exc: OSError) -> str:
+    """The reason an ``OSError`` that reached :func:`main` gives, in one line. Every file the
+    command reads or writes reports its own errors; one that names no file is a failed write
+    to standard output (a full disk, a closed stream, a reader that closed the pipe)."""
+    reason = exc.strerror or type(exc).__name__
+    if exc.filename is not None:
+        return f"{exc.filename}: {reason}"
+    if isinstance(exc, BrokenPipeError):
+        reason = "the program reading it closed the pipe"
+    return f"cannot write to standard output ({reason}); the output is incomplete"
+
+
+class _Console:
+    """The standard streams while :func:`main` runs (see there), put back as they were after.
+
+    A stream closed when the process started (``sys.stdout is None``) is replaced by one whose
+    writes fail as a closed file's do; a stream whose encoding errors are strict is switched
+    to ``backslashreplace``.
+    """
+
+    _LENIENT = frozenset({"backslashreplace", "namereplace", "replace", "xmlcharrefreplace"})
+
+    def __enter__(self) -> _Console:
+        self._closed = (sys.stdout is None, sys.stderr is None)
+        if sys.stdout is None:
+            sys.stdout = cast(TextIO, _ClosedOutput())
+        if sys.stderr is None:
+            sys.stderr = io.StringIO()  # nowhere to say anything: say it to nobody
+        self._strict: list[tuple[io.TextIOWrapper[Any], str | None]] = []
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, io.TextIOWrapper) and stream.errors not in self._LENIENT:
+                self._strict.append((stream, stream.errors))
+                stream.reconfigure(errors="backslashreplace")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for stream, errors in self._strict:
+            with contextlib.suppress(OSError, ValueError):
+                stream.reconfigure(errors=errors)
+        if self._closed[0]:
+            sys.stdout = None
+        if self._closed[1]:
+            sys.stderr = None
+
+    @staticmethod
+    def flush() -> None:
+        """Flush stdout now, so that a write that fails fails here, not at exit."""
+        sys.stdout.flush()
+
+    @staticmethod
+    def abandon() -> None:
+        """Give up on stdout, which failed: what is still buffered for it is sent nowhere, so
+        that Python does not fail flushing it again at exit."""
+        _silence(sys.stdout)
+
+    @staticmethod
+    def say(line: str) -> None:
+        """One line on stderr, if stderr can still be written."""
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            _silence(sys.stderr)
+
+
+def _silence(stream: TextIO) -> None:
+    """Point the process's own stdout or stderr at the null device (any other stream, such as
+    a test's capture, is left alone)."""
+    if stream is not sys.__stdout__ and stream is not sys.__stderr__:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Stands for a standard output that was closed when the process started."""
+
+    def __init__(self) -> None:
+        self._used = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._used = True
+        self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._used:
+            raise OSError(errno.EBADF, "it is closed")
+
+
+class _Stopped(Exception):
+    """A signal asked the command to stop while it wrote its output."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """While the output is written, SIGTERM and SIGHUP raise :class:`_Stopped` instead of
+    ending the process at once, so that the temporary file is removed on the way out. Only
+    the main thread can set handlers; a signal the process ignores stays ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise _Stopped(signum)
+
+    saved: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            saved[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _print_error(exc: Exception) -> None:
+    """Print ``exc`` on stderr as the reason the command failed. Control and bidi characters
+    in it (it may quote values of the input) are shown escaped, here where it reaches the
+    terminal: the exception itself keeps the values as they were, for programs that catch it.
+    Each issue of a :class:`ModelValidationError` gets a line of its own, and a value cannot
+    start another."""
+    from sms_model.report._escape import terminal_text
+
     if isinstance(exc, ModelValidationError) and exc.issues:
         count = len(exc.issues)
         where = f"{exc.source}: " if exc.source else ""
         noun = "problem" if count == 1 else "problems"
+        first = terminal_text(str(exc.issues[0]))
         print(
-            f"sms-model: error: {where}{count} {noun}; the first: {exc.issues[0]}", file=sys.stderr
+            f"sms-model: error: {terminal_text(where)}{count} {noun}; the first: {first}",
+            file=sys.stderr,
         )
         for issue in exc.issues:
-            print(f"  - {issue}", file=sys.stderr)
+            print(f"  - {terminal_text(str(issue))}", file=sys.stderr)
     else:
-        print(f"sms-model: error: {exc}", file=sys.stderr)
+        print(f"sms-model: error: {terminal_text(str(exc))}", file=sys.stderr)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -177,9 +392,17 @@ def _colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _write(text: str, output: str | None, inputs: Sequence[str]) -> None:
+def _write(text: str, output: str | None, inputs: Sequence[str], *, console: bool = False) -> None:
+    """Write ``text`` to ``output``, or to stdout: in the console's encoding when it is for a
+    person (``console``), otherwise as UTF-8 bytes, as ``--output`` writes every format."""
     if output is None:
-        sys.stdout.write(text)
+        stream = sys.stdout
+        buffer = None if console else getattr(stream, "buffer", None)
+        if buffer is None:
+            stream.write(text)
+        else:
+            stream.flush()  # what was written as text goes first
+            buffer.write(text.encode("utf-8", "backslashreplace"))
         return
     target = Path(output)
     for given in inputs:
@@ -189,10 +412,14 @@ def _write(text: str, output: str | None, inputs: Sequence[str]) -> None:
         raise _UsageError(f"--output {output} is a folder; name a file")
     if target.parent and not target.parent.exists():
         raise _UsageError(f"--output {output}: the folder {target.parent} does not exist")
-    from sms_model.io import write_atomically
+    from sms_model.io._write import write_atomically
 
+    # "backslashreplace" only changes lone surrogates (from \ud800 escapes in a JSON input),
+    # which UTF-8 cannot encode; JSON readers read the escape back as the same value.
+    data = text.encode("utf-8", "backslashreplace")
     try:
-        write_atomically(target, text)
+        with _signals_stop():
+            write_atomically(target, data)
     except OSError as exc:
         raise _UsageError(f"--output {output}: cannot write it ({exc.strerror})") from None
 
@@ -240,7 +467,8 @@ def _assess(args: argparse.Namespace) -> int:
             progress=bar.update,
         )
     text = _render(result, args, sms)
-    _write(text, args.output, [args.file, *(x for x in (args.config, args.waivers) if x)])
+    inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
+    _write(text, args.output, inputs, console=args.format == "text")
     if args.fail_on == "never":
         return EXIT_OK
     return EXIT_FINDINGS if result.failed_at(Severity(args.fail_on)) else EXIT_OK
@@ -253,15 +481,24 @@ def _render(result: Any, args: argparse.Namespace, sms: ServiceManagementSystem)
     if fmt == "text":
         colour = args.output is None and _colour(sys.stdout)
         return report.render_text(result, colour=colour, passed=args.passed)
+    from sms_model.report._links import DOCS_URL
+
+    docs_url: str = args.docs_url or DOCS_URL
     if fmt == "html":
         from sms_model.graph import accountability_graph
 
-        return report.render_html(result, accountability_graph(sms))
+        return report.render_html(result, accountability_graph(sms), docs_url=docs_url)
     if fmt == "sarif":
         from sms_model.io import locator
 
-        return report.render_sarif(result, source=args.file, locate=locator(args.file, sms))
-    rendered: str = report.render(result, fmt)
+        return report.render_sarif(
+            result,
+            source=args.file,
+            locate=locator(args.file, sms),
+            source_root=args.source_root,
+            docs_url=docs_url,
+        )
+    rendered: str = report.render(result, fmt, docs_url=docs_url)
     return rendered
 
 
@@ -272,7 +509,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def summarise(sms: ServiceManagementSystem) -> str:
-    """A readable summary of a loaded SMS (what ``sms-model validate`` prints)."""
+    """A readable summary of a loaded SMS (what ``sms-model validate`` prints), one line for
+    each fact. Control and bidi characters in names and ids are shown escaped (``\\x1b``,
+    ``\\u202e``), so the summary is safe to print and no value starts a line of its own."""
+    from sms_model.report._escape import terminal_text
+
     lines = [f"{sms.name}: a valid service management system", ""]
     provider = sms.provider_party
     lines.append(f"Provider:        {provider.name} ({provider.id})")
@@ -324,7 +565,7 @@ def summarise(sms: ServiceManagementSystem) -> str:
     dated = [e.effective for e in sms.evidence]
     if dated:
         lines.append(f"Evidence dates:  {min(dated).isoformat()} to {max(dated).isoformat()}")
-    return "\n".join(lines) + "\n"
+    return "".join(terminal_text(line) + "\n" for line in lines)
 
 
 #: How many services, processes and other-party engagements the summary lists by name.
@@ -352,7 +593,7 @@ def _graph(args: argparse.Namespace) -> int:
         except ModuleNotFoundError as exc:
             raise _UsageError(str(exc)) from None
     elif args.format == "raci":
-        text = _raci_table(g.raci_matrix(sms))
+        text = _raci_table(g.raci_matrix(built))
     else:
         text = g.to_node_link_json(built)
     _write(text, args.output, [args.file])
@@ -360,19 +601,19 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _raci_table(entries: Sequence[Any]) -> str:
+    """The RACI matrix as CSV for spreadsheets: every field quoted, so a separator or a bare
+    carriage return in a value stays in its cell, and every value that a spreadsheet would run
+    as a formula neutralised with a leading ``'`` (see ``csv_cell``)."""
     import csv
     import io
 
-    import attrs
+    from sms_model.report._escape import csv_cell
 
+    columns = ("subject", "subject_kind", "who", "who_kind", "letter")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["subject", "subject_kind", "who", "who_kind", "letter"])
-    for entry in entries:
-        row = attrs.asdict(entry)
-        writer.writerow(
-            [_cell(row[k]) for k in ("subject", "subject_kind", "who", "who_kind", "letter")]
-        )
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(columns)
+    writer.writerows([csv_cell(_cell(getattr(entry, k))) for k in columns] for entry in entries)
     return buffer.getvalue()
 
 

@@ -1,10 +1,11 @@
 """Reading and writing a service management system as YAML or JSON, and its JSON Schema."""
 
-from sms_model.io._api import Format, dump, dumps, load, loads, write_atomically
+from sms_model.io._api import Format, dump, dumps, load, loads
 from sms_model.io._convert import FORMAT_VERSION
 from sms_model.io._locate import entity_paths, locator
 from sms_model.io._schema import json_schema
 from sms_model.io._starter import STARTER
+from sms_model.io._write import write_atomically
 
 __all__ = [
     "FORMAT_VERSION",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +14,7 @@ from sms_model.errors import FileFormatError, Issue, ModelValidationError
 from sms_model.io._convert import structure, unstructure
 from sms_model.io._stream import read_json
 from sms_model.io._text import MAX_BYTES, Document, parse_json, parse_yaml
+from sms_model.io._write import write_atomically
 from sms_model.model import ServiceManagementSystem
 
 __all__ = ["Format", "dump", "dumps", "load", "loads"]
@@ -187,35 +186,3 @@ def dump(
     file = Path(path)
     text = dumps(sms, _format_of(file, format))
     write_atomically(file, text)
-
-
-def write_atomically(file: Path, text: str) -> None:
-    """Write ``text`` to ``file`` so that readers see the old or the new content, never half.
-
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     target = pathlib.Path(folder, "report.txt")
-    ...     write_atomically(target, "hello")
-    ...     target.read_text()
-    'hello'
-    """
-    descriptor, temporary = tempfile.mkstemp(dir=file.parent or ".", prefix=f".{file.name}.")
-    try:
-        # mkstemp makes the file private (0600); give it the mode the file has, or the mode a
-        # new file would get, so that replacing a report does not hide it from its readers.
-        os.chmod(temporary, _mode_for(file))
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(file: Path) -> int:
-    try:
-        return stat.S_IMODE(file.stat().st_mode)
-    except OSError:
-        mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-        os.umask(mask)
-        return 0o666 & ~mask

@@ -39,7 +39,7 @@ from sms_model.rules._findings import (
     _clause_key,
     _within,
 )
-from sms_model.rules._registry import Registry, RuleSpec, default_registry
+from sms_model.rules._registry import Registry, RuleSpec, default_registry, describe_exception
 
 __all__ = ["Assessment", "ClauseVerdict", "Findings", "Verdict", "assess"]
 
@@ -828,8 +828,10 @@ def _execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Fin
         return _error(spec, f"the rule did not finish within {timeout:g} s and was abandoned")
     except _BadOutput as exc:
         return _error(spec, f"the rule yielded {exc}; rules must yield ctx.fail(...) findings")
-    except (Exception, SystemExit) as exc:  # a rule calling sys.exit() must not end the run
-        return _error(spec, f"the rule raised {type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:
+        raise  # Ctrl-C stops the run; a rule raising it itself cannot be told apart
+    except BaseException as exc:  # sys.exit(), GeneratorExit, its own BaseException: an error
+        return _error(spec, f"the rule raised {describe_exception(exc)}")
     for found in parts.values():
         for result in found:
             problem = _malformed(result, spec)

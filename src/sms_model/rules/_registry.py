@@ -35,6 +35,7 @@ __all__ = [
 #: The entry-point group third-party rule packs register under.
 ENTRY_POINT_GROUP: Final = "sms_model.rules"
 
+#: The type of a rule function: it takes the rule's :class:`Context` and yields findings.
 RuleFunction = Callable[["Context"], Iterable["Finding"]]
 
 _RULE_ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
@@ -44,6 +45,28 @@ _READABLE: Final = frozenset({*COLLECTIONS, "top_management", "scope", "plan", "
 
 class PluginLoadWarning(UserWarning):
     """A rule plugin could not be loaded; its rules are missing from the assessment."""
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``"Type: message"`` for an exception a rule or plugin raised, even one whose
+    ``__str__`` fails or returns something other than text.
+
+    >>> describe_exception(SystemExit(0))
+    'SystemExit: 0'
+    >>> class Odd(Exception):
+    ...     def __str__(self):
+    ...         raise RuntimeError("no")
+    >>> describe_exception(Odd())
+    'Odd: (its message could not be read: RuntimeError)'
+    """
+    name = type(exc).__name__
+    try:
+        message = str.__str__(str(exc))  # a plain str: a subclass could override formatting
+    except KeyboardInterrupt:
+        raise
+    except BaseException as failure:  # whatever went wrong: say so instead
+        return f"{name}: (its message could not be read: {type(failure).__name__})"
+    return f"{name}: {message}" if message else name
 
 
 @attrs.frozen(kw_only=True)
@@ -270,6 +293,9 @@ class Registry:
         here), or a module whose rules register themselves with :func:`rule` into the default
         registry. A pack that fails to load is reported with a :class:`PluginLoadWarning` and
         recorded in :attr:`load_errors`; an assessment turns each into an ``error`` finding.
+        Failing to load includes calling ``sys.exit()`` or raising any ``BaseException``
+        while importing or registering; only ``KeyboardInterrupt`` (Ctrl-C) goes on to stop
+        the caller.
         """
         from importlib.metadata import entry_points
 
@@ -285,8 +311,10 @@ class Registry:
                         f"the entry point names a {type(loaded).__name__}, not a module or a "
                         "function that takes a Registry"
                     )
-            except Exception as exc:
-                summary = f"{type(exc).__name__}: {exc}"
+            except KeyboardInterrupt:
+                raise  # Ctrl-C stops the whole run (a pack raising it cannot be told apart)
+            except BaseException as exc:  # sys.exit(), GeneratorExit, its own BaseException...
+                summary = describe_exception(exc)
                 self.load_errors.append((entry.name, summary))
                 warnings.warn(
                     f"rule plugin {entry.name!r} ({entry.value}) failed to load: {summary}",
