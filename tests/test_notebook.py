@@ -1,11 +1,15 @@
 """``examples/walkthrough.ipynb`` runs top to bottom in a fresh kernel and shows what it says.
 
-The notebook is executed with nbclient in the ``python3`` kernel of this environment (ipykernel
-is a dev dependency), from the repository root, as a reader would run it.
+The notebook is executed as its readers run it: Jupyter, VS Code and ``jupyter nbconvert
+--execute`` start the kernel in the notebook's own folder, so the tests do the same (nbclient
+with the folder as the kernel's path, and the ``jupyter nbconvert`` command itself, started from
+another folder). The kernel is ``python3`` of this environment (ipykernel is a dev dependency).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +19,28 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "examples" / "walkthrough.ipynb"
 
 
-@pytest.fixture(scope="module")
-def executed() -> Any:
-    nbformat = pytest.importorskip("nbformat")
+def _execute(notebook: Any, folder: Path) -> Any:
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(
         notebook,
         timeout=120,
         kernel_name="python3",
-        resources={"metadata": {"path": str(ROOT)}},
+        resources={"metadata": {"path": str(folder)}},
     )
     client.execute()
     return notebook
+
+
+def _read() -> Any:
+    nbformat = pytest.importorskip("nbformat")
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def executed() -> Any:
+    # The working directory Jupyter, nbconvert and VS Code give the kernel: the notebook's folder.
+    return _execute(_read(), NOTEBOOK.parent)
 
 
 def _outputs(notebook: Any, cell_id: str) -> list[Any]:
@@ -40,9 +52,19 @@ def _stdout(notebook: Any, cell_id: str) -> str:
     return "".join(o.text for o in _outputs(notebook, cell_id) if o.output_type == "stream")
 
 
+def _errors(notebook: Any) -> list[str]:
+    return [
+        f"{cell.id}: {output.ename}: {output.evalue}"
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error"
+    ]
+
+
 def test_walkthrough_is_committed_without_outputs() -> None:
     nbformat = pytest.importorskip("nbformat")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook = _read()
     nbformat.validate(notebook)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     assert code
@@ -50,15 +72,53 @@ def test_walkthrough_is_committed_without_outputs() -> None:
     assert not with_outputs
 
 
+def test_walkthrough_is_stored_as_nbformat_writes_it() -> None:
+    # One canonical form (nbformat's own layout), so that a re-save in Jupyter makes no diff.
+    nbformat = pytest.importorskip("nbformat")
+    expected = nbformat.writes(_read()) + "\n"
+    assert expected == NOTEBOOK.read_text(encoding="utf-8")
+
+
 def test_walkthrough_runs_without_errors(executed: Any) -> None:
-    errors = [
-        f"{cell.id}: {output.ename}: {output.evalue}"
-        for cell in executed.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "error"
-    ]
+    errors = _errors(executed)
     assert not errors, errors
+
+
+def test_walkthrough_runs_under_jupyter_nbconvert_execute(tmp_path: Path) -> None:
+    pytest.importorskip("nbconvert")
+    pytest.importorskip("ipykernel")
+    # The command a reader types, from a folder that is neither the repository nor examples/.
+    command = [
+        sys.executable,
+        "-m",
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.timeout=120",
+        "--ExecutePreprocessor.kernel_name=python3",
+        "--output-dir",
+        str(tmp_path),
+        str(NOTEBOOK),
+    ]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert 0 == done.returncode, done.stderr[-3000:]
+    nbformat = pytest.importorskip("nbformat")
+    executed = nbformat.read(tmp_path / NOTEBOOK.name, as_version=4)
+    assert [] == _errors(executed)
+    assert "new: []\n" in _stdout(executed, "diff")
+
+
+def test_walkthrough_also_finds_its_example_from_the_repository_root() -> None:
+    # Some editors can be set to start notebooks in the workspace root: the loading cells still
+    # find the example.
+    notebook = _read()
+    ids = [c.get("id") for c in notebook.cells]
+    notebook.cells = notebook.cells[: ids.index("load") + 1]
+    executed = _execute(notebook, ROOT)
+    assert [] == _errors(executed)
+    kinds = [sorted(o.get("data", {})) for o in _outputs(executed, "load")]
+    assert any("text/html" in k for k in kinds)
 
 
 @pytest.mark.parametrize("cell_id", ["load", "assess", "frame", "change", "reassess"])

@@ -13,7 +13,8 @@ our own walk, which:
 * keeps timestamps as their text, so that dates are parsed in one place (the structuring step).
 
 The composed node tree is kept so that an error found later, at a ``$``-path, can be given a
-``file:line:column``.
+``file:line:column``; JSON keeps only its text, in which one light scan finds the positions
+of the paths that need one (:func:`~sms_model.io._locate.json_positions`).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import Any, Final
 
 import yaml
 from yaml.constructor import SafeConstructor
 
 from sms_model.errors import FileFormatError, Issue
+from sms_model.io._locate import json_key_positions, json_positions, split_path
 
 __all__ = [
     "Document",
@@ -64,8 +66,6 @@ _SCALARS: Final = frozenset(
         "tag:yaml.org,2002:timestamp",
     }
 )
-_PATH_PART: Final = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class Document:
@@ -84,26 +84,39 @@ class Document:
 
     def locate(self, path: str) -> str | None:
         """``file:line:column`` of the deepest node on ``path``, when positions are known."""
-        root = self._root
-        if root is None:
-            root = _compose_quietly(self.text)
-            self._root = root
-        if root is None:
-            return None
-        node = root
+        return self.locate_all([path])[path]
+
+    def locate_all(self, paths: Iterable[str]) -> dict[str, str | None]:
+        """``file:line:column`` of each path (see :meth:`locate`), all found in one pass.
+
+        >>> document = parse_json('{"name": "Acme",\\n "provider": 7}', "sms.json")
+        >>> document.locate_all(["$.provider", "$.parties[0].kind"])
+        {'$.provider': 'sms.json:2:14', '$.parties[0].kind': 'sms.json:1:1'}
+        """
+        if self._root is None:
+            # JSON: a scan of the text that enters only the values on these paths.
+            found = json_positions(self.text, paths)
+            return {
+                path: None if where is None else _where(self.source, *where)
+                for path, where in found.items()
+            }
+        return {path: self._locate_node(path) for path in paths}
+
+    def _locate_node(self, path: str) -> str:
+        node: Any = self._root
         for part in split_path(path):
             child = self._child(node, part)
             if child is None:
                 break
             node = child
         mark = node.start_mark
-        return f"{self.source or '<string>'}:{mark.line + 1}:{mark.column + 1}"
+        return _where(self.source, mark.line + 1, mark.column + 1)
 
     def with_locations(self, issues: tuple[Issue, ...]) -> list[Issue]:
         """The issues with their ``location`` filled in where the source allows."""
+        where = self.locate_all({issue.path for issue in issues if not issue.location})
         return [
-            issue if issue.location else _relocated(issue, self.locate(issue.path))
-            for issue in issues
+            issue if issue.location else _relocated(issue, where[issue.path]) for issue in issues
         ]
 
     def _child(self, node: Any, part: str | int) -> Any | None:
@@ -127,27 +140,6 @@ def _relocated(issue: Issue, location: str | None) -> Issue:
     return Issue(
         what=issue.what, path=issue.path, code=issue.code, found=issue.found, location=location
     )
-
-
-def split_path(path: str) -> Iterator[str | int]:
-    """The parts of a ``$``-path: field names and list indices.
-
-    >>> list(split_path("$.processes[3].owner"))
-    ['processes', 3, 'owner']
-    """
-    for name, index in _PATH_PART.findall(path):
-        yield int(index) if index else name
-
-
-def _compose_quietly(text: str) -> Any | None:
-    # Used for JSON, whose positions are found through its YAML view. YAML refuses the
-    # \uD83D\uDE00 escapes that JSON writes for characters beyond the BMP (json.dumps does by
-    # default); a same-length stand-in keeps every position.
-    text = _SURROGATE_ESCAPE.sub(r"\\ufffd", text)
-    try:
-        return yaml.compose(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError):
-        return None
 
 
 def _where(source: str | None, line: int, column: int) -> str:
@@ -430,13 +422,10 @@ def parse_json(text: str, source: str | None = None) -> Document:
     try:
         data = json.loads(text, **decoder_hooks())
     except _DuplicateKey as exc:
-        # Find every duplicate with its position, through the YAML view of the same text.
-        try:
-            parse_yaml(text, source)
-        except FileFormatError as located:
-            raise FileFormatError(located.issues, source=source) from None
-        issue = Issue(what="duplicate key", found=repr(exc.args[0]), code="duplicate-key")
-        raise FileFormatError([issue], source=source) from None
+        issues = _duplicates(text, source) or [
+            Issue(what="duplicate key", found=repr(exc.args[0]), code="duplicate-key")
+        ]
+        raise FileFormatError(issues, source=source) from None
     except json.JSONDecodeError as exc:
         issue = Issue(
             what=f"not valid JSON: {exc.msg}",
@@ -454,6 +443,68 @@ def parse_json(text: str, source: str | None = None) -> Document:
         issue = Issue(what="nested too deeply", location=source, code="too-deep")
         raise FileFormatError([issue], source=source) from None
     return Document(data, source, text, None)
+
+
+class _Repeated(dict[str, Any]):
+    """An object of JSON text that repeats a key (holding the first value of each key)."""
+
+
+def _first_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    first = _Repeated()
+    for key, value in pairs:
+        first.setdefault(key, value)
+    return first
+
+
+def _duplicates(text: str, source: str | None) -> list[Issue]:
+    """Every duplicate key of JSON text, at the later key, in the order of the text.
+
+    The text is read again with every key kept, then only the objects that repeat a key are
+    scanned for the positions of their keys. As with YAML, the first value of a repeated key
+    is the one read on (duplicates inside a later one are not reported).
+    """
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_first_pairs,
+            parse_int=len,  # numbers are not checked here: only the keys matter
+            parse_float=len,
+            parse_constant=len,
+        )
+    except (ValueError, RecursionError):
+        return []
+    found: list[tuple[tuple[int, int], Issue]] = []
+    for path, keys in json_key_positions(text, _repeated_objects(data)).items():
+        for key, positions in keys.items():
+            first_line = positions[0][0]
+            for position in positions[1:]:
+                issue = Issue(
+                    what=f"duplicate key, first at line {first_line}",
+                    path=f"{path}.{key}",
+                    found=shorten(repr(key)),
+                    location=_where(source, *position),
+                    code="duplicate-key",
+                )
+                found.append((position, issue))
+    return [issue for _, issue in sorted(found, key=lambda pair: pair[0])]
+
+
+def _repeated_objects(data: Any) -> list[str]:
+    """The ``$``-paths of the objects in ``data`` that repeat a key."""
+    paths: list[str] = []
+    stack: list[tuple[Any, str]] = [(data, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if type(value) is _Repeated:
+                paths.append(path)
+            stack.extend((item, f"{path}.{key}") for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+    return paths
 
 
 def _position_of(text: str, number: str) -> tuple[int, int]:
