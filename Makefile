@@ -33,8 +33,10 @@ typecheck: $(STAMP_DEV)
 unit: $(STAMP_DEV)
 	$(BIN)/pytest
 
+# Nitpicky (-n): every cross-reference must resolve. -E re-reads every page, so that a second run
+# reports the warnings of pages that did not change since the first one.
 docs: $(STAMP_DEV)
-	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(BIN)/sphinx-build -n -W --keep-going -E -q -b html docs docs/_build/html
 
 test: lint typecheck unit docs
 

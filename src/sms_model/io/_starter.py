@@ -6,6 +6,7 @@ from typing import Final
 
 __all__ = ["STARTER"]
 
+#: The YAML text of a commented starter SMS, valid as it stands, as ``sms-model init`` writes it.
 STARTER: Final = """\
 # A starter service management system (SMS) for sms_model.
 # Edit the names and ids, add your services, processes and records, then run:

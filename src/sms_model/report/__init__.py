@@ -13,11 +13,13 @@ True
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Literal
 
 from sms_model.report._chart import plot_conformity
 from sms_model.report._ci import Locator, render_junit, render_sarif
 from sms_model.report._html import graph_svg, render_html
+from sms_model.report._links import DOCS_URL
 from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
 from sms_model.report._text import render_markdown, render_text
 
@@ -44,6 +46,7 @@ __all__ = [
     "to_dataframe",
 ]
 
+#: The name of a report format, as :func:`render` and the command line take it.
 ReportFormat = Literal["text", "markdown", "json", "html", "junit", "sarif"]
 #: The report formats, in the order the CLI lists them.
 FORMATS: tuple[ReportFormat, ...] = ("text", "markdown", "json", "html", "junit", "sarif")
@@ -57,8 +60,14 @@ def render(
     source: str | None = None,
     locate: Locator | None = None,
     graph: nx.MultiDiGraph[str] | None = None,
+    docs_url: str = DOCS_URL,
+    source_root: str | os.PathLike[str] | None = None,
 ) -> str:
     """Render an assessment in one of :data:`FORMATS`.
+
+    ``docs_url`` is where the rules reference links of the HTML, JUnit and SARIF reports point
+    (a team hosting its own build of the documentation names it); ``source_root`` is the
+    folder SARIF locations are relative to (default: the current directory).
 
     >>> from datetime import date
     >>> import sms_model
@@ -73,9 +82,11 @@ def render(
     if format == "json":
         return assessment.to_json()
     if format == "html":
-        return render_html(assessment, graph)
+        return render_html(assessment, graph, docs_url=docs_url)
     if format == "junit":
-        return render_junit(assessment)
+        return render_junit(assessment, docs_url=docs_url)
     if format == "sarif":
-        return render_sarif(assessment, source=source, locate=locate)
+        return render_sarif(
+            assessment, source=source, locate=locate, docs_url=docs_url, source_root=source_root
+        )
     raise ValueError(f"unknown report format {format!r}; use one of {', '.join(FORMATS)}")

@@ -252,9 +252,10 @@ def assessment_html(assessment: Assessment) -> str:
 
 def to_dataframe(assessment_or_findings: Assessment | Iterable[Finding]) -> Any:
     """The findings of an assessment (or any findings) as a :class:`pandas.DataFrame`, one row
-    per finding in the order given, with the columns of :meth:`Finding.to_record`: rule, clause,
-    guidance, status, severity, message, subjects, evidence and waiver. Guidance, subjects and
-    evidence cells hold lists. Needs the optional ``pandas`` package (``sms-model[pandas]``).
+    per finding in the order given, with the columns of :meth:`~sms_model.rules.Finding.to_record`:
+    rule, clause, guidance, status, severity, message, subjects, evidence and waiver. Guidance,
+    subjects and evidence cells hold lists. Needs the optional ``pandas`` package
+    (``sms-model[pandas]``).
 
     >>> import pytest; _ = pytest.importorskip("pandas")
     >>> from datetime import date

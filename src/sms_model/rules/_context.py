@@ -489,6 +489,11 @@ class Facts:
 
     Rules should use these rather than scanning collections themselves, so that an assessment
     stays linear in the size of the SMS.
+
+    :param sms: the SMS assessed.
+    :param as_of: the date the assessment speaks for.
+    :type as_of: datetime.date
+    :param config: the configuration of the assessment.
     """
 
     def __init__(
