@@ -93,3 +93,15 @@ def test_references_to_private_names_and_external_types_are_ignored() -> None:
     assert isinstance(ignored, list)
     for name in ("sms_model.rules._engine._State", "datetime.date", "networkx.MultiDiGraph"):
         assert any(re.fullmatch(pattern, name) for _, pattern in ignored), name
+
+
+def test_the_report_links_point_where_the_package_says_its_documentation_is() -> None:
+    import tomllib
+
+    from sms_model.report._links import DOCS_URL
+
+    root = Path(__file__).resolve().parents[1]
+    with (root / "pyproject.toml").open("rb") as f:
+        urls = tomllib.load(f)["project"]["urls"]
+    assert DOCS_URL == urls["Documentation"]
+    assert "docs/conf.py" in (root / ".readthedocs.yaml").read_text(encoding="utf-8")

@@ -26,18 +26,9 @@ from sms_model.model import (
     ServiceManagementSystem,
 )
 from sms_model.report._escape import csv_cell
+from tests.payloads import PAYLOADS
 from tests.robustness.robustness_support import assert_linear_work
 
-PAYLOADS = (
-    "<img src=x onerror=alert(1)>",
-    "\r# heading",
-    "c*st*",
-    "[x](javascript:alert(1))",
-    '=HYPERLINK("http://x","y")',
-    "\x1b[2J",
-    "\x07",
-    "\u202e",
-)
 #: What starts a formula in a spreadsheet (OWASP), with the full-width forms.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 COLUMNS = ["subject", "subject_kind", "who", "who_kind", "letter"]

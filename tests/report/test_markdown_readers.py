@@ -31,22 +31,10 @@ from sms_model.model import (
 from sms_model.report import render_markdown
 from sms_model.report._escape import markdown_code, markdown_text, terminal_text
 from sms_model.rules import Assessment, Context, Finding, Registry, Status, Waiver, assess
+from tests.payloads import PAYLOADS
 
 AS_OF = date(2026, 11, 27)
 
-#: What an SMS file may hold to attack a report: raw HTML, a line break that starts a heading,
-#: emphasis, a script link, a spreadsheet formula, a terminal escape sequence, a bell and a
-#: right-to-left override.
-PAYLOADS = (
-    "<img src=x onerror=alert(1)>",
-    "\r# heading",
-    "c*st*",
-    "[x](javascript:alert(1))",
-    '=HYPERLINK("http://x","y")',
-    "\x1b[2J",
-    "\x07",
-    "\u202e",
-)
 ALL_PAYLOADS = " ".join(PAYLOADS)
 _KINDS = list(ProcessKind)
 

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
+from sms_model.report._escape import sarif_text, terminal_text
 from sms_model.report._links import DOCS_URL, rule_url
 from sms_model.report._rulehelp import (
     RuleHelp,
@@ -104,13 +105,15 @@ Locator = Callable[[str], "tuple[int, int] | None"]
 
 
 # Characters XML 1.0 cannot hold at all (escaping does not help); ids and names read from JSON
-# may contain them (as \u0001 escapes), so they are replaced in the JUnit report.
+# may contain them (as \u0001 escapes). Control and bidi characters are shown as visible escapes
+# first, as on a terminal (a CI page shows the text as it is); what XML still cannot hold (a
+# non-character such as U+FFFE) is replaced.
 _NOT_XML: Final = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _DIGITS: Final = re.compile(r"\d+")
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    return _NOT_XML.sub("\ufffd", terminal_text(text, multiline=True))
 
 
 def _identity(finding: Finding) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -321,7 +324,7 @@ def render_sarif(
     notifications = [
         {
             "level": "error",
-            "message": {"text": finding.message},
+            "message": {"text": sarif_text(finding.message)},
             "associatedRule": {"id": finding.rule, "index": index[finding.rule]},
         }
         for finding in assessment.findings
@@ -446,7 +449,7 @@ def _result(
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": sarif_text(finding.message)},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint(finding, ordinal)},
         "properties": {

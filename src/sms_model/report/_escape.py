@@ -1,5 +1,6 @@
-r"""Escaping for the media reports are written to: a terminal, CommonMark/GFM Markdown, and CSV
-for spreadsheets. One function per medium, used by every output written to it.
+r"""Escaping for the media reports are written to: a terminal, CommonMark/GFM Markdown, CSV
+for spreadsheets, the plain-text messages of SARIF, and HTML text. One function per medium,
+used by every output written to it.
 
 Every value that comes from an SMS file (system name, ids, names, waiver ids, and messages that
 quote them) can hold anything. Each function here makes a value inert in its medium and keeps
@@ -19,9 +20,10 @@ c\*st\* \<b\>
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["csv_cell", "markdown_code", "markdown_text", "terminal_text"]
+__all__ = ["csv_cell", "html_text", "markdown_code", "markdown_text", "sarif_text", "terminal_text"]
 
 # What a terminal acts on, or draws other than as written: C0 controls, DEL and C1 controls
 # (ESC starts escape sequences; CSI, OSC, ... have one-character C1 forms too), the bidi
@@ -126,6 +128,33 @@ def markdown_code(text: str) -> str:
     edges = flat[0] + flat[-1]
     pad = " " if flat.strip(" ") and ("`" in edges or " " in edges) else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+_SARIF_SPECIAL = re.compile(r"[\\\[\]]")
+
+
+def sarif_text(text: str) -> str:
+    r"""A SARIF plain-text message: readers treat ``[text](target)`` in it as an embedded link
+    (SARIF 2.1.0, 3.11.6), so a backslash and square brackets are escaped with a backslash;
+    control and bidi characters are shown as in :func:`terminal_text` first, since code
+    scanning pages show the text as it is.
+
+    >>> print(sarif_text("[x](javascript:alert(1)) \x1b"))
+    \[x\](javascript:alert(1)) \\x1b
+    """
+    return _SARIF_SPECIAL.sub(lambda m: "\\" + m.group(), terminal_text(text, multiline=True))
+
+
+def html_text(text: str) -> str:
+    r"""Text or an attribute value (either quote) in HTML: ``& < > " '`` as references, and the
+    characters HTML has no business holding (control characters, which are parse errors, and
+    bidi overrides, which reverse how the rest of a cell reads) shown as in
+    :func:`terminal_text`; line breaks stay.
+
+    >>> print(html_text("<b>\u202e"))
+    &lt;b&gt;\u202e
+    """
+    return html.escape(terminal_text(text, multiline=True), quote=True)
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): = + - @, and tab

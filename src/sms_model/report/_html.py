@@ -3,10 +3,10 @@ of the accountability graph with its gaps highlighted. No network assets."""
 
 from __future__ import annotations
 
-import html
 import json
 from typing import TYPE_CHECKING, Any
 
+from sms_model.report._escape import html_text
 from sms_model.report._links import DOCS_URL, rule_url
 from sms_model.report._rulehelp import documented, reference_id
 from sms_model.report._text import _label, _summary_line
@@ -47,8 +47,8 @@ q.addEventListener('input',apply);s.addEventListener('change',apply);apply();})(
 
 
 def _e(text: object) -> str:
-    """Text or an attribute value (either quote) in HTML: ``& < > " '`` as references."""
-    return html.escape(str(text), quote=True)
+    """Text or an attribute value in HTML (see ``html_text`` in the escaping module)."""
+    return html_text(str(text))
 
 
 #: What JSON text inside a ``<script>`` element may not hold as it is: ``<`` (``</script>`` and
