@@ -112,3 +112,76 @@ def test_generated_systems_report_exactly_the_dates_after_the_as_of_date(
     days = _days_around(sms)
     as_of = data.draw(st.sampled_from(days)) if days else date(2026, 1, 1)
     assert _reported(sms, as_of) == (_expected(sms, as_of), _expected_evidence(sms, as_of))
+
+
+# --- the rule's plan of each entity class, derived from type hints once per class ------------
+
+_DATED_CLASSES = {
+    # class: (its happened-date fields, its fields holding entities with such dates)
+    "Acknowledgement": (("date",), ()),
+    "Change": (("raised", "implemented", "reviewed"), ()),
+    "Evidence": (("effective", "collected"), ()),
+    "Measurement": (("date",), ()),
+    "Objective": (("revised",), ("measurements",)),
+    "ServiceManagementPlan": (("agreed_on",), ()),
+}
+
+
+def _entity_classes_of_model() -> list[type]:
+    import sms_model.model as model
+
+    found = [getattr(model, name) for name in model.__all__]
+    return [c for c in found if isinstance(c, type) and attrs.has(c)]
+
+
+def test_the_plan_of_each_class_names_its_dated_and_dating_fields() -> None:
+    # Computed afresh here (the cached plan was made when the module was imported).
+    from sms_model.rules.builtin import _documentation as rules
+
+    plan = rules._plan.__wrapped__
+    for cls in _entity_classes_of_model():
+        if cls is ServiceManagementSystem:
+            continue
+        dates = tuple(f.name for f in attrs.fields(cls) if f.metadata.get(HAPPENED))
+        got = plan(cls)
+        assert dates == got[0], cls
+        if cls.__name__ in _DATED_CLASSES:
+            assert _DATED_CLASSES[cls.__name__] == got, cls
+        assert rules._dated(cls) == bool(got[0] or got[1])
+
+
+def test_one_required_date_screens_only_classes_with_a_single_required_date() -> None:
+    from sms_model.rules.builtin import _documentation as rules
+
+    one = rules._one_required_date.__wrapped__
+    by_name = {cls.__name__: cls for cls in _entity_classes_of_model()}
+    assert "date" == one(by_name["Measurement"])
+    assert "date" == one(by_name["Acknowledgement"])
+    assert one(by_name["Change"]) is None  # three dates
+    assert one(by_name["Objective"]) is None  # holds dated measurements
+    assert one(by_name["ServiceManagementPlan"]) is None  # its one date is optional
+    assert one(by_name["Risk"]) is None  # likewise
+
+
+def test_entity_classes_are_found_inside_optional_and_tuple_annotations() -> None:
+    from sms_model.model import Measurement
+    from sms_model.rules.builtin import _documentation as rules
+
+    for hint in (Measurement, Measurement | None, tuple[Measurement, ...]):
+        assert [Measurement] == list(rules._entity_classes(hint))
+    assert [Measurement] == list(rules._entity_classes(tuple[Measurement, ...] | None))
+    assert [] == list(rules._entity_classes(str | None))
+
+
+def test_screening_keeps_exactly_the_entities_dated_after_the_as_of_date() -> None:
+    from sms_model.model import Measurement
+    from sms_model.rules.builtin import _documentation as rules
+
+    day = date(2026, 11, 27)
+    items = [
+        Measurement(date=day - timedelta(days=1), value="1", met=True),
+        Measurement(date=day, value="2", met=True),
+        Measurement(date=day + timedelta(days=1), value="3", met=True),
+    ]
+    assert [items[2]] == list(rules._screened(items, day))
+    assert [] == list(rules._screened([], day))
