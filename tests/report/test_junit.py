@@ -172,6 +172,4 @@ def test_markup_and_control_characters_arrive_as_written(assessment: Assessment)
     }
     odd = assess(sms_model.loads(json.dumps(data), "json"), as_of=AS_OF)
     # XML cannot hold U+0001 at all: it is shown as a visible escape, as on a terminal.
-    assert "ISO/IEC 20000-1 conformity: Odd \\x01 name" == _validated(render_junit(odd)).get(
-        "name"
-    )
+    assert "ISO/IEC 20000-1 conformity: Odd \\x01 name" == _validated(render_junit(odd)).get("name")
