@@ -36,6 +36,7 @@ from sms_model.model import (
     ServiceManagementSystem,
     TopManagement,
 )
+from tests.robustness.robustness_support import shuffle_everywhere
 
 ROOT = Path(__file__).resolve().parents[2]
 ACME = sms_model.load(ROOT / "examples" / "acme-managed-services.yaml")
@@ -198,22 +199,6 @@ def test_igraph_warns_about_a_node_attribute_named_id(tmp_path: Path) -> None:
 # --- the same bytes whatever the order of the input ---------------------------------------------
 
 
-def _shuffled_everywhere(value: Any, rng: random.Random) -> Any:
-    """``value`` with every collection, at every depth, in a random order."""
-    if isinstance(value, tuple):
-        items = [_shuffled_everywhere(item, rng) for item in value]
-        rng.shuffle(items)
-        return tuple(items)
-    if attrs.has(type(value)):
-        changes = {
-            f.name: _shuffled_everywhere(getattr(value, f.name), rng)
-            for f in attrs.fields(type(value))
-            if f.init
-        }
-        return attrs.evolve(value, **changes)
-    return value
-
-
 def _shuffled_collections(sms: ServiceManagementSystem, rng: random.Random) -> Any:
     """``sms`` with the entities of each of its collections in a random order."""
     changes = {}
@@ -244,7 +229,7 @@ def test_each_export_is_byte_identical_whatever_the_order_of_the_input(
     export: str, seed: int, everywhere: bool
 ) -> None:
     rng = random.Random(seed)
-    shuffle = _shuffled_everywhere if everywhere else _shuffled_collections
+    shuffle = shuffle_everywhere if everywhere else _shuffled_collections
     shuffled = shuffle(ACME, rng)
     assert _ORIGINAL[export] == EXPORTS[export](accountability_graph(shuffled))
 

@@ -28,7 +28,7 @@ from sms_model.report._links import DOCS_URL, rule_anchor, rule_url
 from sms_model.report._rulehelp import reference_rules, rule_help
 from sms_model.rules import Assessment, assess, default_registry
 from tests.report.conftest import ACME, AS_OF
-from tests.rules.test_digest import _shuffled
+from tests.robustness.robustness_support import shuffle_everywhere
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "examples" / "minimal.yaml"
@@ -153,7 +153,7 @@ def test_fingerprints_are_unique_and_leave_out_the_message(
 def test_fingerprints_do_not_depend_on_the_order_of_the_input(
     lacking_evidence: ServiceManagementSystem, seed: int
 ) -> None:
-    shuffled = _shuffled(lacking_evidence, random.Random(seed))
+    shuffled = shuffle_everywhere(lacking_evidence, random.Random(seed))
     assert lacking_evidence.processes != shuffled.processes
     expected = _fingerprints(_sarif(assess(lacking_evidence, as_of=AS_OF)))
     assert expected == _fingerprints(_sarif(assess(shuffled, as_of=AS_OF)))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import os
+import random
 import sys
+import textwrap
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
@@ -12,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -190,3 +193,29 @@ def refusal(file: Path) -> ModelValidationError:
     with pytest.raises(ModelValidationError) as caught:
         load(file)
     return caught.value
+
+
+def shuffle_everywhere(value: Any, rng: random.Random) -> Any:
+    """``value`` with every collection, at every depth, in a random order."""
+    if isinstance(value, tuple):
+        items = [shuffle_everywhere(item, rng) for item in value]
+        rng.shuffle(items)
+        return tuple(items)
+    if attrs.has(type(value)):
+        changes = {
+            f.name: shuffle_everywhere(getattr(value, f.name), rng)
+            for f in attrs.fields(type(value))
+            if f.init
+        }
+        return attrs.evolve(value, **changes)
+    return value
+
+
+def install_plugin(folder: Path, name: str, module_text: str, entry: str) -> None:
+    """Make ``folder`` (put it on ``sys.path``) hold a distribution ``name`` whose module is
+    ``module_text`` and whose rule-pack entry point is ``name`` + ``entry`` (``":register"``)."""
+    (folder / f"{name}.py").write_text(textwrap.dedent(module_text), encoding="utf-8")
+    dist = folder / f"{name}-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[sms_model.rules]\n{name} = {entry}\n")

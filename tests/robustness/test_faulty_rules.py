@@ -8,7 +8,6 @@ Complements ``tests/rules/test_engine.py`` (one case of each) with a systematic 
 from __future__ import annotations
 
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from sms_model.rules import (
     assess,
 )
 from sms_model.rules._engine import input_digest
-from tests.robustness.robustness_support import AS_OF, base_data
+from tests.robustness.robustness_support import AS_OF, base_data, install_plugin
 
 
 def _sms() -> ServiceManagementSystem:
@@ -199,14 +198,6 @@ def test_an_attempt_to_change_the_model_fails_and_leaves_it_untouched(vandal: st
 # --- faulty plugins --------------------------------------------------------------------------
 
 
-def _install(tmp_path: Path, name: str, module_text: str, target: str) -> None:
-    (tmp_path / f"{name}.py").write_text(textwrap.dedent(module_text), encoding="utf-8")
-    dist = tmp_path / f"{name}-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[sms_model.rules]\n{name} = {target}\n")
-
-
 _BROKEN_PLUGINS = {
     "import_fails": ("raise ImportError('needs a missing package')\n", "", "ImportError"),
     "syntax_error": ("def register(registry:\n", ":register", "SyntaxError"),
@@ -236,7 +227,7 @@ def test_a_plugin_that_fails_to_load_is_named_and_every_rule_still_runs(
 ) -> None:
     module_text, target, cause = _BROKEN_PLUGINS[plugin]
     name = f"broken_{plugin}"
-    _install(tmp_path, name, module_text, name + target)
+    install_plugin(tmp_path, name, module_text, name + target)
     monkeypatch.syspath_prepend(str(tmp_path))
     registry = Registry()
     _healthy(registry)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import attrs
 from hypothesis import given
@@ -12,32 +11,17 @@ from hypothesis import strategies as st
 import sms_model
 from sms_model.model import ServiceManagementSystem
 from sms_model.rules import input_digest
+from tests.robustness.robustness_support import shuffle_everywhere
 from tests.rules.rule_fixtures import build
 
 ACME = sms_model.load("examples/acme-managed-services.yaml")
 BASE = build()
 
 
-def _shuffled(value: Any, rng: random.Random) -> Any:
-    """``value`` with every collection, at every depth, in a random order."""
-    if isinstance(value, tuple):
-        items = [_shuffled(item, rng) for item in value]
-        rng.shuffle(items)
-        return tuple(items)
-    if attrs.has(type(value)):
-        changes = {
-            f.name: _shuffled(getattr(value, f.name), rng)
-            for f in attrs.fields(type(value))
-            if f.init
-        }
-        return attrs.evolve(value, **changes)
-    return value
-
-
 @given(seed=st.integers(0, 2**32 - 1))
 def test_shuffling_every_collection_at_every_depth_keeps_the_digest(seed: int) -> None:
     for sms in (ACME, BASE):
-        shuffled = _shuffled(sms, random.Random(seed))
+        shuffled = shuffle_everywhere(sms, random.Random(seed))
         assert isinstance(shuffled, ServiceManagementSystem)
         assert input_digest(sms) == input_digest(shuffled)
 

@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 
 from sms_model.rules import Config, Context, Finding, PluginLoadWarning, Registry, Status, assess
+from tests.robustness.robustness_support import install_plugin
 from tests.rules.rule_fixtures import AS_OF, build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,14 +103,6 @@ def test_keyboard_interrupt_from_a_rule_still_stops_the_run(timeout: float | Non
 # --- plugins that escape while loading -------------------------------------------------------
 
 
-def _install(folder: Path, name: str, module_text: str, entry: str) -> None:
-    (folder / f"{name}.py").write_text(textwrap.dedent(module_text), encoding="utf-8")
-    dist = folder / f"{name}-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[sms_model.rules]\n{name} = {entry}\n")
-
-
 _ESCAPING_PLUGINS = {
     "exits_on_import": ("import sys\nsys.exit(0)\n", "", "SystemExit: 0"),
     "register_exits": (
@@ -138,7 +130,7 @@ def test_a_plugin_that_escapes_while_loading_is_a_load_error(
 ) -> None:
     module_text, target, summary = _ESCAPING_PLUGINS[plugin]
     name = f"escaping_{plugin}"
-    _install(tmp_path, name, module_text, name + target)
+    install_plugin(tmp_path, name, module_text, name + target)
     monkeypatch.syspath_prepend(str(tmp_path))
     registry = _registry()
     try:
@@ -155,7 +147,7 @@ def test_a_plugin_that_escapes_while_loading_is_a_load_error(
 def test_keyboard_interrupt_while_a_plugin_loads_still_stops(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _install(tmp_path, "interrupting_pack", "raise KeyboardInterrupt\n", "interrupting_pack")
+    install_plugin(tmp_path, "interrupting_pack", "raise KeyboardInterrupt\n", "interrupting_pack")
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -237,9 +229,9 @@ def _assess_packs(folder: Path) -> tuple[int, dict[str, Any], str]:
 
 
 def test_the_command_runs_on_when_a_plugin_exits_while_loading(tmp_path: Path) -> None:
-    _install(tmp_path, "good_pack", _GOOD_PACK, "good_pack:register")
+    install_plugin(tmp_path, "good_pack", _GOOD_PACK, "good_pack:register")
     assert 0 == _assess_packs(tmp_path)[0]  # the selection passes on its own
-    _install(tmp_path, "exiting_pack", "import sys\nsys.exit(0)\n", "exiting_pack")
+    install_plugin(tmp_path, "exiting_pack", "import sys\nsys.exit(0)\n", "exiting_pack")
     code, findings, err = _assess_packs(tmp_path)
     assert 1 == code, err
     assert "pass" == findings["PACK-ok"]["status"]
@@ -249,8 +241,8 @@ def test_the_command_runs_on_when_a_plugin_exits_while_loading(tmp_path: Path) -
 
 
 def test_the_command_reports_rules_that_escape_and_exits_1(tmp_path: Path) -> None:
-    _install(tmp_path, "good_pack", _GOOD_PACK, "good_pack:register")
-    _install(tmp_path, "hostile_pack", _HOSTILE_PACK, "hostile_pack:register")
+    install_plugin(tmp_path, "good_pack", _GOOD_PACK, "good_pack:register")
+    install_plugin(tmp_path, "hostile_pack", _HOSTILE_PACK, "hostile_pack:register")
     code, findings, err = _assess_packs(tmp_path)
     assert 1 == code, err
     messages = {rule: f["message"] for rule, f in findings.items() if f["status"] == "error"}
@@ -266,7 +258,7 @@ def test_the_command_reports_rules_that_escape_and_exits_1(tmp_path: Path) -> No
 
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
 def test_ctrl_c_during_a_rule_stops_the_command_with_130(tmp_path: Path) -> None:
-    _install(tmp_path, "slow_pack", _SLOW_PACK, "slow_pack:register")
+    install_plugin(tmp_path, "slow_pack", _SLOW_PACK, "slow_pack:register")
     marker = tmp_path / "rule-started"
     process = _cli(
         tmp_path, "assess", MINIMAL, "--as-of", "2026-11-27", "--select", "pack", marker=marker
