@@ -40,7 +40,14 @@ docs: $(STAMP_DEV)
 
 test: lint typecheck unit docs
 
-bench: $(STAMP_DEV)
+# The benchmark's peer (pydantic, datamodel-code-generator) is not a dependency of the package.
+STAMP_BENCH := $(VENV)/.installed-bench
+
+$(STAMP_BENCH): benchmarks/requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $@
+
+bench: $(STAMP_DEV) $(STAMP_BENCH)
 	$(BIN)/python benchmarks/run.py
 
 fuzz: $(STAMP_DEV)

@@ -1009,10 +1009,28 @@ class _Builder:
         self.doc["meetings"] = meetings
 
     def line_reviews_audits_reports(self) -> None:
-        rng = self.rng
-        reviews = self.reviews
+        """Reviews, audits and reports of the SMS, of each service line and of the parties,
+        the risks of each service line, and the customers' acknowledgements."""
+        audits: list[dict[str, Any]] = []
+        reports: list[dict[str, Any]] = []
+        self.sms_reviews_reports_audits(audits, reports)
+        for line in range(self.n_lines):
+            self.line_reviews(line)
+            for year in range(2):
+                self.line_year_reviews_audits(line, year, audits)
+            self.line_reports(line, reports)
+            self.line_risks(line)
+        self.party_reviews()
+        self.acknowledgements()
+        self.doc["audits"] = audits
+        self.doc["reports"] = reports
+
+    def sms_reviews_reports_audits(
+        self, audits: list[dict[str, Any]], reports: list[dict[str, Any]]
+    ) -> None:
+        """The SMS-wide management reviews, quarterly reports and external audits."""
         for year, when in ((0, _DAYS - 345), (1, _DAYS - 17)):
-            reviews.append(
+            self.reviews.append(
                 {
                     "id": f"rev-mgmt-{year}",
                     "kind": "management_review",
@@ -1024,8 +1042,6 @@ class _Builder:
                     "outputs": ["Fund the monitoring upgrade"],
                 }
             )
-        audits: list[dict[str, Any]] = []
-        reports: list[dict[str, Any]] = []
         for quarter in range(8):
             reports.append(
                 {
@@ -1060,160 +1076,189 @@ class _Builder:
                     "processes": ["p-sms"],
                 }
             )
-        for line in range(self.n_lines):
-            head = self.line_heads[line]
-            services = self.line_services[line]
-            live = [s for s in services if s in self.sla_of]
-            procs = self.line_processes[line]
-            tag = f"sl{line:03d}"
-            for half in range(4):
-                if self.gap(0.03):
-                    continue  # gap: a missed service level review (6.1)
-                reviews.append(
-                    {
-                        "id": f"rev-{tag}-sla-{half}",
-                        "kind": "service_level_review",
-                        "date": _ISO[half * 182 + rng.randint(0, 150)],
-                        "chair": head,
-                        "subjects": [*services, *(self.sla_of[s] for s in live)],
-                    }
-                )
-            for year in range(2):
-                base = year * 365
-                reviews.append(
-                    {
-                        "id": f"rev-{tag}-cont-{year}",
-                        "kind": "continuity_test",
-                        "date": _ISO[base + rng.randint(100, 360)],
-                        "chair": head,
-                        "subjects": [f"doc-{tag}-continuity", *services],
-                    }
-                )
-                reviews.append(
-                    {
-                        "id": f"rev-{tag}-secrisk-{year}",
-                        "kind": "security_risk_assessment",
-                        "date": _ISO[base + rng.randint(30, 300)],
-                        "chair": head,
-                        "subjects": [f"risk-{tag}-sec", *services],
-                    }
-                )
-                audit_id = f"aud-{tag}-int-{year}"
-                ncs = []
-                for k in range(rng.randint(0, 2)):
-                    raised = base + rng.randint(120, 300)
-                    nc = f"imp-{tag}-{year}-nc{k}"
-                    ncs.append(nc)
-                    closed = None if self.gap(0.1) else _ISO[min(_DAYS, raised + 40)]
-                    self.improvements.append(
-                        {
-                            "id": nc,
-                            "kind": "nonconformity",
-                            "title": f"Nonconformity {k + 1} of {audit_id}",
-                            "raised": _ISO[raised],
-                            "source": audit_id,
-                            "owner": head,
-                            **({"closed": closed} if closed else {}),
-                        }
-                    )
-                    if not self.gap(0.05):  # gap: a nonconformity without corrective action
-                        ca = f"{nc}-ca"
-                        self.improvements.append(
-                            {
-                                "id": ca,
-                                "kind": "corrective_action",
-                                "title": f"Correct {nc}",
-                                "raised": _ISO[raised + 3],
-                                "source": nc,
-                                "owner": head,
-                                "priority": 2,
-                                "approved_by": "rep",
-                                "target": "No recurrence at the next audit",
-                                **({"closed": closed} if closed else {}),
-                            }
-                        )
-                        self.approve(ca, "rep", raised + 4)
-                audits.append(
-                    {
-                        "id": audit_id,
-                        "kind": "internal",
-                        "date": _ISO[base + rng.randint(100, 118)],
-                        "auditor": rng.choice(self.auditors),
-                        "processes": rng.sample(sorted(procs.values()), 4),
-                        "programme": "doc-audit-programme",
-                        "nonconformities": ncs,
-                    }
-                )
-                audits.append(
-                    {
-                        "id": f"aud-{tag}-cfg-{year}",
-                        "kind": "configuration",
-                        "date": _ISO[base + rng.randint(150, 360)],
-                        "auditor": rng.choice(self.auditors),
-                        "processes": [procs["cfg"]],
-                    }
-                )
-            for month in range(24):
-                recipients = sorted(
-                    {f"{c}-contact" for s in services for c in self.customers_of[s]}
-                )
-                reports.append(
-                    {
-                        "id": f"rpt-{tag}-svc-{month:02d}",
-                        "kind": "service",
-                        "date": _ISO[month * 30 + 5],
-                        "author": head,
-                        "recipients": recipients[:10],
-                        "subjects": services,
-                        "definition": "doc-report-def",
-                    }
-                )
-                if month % 3 == 0:
-                    for kind in ("availability", "capacity"):
-                        reports.append(
-                            {
-                                "id": f"rpt-{tag}-{kind}-{month:02d}",
-                                "kind": kind,
-                                "date": _ISO[month * 30 + 6],
-                                "author": head,
-                                "recipients": ["rep"],
-                                "subjects": services,
-                                "definition": "doc-report-def",
-                            }
-                        )
-            self.risks.append(
+
+    def line_reviews(self, line: int) -> None:
+        """The service level reviews of one service line, every half year."""
+        services = self.line_services[line]
+        live = [s for s in services if s in self.sla_of]
+        for half in range(4):
+            if self.gap(0.03):
+                continue  # gap: a missed service level review (6.1)
+            self.reviews.append(
                 {
-                    "id": f"risk-{tag}-sec",
-                    "title": f"Compromise of administrator accounts in service line {line}",
-                    "subjects": services,
-                    "owner": head,
-                    "assessed": _ISO[_DAYS - rng.randint(30, 300)],
-                    "likelihood": rng.randint(1, 5),
-                    "impact": rng.randint(2, 5),
-                    "status": "treated",
-                    "treatment": "Multi-factor authentication",
+                    "id": f"rev-sl{line:03d}-sla-{half}",
+                    "kind": "service_level_review",
+                    "date": _ISO[half * 182 + self.rng.randint(0, 150)],
+                    "chair": self.line_heads[line],
+                    "subjects": [*services, *(self.sla_of[s] for s in live)],
                 }
             )
-            for sid in services:
-                risk: dict[str, Any] = {
-                    "id": f"risk-{sid}-cont",
-                    "title": f"Loss of the data centre hosting {sid}",
-                    "subjects": [sid],
-                    "owner": head,
-                    "assessed": _ISO[_DAYS - rng.randint(10, 500 if self.gap(0.03) else 330)],
-                    "likelihood": rng.randint(1, 5),
-                    "impact": rng.randint(1, 5),
-                    "status": "treated",
+
+    def line_year_reviews_audits(self, line: int, year: int, audits: list[dict[str, Any]]) -> None:
+        """One year of a service line: its continuity test, security risk assessment, internal
+        audit (with its nonconformities) and configuration audit."""
+        rng = self.rng
+        head = self.line_heads[line]
+        services = self.line_services[line]
+        procs = self.line_processes[line]
+        tag = f"sl{line:03d}"
+        base = year * 365
+        self.reviews.append(
+            {
+                "id": f"rev-{tag}-cont-{year}",
+                "kind": "continuity_test",
+                "date": _ISO[base + rng.randint(100, 360)],
+                "chair": head,
+                "subjects": [f"doc-{tag}-continuity", *services],
+            }
+        )
+        self.reviews.append(
+            {
+                "id": f"rev-{tag}-secrisk-{year}",
+                "kind": "security_risk_assessment",
+                "date": _ISO[base + rng.randint(30, 300)],
+                "chair": head,
+                "subjects": [f"risk-{tag}-sec", *services],
+            }
+        )
+        audit_id = f"aud-{tag}-int-{year}"
+        ncs = self.nonconformities(audit_id, f"imp-{tag}-{year}", base, head)
+        audits.append(
+            {
+                "id": audit_id,
+                "kind": "internal",
+                "date": _ISO[base + rng.randint(100, 118)],
+                "auditor": rng.choice(self.auditors),
+                "processes": rng.sample(sorted(procs.values()), 4),
+                "programme": "doc-audit-programme",
+                "nonconformities": ncs,
+            }
+        )
+        audits.append(
+            {
+                "id": f"aud-{tag}-cfg-{year}",
+                "kind": "configuration",
+                "date": _ISO[base + rng.randint(150, 360)],
+                "auditor": rng.choice(self.auditors),
+                "processes": [procs["cfg"]],
+            }
+        )
+
+    def nonconformities(self, audit_id: str, prefix: str, base: int, owner: str) -> list[str]:
+        """Up to two nonconformities raised by an internal audit, most with an approved
+        corrective action; returns their ids."""
+        ncs = []
+        for k in range(self.rng.randint(0, 2)):
+            raised = base + self.rng.randint(120, 300)
+            nc = f"{prefix}-nc{k}"
+            ncs.append(nc)
+            closed = None if self.gap(0.1) else _ISO[min(_DAYS, raised + 40)]
+            self.improvements.append(
+                {
+                    "id": nc,
+                    "kind": "nonconformity",
+                    "title": f"Nonconformity {k + 1} of {audit_id}",
+                    "raised": _ISO[raised],
+                    "source": audit_id,
+                    "owner": owner,
+                    **({"closed": closed} if closed else {}),
                 }
-                if not self.gap(0.03):  # gap: a risk assessed but never decided on (4.5.3)
-                    risk["treatment"] = "Fail over to the secondary site"
-                self.risks.append(risk)
-        # Customers and suppliers are reviewed once a year.
+            )
+            if not self.gap(0.05):  # gap: a nonconformity without corrective action
+                ca = f"{nc}-ca"
+                self.improvements.append(
+                    {
+                        "id": ca,
+                        "kind": "corrective_action",
+                        "title": f"Correct {nc}",
+                        "raised": _ISO[raised + 3],
+                        "source": nc,
+                        "owner": owner,
+                        "priority": 2,
+                        "approved_by": "rep",
+                        "target": "No recurrence at the next audit",
+                        **({"closed": closed} if closed else {}),
+                    }
+                )
+                self.approve(ca, "rep", raised + 4)
+        return ncs
+
+    def line_reports(self, line: int, reports: list[dict[str, Any]]) -> None:
+        """The monthly service reports of a service line, and its quarterly availability and
+        capacity reports."""
+        head = self.line_heads[line]
+        services = self.line_services[line]
+        tag = f"sl{line:03d}"
+        for month in range(24):
+            recipients = sorted({f"{c}-contact" for s in services for c in self.customers_of[s]})
+            reports.append(
+                {
+                    "id": f"rpt-{tag}-svc-{month:02d}",
+                    "kind": "service",
+                    "date": _ISO[month * 30 + 5],
+                    "author": head,
+                    "recipients": recipients[:10],
+                    "subjects": services,
+                    "definition": "doc-report-def",
+                }
+            )
+            if month % 3 == 0:
+                for kind in ("availability", "capacity"):
+                    reports.append(
+                        {
+                            "id": f"rpt-{tag}-{kind}-{month:02d}",
+                            "kind": kind,
+                            "date": _ISO[month * 30 + 6],
+                            "author": head,
+                            "recipients": ["rep"],
+                            "subjects": services,
+                            "definition": "doc-report-def",
+                        }
+                    )
+
+    def line_risks(self, line: int) -> None:
+        """The security risk of a service line and the continuity risk of each of its
+        services."""
+        rng = self.rng
+        head = self.line_heads[line]
+        services = self.line_services[line]
+        tag = f"sl{line:03d}"
+        self.risks.append(
+            {
+                "id": f"risk-{tag}-sec",
+                "title": f"Compromise of administrator accounts in service line {line}",
+                "subjects": services,
+                "owner": head,
+                "assessed": _ISO[_DAYS - rng.randint(30, 300)],
+                "likelihood": rng.randint(1, 5),
+                "impact": rng.randint(2, 5),
+                "status": "treated",
+                "treatment": "Multi-factor authentication",
+            }
+        )
+        for sid in services:
+            risk: dict[str, Any] = {
+                "id": f"risk-{sid}-cont",
+                "title": f"Loss of the data centre hosting {sid}",
+                "subjects": [sid],
+                "owner": head,
+                "assessed": _ISO[_DAYS - rng.randint(10, 500 if self.gap(0.03) else 330)],
+                "likelihood": rng.randint(1, 5),
+                "impact": rng.randint(1, 5),
+                "status": "treated",
+            }
+            if not self.gap(0.03):  # gap: a risk assessed but never decided on (4.5.3)
+                risk["treatment"] = "Fail over to the secondary site"
+            self.risks.append(risk)
+
+    def party_reviews(self) -> None:
+        """Customers and suppliers are reviewed once a year."""
+        rng = self.rng
         for customer in self.customers:
             for year in range(2):
                 if self.gap(0.02):
                     continue
-                reviews.append(
+                self.reviews.append(
                     {
                         "id": f"rev-{customer}-{year}",
                         "kind": "customer_service_review",
@@ -1225,7 +1270,7 @@ class _Builder:
                 )
         for supplier in self.suppliers:
             for year in range(2):
-                reviews.append(
+                self.reviews.append(
                     {
                         "id": f"rev-{supplier}-{year}",
                         "kind": "supplier_performance_review",
@@ -1235,15 +1280,15 @@ class _Builder:
                         "subjects": [supplier, f"con-{supplier}"],
                     }
                 )
-        # Customers acknowledge the services they use and the catalogue (6.1, TM-c).
+
+    def acknowledgements(self) -> None:
+        """Customers acknowledge the services they use and the catalogue (6.1, TM-c)."""
         for sid in self.customers_of:
             for customer in self.customers_of[sid]:
                 if not self.gap(0.01):
                     self.ack(sid, customer, self.day(100, 400), f"{customer}-contact")
         for customer in self.customers:
             self.ack("doc-catalogue", customer, self.day(401, 500), f"{customer}-contact")
-        self.doc["audits"] = audits
-        self.doc["reports"] = reports
 
     def changes(self) -> None:
         rng = self.rng

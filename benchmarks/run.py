@@ -1,10 +1,14 @@
-"""Benchmark runner: how loading and assessing scale against plain ``json.loads``.
+"""Benchmark runner: how loading and assessing scale against plain ``json.loads``, and how they
+compare with validating the same file with pydantic.
 
 For each tier (S, M, L; see ``generate.py``) it generates, or reuses from ``benchmarks/data``,
 a synthetic SMS as JSON, then measures with :func:`time.perf_counter`, taking the median of
 several repetitions in the same process:
 
 - ``J``: ``json.loads(text)``, the yardstick every other time is divided by;
+- pydantic, the peer: ``ServiceManagementSystem.model_validate_json(text)`` with pydantic v2
+  models generated from the format's JSON Schema (see ``pydantic_peer.py``; when pydantic or
+  datamodel-code-generator is not installed, its columns read n/a);
 - load: ``sms_model.loads(text, "json")`` (parse, structure, validate);
 - rule phase: ``sms_model.assess(sms, as_of=AS_OF)`` on an already-loaded system (the engine
   builds the accountability graph lazily, so the graph is included);
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import importlib.metadata
 import inspect
@@ -48,6 +53,7 @@ import attrs
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # the generator next to this file
+import pydantic_peer  # the peer next to this file
 
 import sms_model
 
@@ -62,7 +68,17 @@ INCREMENTAL_RUNS: Final = 20
 # that run, so both see the same load of a shared machine.
 SCALING_ROUNDS: Final = 7
 SCALING_BLOCK: Final = 10
-PACKAGES: Final = ("sms_model", "attrs", "cattrs", "networkx", "PyYAML", "python-dateutil")
+PACKAGES: Final = (
+    "sms_model",
+    "attrs",
+    "cattrs",
+    "networkx",
+    "PyYAML",
+    "python-dateutil",
+    "pydantic",
+    "pydantic-core",
+    "datamodel-code-generator",
+)
 
 # Targets of project issue 6, checked at tier L.
 TARGET_LOAD: Final = 2.0  # load <= 2 x J
@@ -71,6 +87,8 @@ TARGET_BYTES_PER_EVIDENCE: Final = 1024
 TARGET_SCALING: Final = 11.0  # time(L) / time(M)
 TARGET_INCREMENTAL_S: Final = 0.001
 TARGET_INCREMENTAL_SPEEDUP: Final = 100.0
+# Target of project issue 14, checked at tiers M and L: full assessment <= pydantic validation.
+TARGET_PEER_TIERS: Final = ("M", "L")
 
 
 def _median_time(func: Callable[[], Any], repeats: int, *, collector: bool = True) -> float:
@@ -112,6 +130,19 @@ def _text(tier: str, regenerate: bool) -> str:
         generate.write(tier)
         print(f"generated {path} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return path.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _peer() -> Callable[[str], Any] | None:
+    """The peer's validation of a JSON text, or ``None`` when its packages are missing."""
+    if absent := pydantic_peer.missing():
+        print(
+            f"pydantic peer not measured: {', '.join(absent)} not installed "
+            "(pip install -r benchmarks/requirements.txt)",
+            file=sys.stderr,
+        )
+        return None
+    return pydantic_peer.validator()
 
 
 def _accepts_previous() -> bool:
@@ -176,6 +207,11 @@ def measure(tier: str, *, repeats: int | None = None, regenerate: bool = False) 
     # For reference only: at tier L most of json.loads' own time is the cyclic collector
     # walking the objects it has just made, which makes J grow faster than the input.
     j_no_gc = _median_time(lambda: json.loads(text), repeats, collector=False)
+    peer = _peer()
+    pydantic = None
+    if peer is not None:
+        pydantic_peer.check(peer, text, f"tier {tier}")
+        pydantic = _median_time(lambda: peer(text), repeats)
     load = _median_time(lambda: loads(text, "json"), repeats)
     sms = loads(text, "json")
     rules = _median_time(lambda: assess(sms, as_of=as_of), repeats)
@@ -205,6 +241,7 @@ def measure(tier: str, *, repeats: int | None = None, regenerate: bool = False) 
         "failures": sum(1 for f in assessment.findings if f.failed),
         "j": j,
         "j_no_gc": j_no_gc,
+        "pydantic": pydantic,
         "load": load,
         "rules": rules,
         "full": full,
@@ -275,21 +312,28 @@ def _machine() -> list[str]:
 
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
-    """The results as a Markdown table, followed by the tier-L targets."""
+    """The results as a Markdown table, followed by the targets (project issue 6 at tier L,
+    issue 14 at tiers M and L)."""
     lines = [
         "| tier | evidence | entities | JSON MB | J ms | load ms | load / J | rules ms "
-        "| rules / J | full ms | full / J | + JSON report ms | / J | peak MB | bytes / evidence "
-        "| incremental ms |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| rules / J | full ms | full / J | + JSON report ms | / J | pydantic ms | load / pydantic "
+        "| full / pydantic | peak MB | bytes / evidence | incremental ms |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         inc = "n/a" if r["incremental"] is None else _ms(r["incremental"])
+        peer = r.get("pydantic")
+        vs_peer = (
+            "n/a | n/a | n/a"
+            if peer is None
+            else f"{_ms(peer)} | {r['load'] / peer:.2f} | {r['full'] / peer:.2f}"
+        )
         lines.append(
             f"| {r['tier']} | {r['evidence']:,} | {r['entities']:,} | {r['megabytes']:.1f} "
             f"| {_ms(r['j'])} | {_ms(r['load'])} | {r['load'] / r['j']:.1f} "
             f"| {_ms(r['rules'])} | {r['rules'] / r['j']:.1f} "
             f"| {_ms(r['full'])} | {r['full'] / r['j']:.1f} "
-            f"| {_ms(r['report'])} | {r['report'] / r['j']:.1f} "
+            f"| {_ms(r['report'])} | {r['report'] / r['j']:.1f} | {vs_peer} "
             f"| {r['peak'] / 1e6:,.0f} | {r['peak'] / r['evidence']:,.0f} | {inc} |"
         )
     by_tier = {r["tier"]: r for r in rows}
@@ -299,7 +343,7 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
         lines.append(
             f"Scaling L / M, medians above: load {big['load'] / m['load']:.1f}, rules "
             f"{big['rules'] / m['rules']:.1f}, full {big['full'] / m['full']:.1f}, "
-            f"J {big['j'] / m['j']:.1f} (linear is 10)."
+            f"J {big['j'] / m['j']:.1f}{_peer_scaling(m, big)} (linear is 10)."
         )
         rounds = big.get("scaling")
         if rounds:
@@ -339,8 +383,39 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
     if "L" in by_tier:
         lines.extend(_targets(by_tier["L"], by_tier.get("M")))
     else:
-        lines.append("Tier L was not run; the targets are checked at tier L.")
+        lines.append("Tier L was not run; the targets of project issue 6 are checked at tier L.")
+    peer_tiers = [by_tier[t] for t in TARGET_PEER_TIERS if t in by_tier]
+    if peer_tiers:
+        lines.append("")
+        lines.extend(_peer_targets(peer_tiers))
     return "\n".join(lines) + "\n"
+
+
+def _peer_scaling(m: dict[str, Any], big: dict[str, Any]) -> str:
+    if m.get("pydantic") is None or big.get("pydantic") is None:
+        return ""
+    return f", pydantic {big['pydantic'] / m['pydantic']:.1f}"
+
+
+def _peer_targets(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The target of project issue 14 at each of ``rows``' tiers: a full assessment, load
+    included, takes no longer than the pydantic peer's validation of the same text."""
+    lines = [
+        "| target against the pydantic peer | measured | |",
+        "|---|--:|---|",
+    ]
+    for r in rows:
+        target = f"tier {r['tier']}: full assessment (load included) <= pydantic validation"
+        peer = r.get("pydantic")
+        if peer is None:
+            lines.append(f"| {target} | not measured: pydantic not installed | **not met** |")
+            continue
+        ratio = r["full"] / peer
+        verdict = "met" if r["full"] <= peer else "**not met**"
+        lines.append(
+            f"| {target} | {_ms(r['full'])} ms / {_ms(peer)} ms = {ratio:.2f} | {verdict} |"
+        )
+    return lines
 
 
 def _targets(big: dict[str, Any], m: dict[str, Any] | None) -> list[str]:
