@@ -27,7 +27,7 @@ from sms_model.rules import (
     Status,
     assess,
 )
-from sms_model.rules._engine import input_digest
+from sms_model.rules import input_digest
 from tests.robustness.robustness_support import AS_OF, base_data, install_plugin
 
 

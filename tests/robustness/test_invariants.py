@@ -215,7 +215,13 @@ def _without_evidence(data: dict[str, Any]) -> dict[str, Any]:
     return _without(data, "evidence")
 
 
-_EVIDENCE_RULES = {spec.id for spec in default_registry().select(None) if "evidence" in spec.reads}
+def _rules_reading_evidence() -> set[str]:
+    """The rules the engine saw read the evidence, in an assessment of the base system."""
+    runs = _assess(base_data())._state.runs
+    return {rule for rule, run in runs.items() if "evidence" in (run.read or ())}
+
+
+_EVIDENCE_RULES = _rules_reading_evidence()
 
 #: Evidence-based rules with nothing left to check once every record of what was done
 #: (evidence, reports, reviews) is gone, and why.

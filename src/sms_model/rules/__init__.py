@@ -15,8 +15,8 @@
 [('ACME-representative', 'fail')]
 """
 
-from sms_model.rules._context import GRAPH_READS, Context, Facts
-from sms_model.rules._engine import Assessment, ClauseVerdict, Verdict, assess, input_digest
+from sms_model.rules._context import Context, Facts
+from sms_model.rules._engine import assess
 from sms_model.rules._files import load_config, load_waivers
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
 from sms_model.rules._registry import (
@@ -28,11 +28,11 @@ from sms_model.rules._registry import (
     default_registry,
     rule,
 )
+from sms_model.rules._results import Assessment, ClauseVerdict, Verdict, input_digest
 from sms_model.rules._trace import traceability, untraced
 
 __all__ = [
     "ENTRY_POINT_GROUP",
-    "GRAPH_READS",
     "Assessment",
     "ClauseVerdict",
     "Config",

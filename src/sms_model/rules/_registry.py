@@ -15,7 +15,6 @@ import attrs
 from sms_model.catalog import clause as catalog_clause
 from sms_model.catalog import guidance_by_id, is_within
 from sms_model.errors import RuleDefinitionError, SelectionError
-from sms_model.model import COLLECTIONS
 from sms_model.rules._findings import Severity
 
 if TYPE_CHECKING:
@@ -39,8 +38,6 @@ ENTRY_POINT_GROUP: Final = "sms_model.rules"
 RuleFunction = Callable[["Context"], Iterable["Finding"]]
 
 _RULE_ID: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
-#: What a rule may declare it reads, beyond the collections: the singletons of the SMS.
-_READABLE: Final = frozenset({*COLLECTIONS, "top_management", "scope", "plan", "duties", "name"})
 
 
 class PluginLoadWarning(UserWarning):
@@ -73,9 +70,8 @@ def describe_exception(exc: BaseException) -> str:
 class RuleSpec:
     """A registered rule: a plain function plus what it checks and how much a failure matters.
 
-    ``reads`` names the parts of the SMS the rule looks at (collection names such as
-    ``"approvals"``, or ``"*"`` for everything); incremental re-assessment re-runs a rule only
-    when one of them changed.
+    What the rule reads of the SMS is not declared: the engine records it while the rule
+    runs, and re-assessment re-runs the rule exactly when something it read changed.
     """
 
     id: str
@@ -84,7 +80,6 @@ class RuleSpec:
     severity: Severity = Severity.MAJOR
     guidance: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    reads: frozenset[str] = frozenset({"*"})
     aliases: tuple[str, ...] = ()
     title: str = ""
     description: str = ""
@@ -134,10 +129,13 @@ def _make_spec(
         severity = Severity(severity) if isinstance(severity, str) else severity
     except ValueError:
         raise RuleDefinitionError(f"{where}: rule {id} has unknown severity {severity!r}") from None
-    read_set = frozenset({"*"} if reads is None else reads)
-    unknown = sorted(read_set - _READABLE - {"*"})
-    if unknown:
-        raise RuleDefinitionError(f"{where}: rule {id} reads unknown parts {unknown}")
+    if reads is not None:
+        warnings.warn(
+            f"{where}: rule {id} declares reads=, which is no longer needed and is ignored: "
+            "the engine records what each rule reads while it runs",
+            DeprecationWarning,
+            stacklevel=3,
+        )
     if not callable(function):
         raise RuleDefinitionError(f"{where}: a rule must be a function")
     try:
@@ -154,7 +152,6 @@ def _make_spec(
         severity=severity,
         guidance=guidance,
         tags=tuple(tags),
-        reads=read_set,
         aliases=tuple(aliases),
         title=doc.split("\n", 1)[0].strip() or id,
         description=doc,

@@ -72,7 +72,6 @@ def _policy(ctx: Context, kind: PolicyKind, what: str) -> Iterator[Finding]:
     clause="9.1",
     severity=Severity.MAJOR,
     tags=("configuration", "documents"),
-    reads=("documents",),
 )
 def configuration_item_types_defined(ctx: Context) -> Iterator[Finding]:
     """The types of configuration item are defined in an issued document.
@@ -89,7 +88,6 @@ def configuration_item_types_defined(ctx: Context) -> Iterator[Finding]:
     clause="9.1",
     severity=Severity.MINOR,
     tags=("configuration", "evidence"),
-    reads=("evidence",),
 )
 def configuration_database_current(ctx: Context) -> Iterator[Finding]:
     """A configuration management database is kept: the latest ``cmdb`` evidence is at most
@@ -107,7 +105,6 @@ def configuration_database_current(ctx: Context) -> Iterator[Finding]:
     clause="9.1",
     severity=Severity.MINOR,
     tags=("configuration", "audit", "cadence"),
-    reads=("audits",),
 )
 def configuration_audited(ctx: Context) -> Iterator[Finding]:
     """Configuration records are audited within the cadence of the ``configuration-audit``
@@ -130,7 +127,6 @@ def configuration_audited(ctx: Context) -> Iterator[Finding]:
     clause="9.2",
     severity=Severity.MAJOR,
     tags=("change", "policy"),
-    reads=("policies",),
 )
 def change_policy(ctx: Context) -> Iterator[Finding]:
     """A change management policy exists.
@@ -146,7 +142,6 @@ def change_policy(ctx: Context) -> Iterator[Finding]:
     clause="9.2",
     severity=Severity.OBSERVATION,
     tags=("change",),
-    reads=("changes",),
 )
 def changes_recorded(ctx: Context) -> Iterator[Finding]:
     """Changes are recorded: at least one change was raised in the last year (a live service
@@ -166,7 +161,6 @@ def changes_recorded(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("change", "approval"),
-    reads=("changes", "approvals"),
 )
 def changes_approved_before_implementation(ctx: Context) -> Iterator[Finding]:
     """Every implemented change (other than an emergency change) names who approved it, and
@@ -187,7 +181,6 @@ def changes_approved_before_implementation(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("change", "review"),
-    reads=("changes", "reviews"),
 )
 def changes_reviewed_after_implementation(ctx: Context) -> Iterator[Finding]:
     """Every change implemented more than a month ago has been reviewed since: its
@@ -219,7 +212,6 @@ def changes_reviewed_after_implementation(ctx: Context) -> Iterator[Finding]:
     clause="9.2",
     severity=Severity.MAJOR,
     tags=("change", "emergency", "documents"),
-    reads=("documents", "processes"),
 )
 def emergency_change_procedure(ctx: Context) -> Iterator[Finding]:
     """An emergency change procedure is issued and the change process lists it among its
@@ -243,7 +235,6 @@ def emergency_change_procedure(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("change", "emergency", "approval"),
-    reads=("changes", "approvals"),
 )
 def emergency_changes_approved(ctx: Context) -> Iterator[Finding]:
     """Emergency changes are still approved: every implemented emergency change names who
@@ -266,7 +257,6 @@ def emergency_changes_approved(ctx: Context) -> Iterator[Finding]:
     clause="9.3",
     severity=Severity.MAJOR,
     tags=("release", "policy"),
-    reads=("policies",),
 )
 def release_policy(ctx: Context) -> Iterator[Finding]:
     """A release policy exists.
@@ -282,7 +272,6 @@ def release_policy(ctx: Context) -> Iterator[Finding]:
     clause="9.3",
     severity=Severity.MINOR,
     tags=("release", "evidence"),
-    reads=("evidence",),
 )
 def releases_recorded(ctx: Context) -> Iterator[Finding]:
     """Releases are recorded: the latest ``release-record`` evidence is at most three months
@@ -299,7 +288,6 @@ def releases_recorded(ctx: Context) -> Iterator[Finding]:
     clause="9.3",
     severity=Severity.MAJOR,
     tags=("release", "emergency", "documents"),
-    reads=("documents", "processes"),
 )
 def emergency_release_procedure(ctx: Context) -> Iterator[Finding]:
     """An emergency release procedure is issued and the release and deployment process lists

@@ -114,7 +114,6 @@ def _top_approval_findings(ctx: Context, kind: PolicyKind, label: str) -> Iterat
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("service-level", "documents"),
-    reads=("services", "documents"),
 )
 def service_catalogue(ctx: Context) -> Iterator[Finding]:
     """An issued service catalogue exists and names every live service.
@@ -139,7 +138,6 @@ def service_catalogue(ctx: Context) -> Iterator[Finding]:
     clause="6.1",
     severity=Severity.MINOR,
     tags=("service-level", "customers"),
-    reads=("services", "documents", "acknowledgements"),
 )
 def catalogue_agreed_with_customers(ctx: Context) -> Iterator[Finding]:
     """Every customer of a live service has acknowledged an issued service catalogue.
@@ -171,7 +169,6 @@ def catalogue_agreed_with_customers(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("service-level", "agreements"),
-    reads=("services", "agreements"),
 )
 def sla_content(ctx: Context) -> Iterator[Finding]:
     """Each live service is covered by a service level agreement in effect that lists the
@@ -229,7 +226,6 @@ def sla_content(ctx: Context) -> Iterator[Finding]:
     clause="6.1",
     severity=Severity.MINOR,
     tags=("service-level", "review", "cadence"),
-    reads=("services", "agreements", "reviews"),
 )
 def sla_reviewed(ctx: Context) -> Iterator[Finding]:
     """Each live service, or one of its service level agreements, is named by a service level
@@ -259,7 +255,6 @@ def sla_reviewed(ctx: Context) -> Iterator[Finding]:
     clause="6.1",
     severity=Severity.MINOR,
     tags=("service-level", "agreements", "other-parties"),
-    reads=("services", "parties", "agreements"),
 )
 def internal_groups_have_olas(ctx: Context) -> Iterator[Finding]:
     """Each internal group that supports a live service has an operational level agreement in
@@ -297,7 +292,6 @@ def internal_groups_have_olas(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("service-reporting", "cadence"),
-    reads=("services", "reports"),
 )
 def services_reported(ctx: Context) -> Iterator[Finding]:
     """Each live service is named by a service report within the ``service-report`` cadence
@@ -325,7 +319,6 @@ def services_reported(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("service-reporting", "documents"),
-    reads=("reports", "documents"),
 )
 def reports_defined(ctx: Context) -> Iterator[Finding]:
     """Every report issued in the last year follows an issued report definition (purpose,
@@ -363,7 +356,6 @@ def reports_defined(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("continuity", "availability", "risk", "cadence"),
-    reads=("services", "risks", "reviews", "changes"),
 )
 def continuity_risks_assessed(ctx: Context) -> Iterator[Finding]:
     """Each live service is named by a continuity or availability risk assessed within the
@@ -401,7 +393,6 @@ def continuity_risks_assessed(ctx: Context) -> Iterator[Finding]:
     clause="6.3.1",
     severity=Severity.MINOR,
     tags=("availability", "service-level"),
-    reads=("services",),
 )
 def availability_requirements_agreed(ctx: Context) -> Iterator[Finding]:
     """Each live service has an agreed availability target among its service levels.
@@ -422,7 +413,6 @@ def availability_requirements_agreed(ctx: Context) -> Iterator[Finding]:
     clause="6.3.2",
     severity=Severity.MAJOR,
     tags=("continuity", "availability", "documents"),
-    reads=("services", "documents"),
 )
 def continuity_and_availability_plans(ctx: Context) -> Iterator[Finding]:
     """An issued service continuity plan and an issued availability plan exist, and each names
@@ -441,7 +431,6 @@ def continuity_and_availability_plans(ctx: Context) -> Iterator[Finding]:
     clause="6.3.3",
     severity=Severity.MINOR,
     tags=("availability", "monitoring", "cadence"),
-    reads=("services", "reports", "evidence"),
 )
 def availability_monitored(ctx: Context) -> Iterator[Finding]:
     """The availability of each live service is monitored within the
@@ -465,7 +454,6 @@ def _continuity_names(ctx: Context, service: str) -> list[str]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("continuity", "test", "cadence"),
-    reads=("services", "documents", "reviews"),
 )
 def continuity_tested(ctx: Context) -> Iterator[Finding]:
     """The continuity arrangements of each live service are tested within the
@@ -495,7 +483,6 @@ def continuity_tested(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("continuity", "test", "change"),
-    reads=("services", "documents", "reviews", "changes"),
 )
 def continuity_retested_after_major_change(ctx: Context) -> Iterator[Finding]:
     """After a major change to a live service is implemented, its continuity arrangements are
@@ -544,7 +531,6 @@ def continuity_retested_after_major_change(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-e",),
     severity=Severity.MAJOR,
     tags=("budgeting", "policy", "approval"),
-    reads=("policies", "approvals", "top_management"),
 )
 def budgeting_policy(ctx: Context) -> Iterator[Finding]:
     """A budgeting and accounting policy exists and a member of top management approved it.
@@ -564,7 +550,6 @@ def budgeting_policy(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-e",),
     severity=Severity.MINOR,
     tags=("budgeting", "evidence"),
-    reads=("services", "evidence"),
 )
 def services_budgeted_and_accounted(ctx: Context) -> Iterator[Finding]:
     """Within the last year each live service is named by evidence of a ``budget`` and of
@@ -591,7 +576,6 @@ def services_budgeted_and_accounted(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-e",),
     severity=Severity.MINOR,
     tags=("budgeting", "reporting", "cadence"),
-    reads=("reports",),
 )
 def costs_reported(ctx: Context) -> Iterator[Finding]:
     """A ``financial`` report of costs against budget is issued within the
@@ -614,7 +598,6 @@ def costs_reported(ctx: Context) -> Iterator[Finding]:
     clause="6.5",
     severity=Severity.MAJOR,
     tags=("capacity", "documents"),
-    reads=("services", "documents"),
 )
 def capacity_plan(ctx: Context) -> Iterator[Finding]:
     """An issued capacity plan exists and names every live service.
@@ -630,7 +613,6 @@ def capacity_plan(ctx: Context) -> Iterator[Finding]:
     clause="6.5",
     severity=Severity.MINOR,
     tags=("capacity", "monitoring", "cadence"),
-    reads=("services", "reports", "evidence"),
 )
 def capacity_monitored(ctx: Context) -> Iterator[Finding]:
     """The capacity use of each live service is monitored within the ``capacity-monitoring``
@@ -650,7 +632,6 @@ def capacity_monitored(ctx: Context) -> Iterator[Finding]:
     clause="6.6.1",
     severity=Severity.MAJOR,
     tags=("security", "policy", "approval"),
-    reads=("policies", "approvals", "top_management"),
 )
 def security_policy(ctx: Context) -> Iterator[Finding]:
     """An information security policy exists and a member of top management approved it.
@@ -669,7 +650,6 @@ def security_policy(ctx: Context) -> Iterator[Finding]:
     clause="6.6.1",
     severity=Severity.MINOR,
     tags=("security", "policy", "communication"),
-    reads=("policies", "parties"),
 )
 def security_policy_communicated(ctx: Context) -> Iterator[Finding]:
     """The information security policy is communicated to the provider and to every customer
@@ -698,7 +678,6 @@ def security_policy_communicated(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("security", "risk", "cadence"),
-    reads=("services", "risks", "reviews"),
 )
 def security_risks_assessed(ctx: Context) -> Iterator[Finding]:
     """The information security risks of each live service are assessed within the
@@ -728,7 +707,6 @@ def security_risks_assessed(ctx: Context) -> Iterator[Finding]:
     clause="6.6.2",
     severity=Severity.MAJOR,
     tags=("security", "controls", "risk"),
-    reads=("documents", "risks", "reviews"),
 )
 def security_controls_linked_to_risks(ctx: Context) -> Iterator[Finding]:
     """Information security controls are documented, and every security risk that is open or
@@ -760,7 +738,6 @@ def security_controls_linked_to_risks(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("security", "change", "risk"),
-    reads=("changes", "risks", "reviews"),
 )
 def major_changes_security_assessed(ctx: Context) -> Iterator[Finding]:
     """Every approved or implemented major change had its information security impact
@@ -801,7 +778,6 @@ def major_changes_security_assessed(ctx: Context) -> Iterator[Finding]:
     clause="6.6.3",
     severity=Severity.MINOR,
     tags=("security", "incident", "evidence"),
-    reads=("evidence", "reports"),
 )
 def security_incidents_recorded_and_analysed(ctx: Context) -> Iterator[Finding]:
     """Within the last year security incidents are recorded (evidence of kind

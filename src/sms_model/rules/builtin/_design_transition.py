@@ -80,7 +80,6 @@ def _describe(item: Any) -> str:
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("design-transition", "change"),
-    reads=("processes", "policies"),
 )
 def design_and_transition_process(ctx: Context) -> Iterator[Finding]:
     """A design and transition process exists, and a change policy exists to say which
@@ -109,7 +108,6 @@ def design_and_transition_process(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "change", "lifecycle"),
-    reads=("services", "changes"),
 )
 def transfers_and_removals_are_major_changes(ctx: Context) -> Iterator[Finding]:
     """Every service transferred to another party or removed was handled as a major change,
@@ -148,7 +146,6 @@ def transfers_and_removals_are_major_changes(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("design-transition", "documents"),
-    reads=("services", "changes", "documents"),
 )
 def transition_planned(ctx: Context) -> Iterator[Finding]:
     """Every planned, in-design or in-transition service, and every approved or implemented
@@ -178,7 +175,6 @@ def transition_planned(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("design-transition", "risk"),
-    reads=("services", "risks"),
 )
 def new_services_risk_assessed(ctx: Context) -> Iterator[Finding]:
     """Every planned, in-design or in-transition service is named by an assessed risk.
@@ -210,7 +206,6 @@ def new_services_risk_assessed(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("design-transition", "documents"),
-    reads=("services", "changes", "documents"),
 )
 def service_designed(ctx: Context) -> Iterator[Finding]:
     """Every service in design or transition, and every approved or implemented major change,
@@ -238,7 +233,6 @@ def service_designed(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "services"),
-    reads=("services",),
 )
 def designed_services_have_requirements(ctx: Context) -> Iterator[Finding]:
     """A service in design states its service requirements; a service in transition also
@@ -274,7 +268,6 @@ def designed_services_have_requirements(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "evidence"),
-    reads=("changes", "evidence"),
 )
 def transition_tested(ctx: Context) -> Iterator[Finding]:
     """Every implemented major change was tested before deployment: evidence of kind
@@ -314,7 +307,6 @@ def transition_tested(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "review"),
-    reads=("changes", "reviews"),
 )
 def post_implementation_reviewed(ctx: Context) -> Iterator[Finding]:
     """Every implemented major change has a post-implementation review naming it, held on or

@@ -48,7 +48,6 @@ def _listing(ids: Sequence[str], limit: int = 10) -> str:
     clause="4.3.1",
     severity=Severity.MAJOR,
     tags=("documents", "processes"),
-    reads=("processes", "documents"),
 )
 def processes_documented(ctx: Context) -> Iterator[Finding]:
     """Every process is documented: it names a definition of kind ``process_definition``, and
@@ -110,7 +109,6 @@ def _not_yet_issued(ctx: Context, doc: Document) -> bool:
     clause="4.3.2",
     severity=Severity.MINOR,
     tags=("documents", "approval"),
-    reads=("documents", "approvals"),
 )
 def documents_approved_before_issue(ctx: Context) -> Iterator[Finding]:
     """Every issued document carries an approval of its current version (an approval naming
@@ -158,7 +156,6 @@ def documents_approved_before_issue(ctx: Context) -> Iterator[Finding]:
     clause="4.3.2",
     severity=Severity.MINOR,
     tags=("documents", "versions"),
-    reads=("documents",),
 )
 def superseded_documents_withdrawn(ctx: Context) -> Iterator[Finding]:
     """A document superseded by an issued one is marked obsolete or withdrawn, so only the
@@ -184,7 +181,6 @@ def superseded_documents_withdrawn(ctx: Context) -> Iterator[Finding]:
     clause="4.3.2",
     severity=Severity.MINOR,
     tags=("documents", "versions", "processes"),
-    reads=("documents", "processes"),
 )
 def processes_use_current_documents(ctx: Context) -> Iterator[Finding]:
     """No process still points at an obsolete or withdrawn document as its definition or one
@@ -211,7 +207,6 @@ def processes_use_current_documents(ctx: Context) -> Iterator[Finding]:
     clause="4.3.2",
     severity=Severity.MINOR,
     tags=("documents",),
-    reads=("documents",),
 )
 def documents_owned(ctx: Context) -> Iterator[Finding]:
     """Every draft or issued document has an owner who keeps it current.
@@ -233,7 +228,6 @@ def documents_owned(ctx: Context) -> Iterator[Finding]:
     clause="4.3.3",
     severity=Severity.MAJOR,
     tags=("documents", "records"),
-    reads=("documents",),
 )
 def records_procedure(ctx: Context) -> Iterator[Finding]:
     """A procedure for the control of records (identification, storage, protection, retrieval,
@@ -251,7 +245,6 @@ def records_procedure(ctx: Context) -> Iterator[Finding]:
     clause="4.3.3",
     severity=Severity.MINOR,
     tags=("records", "evidence"),
-    reads=("evidence",),
 )
 def records_stored(ctx: Context) -> Iterator[Finding]:
     """Every evidence record in effect says where it is kept (``location``), so it can be
@@ -354,7 +347,6 @@ def _dates_after(entity: Any, as_of: date) -> Iterator[tuple[str, date]]:
     clause="4.3.3",
     severity=Severity.OBSERVATION,
     tags=("records", "dates"),
-    reads=_DATED_PARTS,
 )
 def records_not_dated_after_as_of(ctx: Context) -> Iterator[Finding]:
     """No record is dated after the day the SMS is assessed: a meeting held, an approval given
@@ -397,7 +389,6 @@ def records_not_dated_after_as_of(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-e",),
     severity=Severity.MAJOR,
     tags=("resources",),
-    reads=("resources",),
 )
 def resources_of_every_kind(ctx: Context) -> Iterator[Finding]:
     """Human, technical, information and financial resources are each provided and in place
@@ -428,7 +419,6 @@ def resources_of_every_kind(ctx: Context) -> Iterator[Finding]:
     clause="4.4.2",
     severity=Severity.MINOR,
     tags=("people", "competence", "roles"),
-    reads=("roles", "people"),
 )
 def role_holders_competent(ctx: Context) -> Iterator[Finding]:
     """Every role states the competences it requires, and every holder of the role has them.
@@ -459,7 +449,6 @@ def role_holders_competent(ctx: Context) -> Iterator[Finding]:
     clause="4.4.2",
     severity=Severity.MINOR,
     tags=("people", "competence", "evidence"),
-    reads=("roles", "evidence"),
 )
 def role_holders_trained(ctx: Context) -> Iterator[Finding]:
     """Every holder of a role of the provider has a training record (evidence of kind
@@ -495,7 +484,6 @@ def role_holders_trained(ctx: Context) -> Iterator[Finding]:
     clause="4.4.2",
     severity=Severity.MINOR,
     tags=("people", "awareness", "evidence"),
-    reads=("people", "roles", "evidence"),
 )
 def people_aware(ctx: Context) -> Iterator[Finding]:
     """Every person of the provider has been made aware of the relevance of their work to the

@@ -20,7 +20,7 @@ from sms_model.model import (
     GovernanceControl,
     OtherPartyProcess,
 )
-from sms_model.rules._context import GRAPH_READS, Context
+from sms_model.rules._context import Context
 from sms_model.rules._findings import Finding, Severity
 from sms_model.rules._registry import rule
 
@@ -96,7 +96,6 @@ def _work_of_others(ctx: Context) -> tuple[_Work, ...]:
     guidance=("APP-1",),
     severity=Severity.MAJOR,
     tags=("other-parties", "accountability", "graph"),
-    reads=GRAPH_READS,
 )
 def clause4_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     """No other party is accountable for a Clause 4 requirement: every Clause 4 duty and every
@@ -136,7 +135,6 @@ def clause4_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-2",),
     severity=Severity.MAJOR,
     tags=("other-parties", "graph"),
-    reads=GRAPH_READS,
 )
 def clause4_work_short_term(ctx: Context) -> Iterator[Finding]:
     """Another party performs Clause 4 work (an SMS-level process or a Clause 4 activity) only
@@ -156,7 +154,6 @@ def clause4_work_short_term(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-1", "APP-2"),
     severity=Severity.MAJOR,
     tags=("other-parties", "accountability", "graph"),
-    reads=GRAPH_READS,
 )
 def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding]:
     """Clause 4 work another party performs stays under the provider's accountability: the
@@ -175,7 +172,6 @@ def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding
     guidance=("APP-3",),
     severity=Severity.MAJOR,
     tags=("other-parties", "plan", "graph"),
-    reads=GRAPH_READS,
 )
 def drafted_plan_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     """A service management plan drafted by another party is, once agreed, owned and maintained
@@ -195,7 +191,6 @@ def drafted_plan_kept_by_provider(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-4",),
     severity=Severity.MAJOR,
     tags=("other-parties", "graph"),
-    reads=GRAPH_READS,
 )
 def most_processes_operated_by_provider(ctx: Context) -> Iterator[Finding]:
     """Other parties operate no more than half of the Clause 5 to 9 processes; otherwise the
@@ -221,7 +216,6 @@ def most_processes_operated_by_provider(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("other-parties", "agreements"),
-    reads=("other_party_processes", "processes", "agreements", "parties"),
 )
 def other_party_work_under_agreement(ctx: Context) -> Iterator[Finding]:
     """Every process or Clause 4 activity another party runs is covered by a documented
@@ -304,7 +298,6 @@ def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iter
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("other-parties", "governance"),
-    reads=("other_party_processes", "processes"),
 )
 def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
     """The provider exercises all four governance controls of 4.2 over every process another
@@ -338,7 +331,6 @@ def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
     clause="4.2",
     severity=Severity.MINOR,
     tags=("other-parties", "dates"),
-    reads=("other_party_processes",),
 )
 def engagement_dates_in_order(ctx: Context) -> Iterator[Finding]:
     """The engagement of another party, when dated, ends on or after the day it starts: the
@@ -364,7 +356,6 @@ def engagement_dates_in_order(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("other-parties", "suppliers", "graph"),
-    reads=GRAPH_READS,
 )
 def subcontractors_governed_through_lead(ctx: Context) -> Iterator[Finding]:
     """A process run by a sub-contracted supplier is governed through its lead supplier, and
@@ -391,7 +382,6 @@ def subcontractors_governed_through_lead(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("accountability", "graph"),
-    reads=GRAPH_READS,
 )
 def one_accountable_owner(ctx: Context) -> Iterator[Finding]:
     """Each process and each Clause 4 duty has exactly one accountable owner (a person, or a
@@ -416,7 +406,6 @@ def one_accountable_owner(ctx: Context) -> Iterator[Finding]:
     clause="4.5.2",
     severity=Severity.MINOR,
     tags=("interfaces", "graph"),
-    reads=GRAPH_READS,
 )
 def expected_interfaces_recorded(ctx: Context) -> Iterator[Finding]:
     """Processes expected to exchange information record an interface with each other (the

@@ -16,7 +16,7 @@ from sms_model.model import (
     ReviewKind,
     SMSStage,
 )
-from sms_model.rules._context import GRAPH_READS, Context
+from sms_model.rules._context import Context
 from sms_model.rules._findings import Finding, Severity
 from sms_model.rules._registry import rule
 
@@ -38,7 +38,6 @@ def _sm_policies(ctx: Context) -> tuple[str, ...]:
     guidance=("TM-0",),
     severity=Severity.MAJOR,
     tags=("top-management",),
-    reads=("top_management", "people"),
 )
 def top_management_identified(ctx: Context) -> Iterator[Finding]:
     """Top management is named, and every member belongs to the provider itself.
@@ -66,7 +65,6 @@ def top_management_identified(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-a",),
     severity=Severity.MINOR,
     tags=("top-management", "evidence"),
-    reads=("top_management", "meetings", "reviews"),
 )
 def top_management_involved_at_every_stage(ctx: Context) -> Iterator[Finding]:
     """Over the last year, top management took part in meetings covering every SMS stage
@@ -104,7 +102,6 @@ def top_management_involved_at_every_stage(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-b",),
     severity=Severity.MAJOR,
     tags=("top-management", "accountability", "graph"),
-    reads=GRAPH_READS,
 )
 def top_management_accountable_for_sms(ctx: Context) -> Iterator[Finding]:
     """Top management holds accountability for the SMS: it owns the SMS process or is
@@ -122,7 +119,6 @@ def top_management_accountable_for_sms(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-c",),
     severity=Severity.MINOR,
     tags=("top-management", "evidence"),
-    reads=("parties", "acknowledgements", "policies", "objectives", "services", "scope"),
 )
 def interested_parties_acknowledged(ctx: Context) -> Iterator[Finding]:
     """Every interested party has acknowledged the scope, the service management policy and
@@ -158,7 +154,6 @@ def interested_parties_acknowledged(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-d",),
     severity=Severity.MAJOR,
     tags=("top-management", "plan", "cadence"),
-    reads=("plan", "reviews"),
 )
 def plan_created_implemented_maintained(ctx: Context) -> Iterator[Finding]:
     """A service management plan exists, is implemented, is linked to business objectives and
@@ -196,7 +191,6 @@ def plan_created_implemented_maintained(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-e",),
     severity=Severity.MINOR,
     tags=("top-management", "resources"),
-    reads=("objectives", "resources"),
 )
 def objectives_resourced(ctx: Context) -> Iterator[Finding]:
     """Every objective has resources allocated that have been provided and not withdrawn.
@@ -226,7 +220,6 @@ def objectives_resourced(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MAJOR,
     tags=("top-management", "cadence"),
-    reads=("reports", "top_management", "people", "roles"),
 )
 def performance_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
     """SMS performance reports reach a member of top management within the cadence of the
@@ -256,7 +249,6 @@ def performance_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("top-management", "accountability", "graph"),
-    reads=GRAPH_READS,
 )
 def owners_report_to_top_management(ctx: Context) -> Iterator[Finding]:
     """Every provider person who owns a process or a Clause 4 duty has a reporting line that
@@ -274,7 +266,6 @@ def owners_report_to_top_management(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-g",),
     severity=Severity.MINOR,
     tags=("top-management", "objectives", "cadence"),
-    reads=("objectives", "services"),
 )
 def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
     """Each objective has a target and is measured within the ``objective-measurement``
@@ -323,7 +314,6 @@ def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MAJOR,
     tags=("top-management", "risk", "change"),
-    reads=("changes", "risks"),
 )
 def changes_risk_assessed(ctx: Context) -> Iterator[Finding]:
     """Every change carries a risk assessment made before it was implemented.
@@ -358,7 +348,6 @@ def changes_risk_assessed(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("top-management", "services", "lifecycle"),
-    reads=("services", "agreements", "changes"),
 )
 def services_delivered_to_agreed_levels(ctx: Context) -> Iterator[Finding]:
     """Every live service has an agreement with service level targets; a service being
@@ -395,7 +384,6 @@ def services_delivered_to_agreed_levels(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-j",),
     severity=Severity.MAJOR,
     tags=("top-management", "audit", "cadence"),
-    reads=("reviews", "audits"),
 )
 def sms_assessed_and_reviewed(ctx: Context) -> Iterator[Finding]:
     """The SMS is assessed within cadence by management reviews, internal audits and external
@@ -433,7 +421,6 @@ def sms_assessed_and_reviewed(ctx: Context) -> Iterator[Finding]:
     guidance=("EV-a",),
     severity=Severity.MINOR,
     tags=("top-management", "evidence", "cadence"),
-    reads=("meetings", "top_management"),
 )
 def regular_meetings_chaired_by_top_management(ctx: Context) -> Iterator[Finding]:
     """SMS planning or review meetings chaired by top management are held within the
@@ -460,7 +447,6 @@ def regular_meetings_chaired_by_top_management(ctx: Context) -> Iterator[Finding
     guidance=("EV-b",),
     severity=Severity.MAJOR,
     tags=("top-management", "evidence"),
-    reads=("scope", "policies", "objectives", "plan"),
 )
 def sms_defines_scope_policy_objectives_plan(ctx: Context) -> Iterator[Finding]:
     """The SMS defines its scope, a service management policy, objectives and a plan.
@@ -489,7 +475,6 @@ def sms_defines_scope_policy_objectives_plan(ctx: Context) -> Iterator[Finding]:
     guidance=("EV-c",),
     severity=Severity.MAJOR,
     tags=("top-management", "approval"),
-    reads=("approvals", "policies", "objectives", "plan", "top_management"),
 )
 def policy_objectives_plan_approved(ctx: Context) -> Iterator[Finding]:
     """Top management approved the service management policy, every objective and the plan,
@@ -546,7 +531,6 @@ def _approval_findings(
     guidance=("EV-d",),
     severity=Severity.MINOR,
     tags=("top-management", "approval"),
-    reads=("approvals", "processes", "documents", "top_management"),
 )
 def processes_approved_by_top_management(ctx: Context) -> Iterator[Finding]:
     """Every process, or its process definition, is approved by top management.
@@ -569,7 +553,6 @@ def processes_approved_by_top_management(ctx: Context) -> Iterator[Finding]:
     guidance=("EV-x",),
     severity=Severity.OBSERVATION,
     tags=("top-management", "commitment"),
-    reads=("resources", "evidence"),
 )
 def signs_of_weak_commitment(ctx: Context) -> Iterator[Finding]:
     """No resources withdrawn from the SMS in the last year, and communication about the SMS
@@ -602,7 +585,6 @@ def signs_of_weak_commitment(ctx: Context) -> Iterator[Finding]:
     guidance=("EV-b",),
     severity=Severity.MAJOR,
     tags=("policy",),
-    reads=("policies",),
 )
 def policy_commitments(ctx: Context) -> Iterator[Finding]:
     """There is a service management policy, and each one commits to meeting service
@@ -630,7 +612,6 @@ def policy_commitments(ctx: Context) -> Iterator[Finding]:
     clause="4.1.2",
     severity=Severity.MINOR,
     tags=("policy", "communication"),
-    reads=("policies", "parties"),
 )
 def policy_communicated(ctx: Context) -> Iterator[Finding]:
     """The service management policy is communicated to the provider and every interested
@@ -655,7 +636,6 @@ def policy_communicated(ctx: Context) -> Iterator[Finding]:
     clause="4.1.2",
     severity=Severity.MINOR,
     tags=("policy", "cadence"),
-    reads=("policies", "reviews"),
 )
 def policy_reviewed(ctx: Context) -> Iterator[Finding]:
     """Each policy is reviewed within the ``policy-review`` cadence (yearly by default).
@@ -682,7 +662,6 @@ def policy_reviewed(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MINOR,
     tags=("roles",),
-    reads=("roles",),
 )
 def roles_defined(ctx: Context) -> Iterator[Finding]:
     """Every role has holders, responsibilities and authorities.
@@ -709,7 +688,6 @@ def roles_defined(ctx: Context) -> Iterator[Finding]:
     clause="4.1.3",
     severity=Severity.MINOR,
     tags=("communication", "documents"),
-    reads=("documents",),
 )
 def communication_procedure(ctx: Context) -> Iterator[Finding]:
     """A communication procedure for the SMS is documented and issued.
@@ -730,7 +708,6 @@ def communication_procedure(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-1",),
     severity=Severity.MAJOR,
     tags=("top-management", "approval"),
-    reads=("top_management", "approvals", "people"),
 )
 def management_representative(ctx: Context) -> Iterator[Finding]:
     """One management representative is named: a person of the provider, appointed by an

@@ -104,7 +104,6 @@ def _supplier_contracts(ctx: Context) -> Iterator[tuple[Party, Agreement]]:
     clause="7.1",
     severity=Severity.MAJOR,
     tags=("relationship", "customers"),
-    reads=("services", "parties"),
 )
 def customers_identified(ctx: Context) -> Iterator[Finding]:
     """Every service that is not removed or transferred names its customers, and each one is a
@@ -140,7 +139,6 @@ def customers_identified(ctx: Context) -> Iterator[Finding]:
     clause="7.1",
     severity=Severity.MINOR,
     tags=("relationship", "customers", "accountability"),
-    reads=("parties", "services", "agreements", "people", "roles"),
 )
 def customer_relationship_owned(ctx: Context) -> Iterator[Finding]:
     """Each customer has a named person of the provider responsible for the relationship: the
@@ -174,7 +172,6 @@ def customer_relationship_owned(ctx: Context) -> Iterator[Finding]:
     clause="7.1",
     severity=Severity.MINOR,
     tags=("relationship", "customers", "cadence"),
-    reads=("parties", "services", "reviews"),
 )
 def customer_service_reviews(ctx: Context) -> Iterator[Finding]:
     """Each customer takes part in a service review that names it, within the cadence of
@@ -202,7 +199,6 @@ def customer_service_reviews(ctx: Context) -> Iterator[Finding]:
     clause="7.1",
     severity=Severity.MAJOR,
     tags=("relationship", "customers", "documents"),
-    reads=("documents",),
 )
 def complaint_procedure(ctx: Context) -> Iterator[Finding]:
     """A procedure for handling service complaints is documented and issued.
@@ -219,7 +215,6 @@ def complaint_procedure(ctx: Context) -> Iterator[Finding]:
     clause="7.1",
     severity=Severity.MAJOR,
     tags=("relationship", "customers", "evidence"),
-    reads=("parties", "services", "evidence"),
 )
 def customer_satisfaction_measured(ctx: Context) -> Iterator[Finding]:
     """Customer satisfaction is measured: in the last year, a ``satisfaction-survey`` evidence
@@ -268,7 +263,6 @@ def _any_survey(ctx: Context) -> bool:
     clause="7.2",
     severity=Severity.MAJOR,
     tags=("supplier", "agreements"),
-    reads=("parties", "agreements"),
 )
 def supplier_has_contract(ctx: Context) -> Iterator[Finding]:
     """Every supplier the provider uses directly has a contract with the provider in force on
@@ -304,7 +298,6 @@ def supplier_has_contract(ctx: Context) -> Iterator[Finding]:
     clause="7.2",
     severity=Severity.MINOR,
     tags=("supplier", "agreements", "accountability"),
-    reads=("parties", "agreements", "people", "roles"),
 )
 def supplier_contract_owned(ctx: Context) -> Iterator[Finding]:
     """Each supplier contract has a named person of the provider responsible for it.
@@ -334,7 +327,6 @@ def supplier_contract_owned(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MINOR,
     tags=("supplier", "agreements"),
-    reads=("parties", "agreements"),
 )
 def supplier_contract_terms(ctx: Context) -> Iterator[Finding]:
     """Each supplier contract states its scope, requirements, targets, authorities and
@@ -358,7 +350,6 @@ def supplier_contract_terms(ctx: Context) -> Iterator[Finding]:
     clause="7.2",
     severity=Severity.MINOR,
     tags=("supplier", "cadence"),
-    reads=("parties", "agreements", "reviews"),
 )
 def supplier_performance_reviewed(ctx: Context) -> Iterator[Finding]:
     """Each supplier's performance is reviewed in a review naming the supplier or its
@@ -390,7 +381,6 @@ def supplier_performance_reviewed(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-5",),
     severity=Severity.MINOR,
     tags=("supplier", "agreements", "subcontractor"),
-    reads=("parties", "agreements"),
 )
 def subcontractors_contracted_by_lead(ctx: Context) -> Iterator[Finding]:
     """A sub-contracted supplier's lead supplier is itself a supplier, and a contract in force

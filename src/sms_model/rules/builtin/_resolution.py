@@ -83,7 +83,6 @@ def _procedure_in_process(
     clause="8.1",
     severity=Severity.MINOR,
     tags=("incident", "evidence"),
-    reads=("evidence",),
 )
 def incidents_recorded(ctx: Context) -> Iterator[Finding]:
     """Incidents are recorded: the latest ``incident-record`` evidence is at most three
@@ -100,7 +99,6 @@ def incidents_recorded(ctx: Context) -> Iterator[Finding]:
     clause="8.1",
     severity=Severity.MINOR,
     tags=("incident", "request", "evidence"),
-    reads=("evidence",),
 )
 def service_requests_recorded(ctx: Context) -> Iterator[Finding]:
     """Service requests are recorded: the latest ``service-request-record`` evidence is less
@@ -117,7 +115,6 @@ def service_requests_recorded(ctx: Context) -> Iterator[Finding]:
     clause="8.1",
     severity=Severity.MAJOR,
     tags=("incident", "documents"),
-    reads=("documents", "processes"),
 )
 def major_incident_procedure(ctx: Context) -> Iterator[Finding]:
     """A major incident procedure is issued and the incident and service request process
@@ -141,7 +138,6 @@ def major_incident_procedure(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("incident", "top-management", "evidence"),
-    reads=("evidence", "reports", "top_management", "people", "roles"),
 )
 def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding]:
     """Top management is informed of every major incident of the last year: after the
@@ -192,7 +188,6 @@ def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding
     clause="8.2",
     severity=Severity.MINOR,
     tags=("problem", "evidence"),
-    reads=("evidence",),
 )
 def problems_recorded(ctx: Context) -> Iterator[Finding]:
     """Problems are recorded: the latest ``problem-record`` evidence is at most a year old.
@@ -208,7 +203,6 @@ def problems_recorded(ctx: Context) -> Iterator[Finding]:
     clause="8.2",
     severity=Severity.MINOR,
     tags=("problem", "evidence"),
-    reads=("evidence",),
 )
 def known_errors_recorded(ctx: Context) -> Iterator[Finding]:
     """Known errors are recorded: the latest ``known-error-record`` evidence is at most a

@@ -79,7 +79,6 @@ def _open_on(closed: date | None, as_of: date) -> bool:
     guidance=("EV-b",),
     severity=Severity.MAJOR,
     tags=("scope",),
-    reads=("scope", "parties"),
 )
 def scope_names_units_and_services(ctx: Context) -> Iterator[Finding]:
     """The scope is stated and names the provider's organisational units and the services it
@@ -124,7 +123,6 @@ def scope_names_units_and_services(ctx: Context) -> Iterator[Finding]:
     clause="4.5.1",
     severity=Severity.MINOR,
     tags=("scope", "services"),
-    reads=("scope", "services"),
 )
 def live_services_in_scope(ctx: Context) -> Iterator[Finding]:
     """Every live service of the SMS is within the scope, and the scope names no service that
@@ -161,7 +159,6 @@ def live_services_in_scope(ctx: Context) -> Iterator[Finding]:
     clause="4.5.1",
     severity=Severity.MINOR,
     tags=("scope",),
-    reads=("scope",),
 )
 def scope_claims_no_exclusions(ctx: Context) -> Iterator[Finding]:
     """The scope claims no exclusions: every requirement applies to what is in scope, so a
@@ -191,7 +188,6 @@ def scope_claims_no_exclusions(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-3",),
     severity=Severity.MAJOR,
     tags=("plan",),
-    reads=("plan",),
 )
 def plan_agreed(ctx: Context) -> Iterator[Finding]:
     """A service management plan is in force: agreed (or implemented) on a recorded date on or
@@ -231,7 +227,6 @@ def plan_agreed(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-d",),
     severity=Severity.MINOR,
     tags=("plan",),
-    reads=("plan",),
 )
 def plan_covers_every_topic(ctx: Context) -> Iterator[Finding]:
     """The plan covers every topic 4.5.2 asks for: objectives, service requirements, known
@@ -267,7 +262,6 @@ def plan_covers_every_topic(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-d",),
     severity=Severity.MINOR,
     tags=("plan", "objectives"),
-    reads=("plan", "objectives"),
 )
 def plan_carries_the_objectives(ctx: Context) -> Iterator[Finding]:
     """The plan names the service management objectives it is to achieve, and every objective
@@ -301,7 +295,6 @@ def plan_carries_the_objectives(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("risk", "cadence"),
-    reads=("risks", "services"),
 )
 def risks_to_services_assessed(ctx: Context) -> Iterator[Finding]:
     """Risks to services are recorded; every risk not yet closed has an owner, a likelihood
@@ -340,7 +333,6 @@ def risks_to_services_assessed(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("risk",),
-    reads=("risks", "people", "roles", "parties"),
 )
 def risks_to_services_treated(ctx: Context) -> Iterator[Finding]:
     """Every assessed risk has a decision: a treatment, or acceptance by a named person of the
@@ -379,7 +371,6 @@ def risks_to_services_treated(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-e",),
     severity=Severity.MAJOR,
     tags=("resources", "budget"),
-    reads=("resources", "processes", "plan"),
 )
 def sms_funded(ctx: Context) -> Iterator[Finding]:
     """The SMS itself is funded: a financial resource allocated to the SMS process (or to the
@@ -429,7 +420,6 @@ def sms_funded(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-g",),
     severity=Severity.MAJOR,
     tags=("monitoring",),
-    reads=("processes", "documents"),
 )
 def sms_monitoring_defined(ctx: Context) -> Iterator[Finding]:
     """The SMS has a monitoring and measurement activity whose methods are documented: a
@@ -460,7 +450,6 @@ def sms_monitoring_defined(ctx: Context) -> Iterator[Finding]:
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("monitoring", "reporting"),
-    reads=("reports", "documents"),
 )
 def performance_reports_defined(ctx: Context) -> Iterator[Finding]:
     """Every SMS performance report follows a report definition that is issued, so that what
@@ -503,7 +492,6 @@ def _internal_audits(ctx: Context) -> tuple[Any, ...]:
     guidance=("TM-j",),
     severity=Severity.MAJOR,
     tags=("audit", "cadence"),
-    reads=("audits", "documents"),
 )
 def audits_follow_a_programme(ctx: Context) -> Iterator[Finding]:
     """An issued audit programme exists; every internal audit names it, was held after it was
@@ -557,7 +545,6 @@ def audits_follow_a_programme(ctx: Context) -> Iterator[Finding]:
     guidance=("APP-2",),
     severity=Severity.MINOR,
     tags=("audit", "independence"),
-    reads=("audits", "processes", "roles", "people"),
 )
 def auditors_do_not_audit_own_work(ctx: Context) -> Iterator[Finding]:
     """No internal auditor audits a process they own or are responsible for (directly or
@@ -598,7 +585,6 @@ def auditors_do_not_audit_own_work(ctx: Context) -> Iterator[Finding]:
     clause="4.5.4.2",
     severity=Severity.MINOR,
     tags=("audit", "nonconformity"),
-    reads=("audits", "improvements"),
 )
 def audit_nonconformities_followed_up(ctx: Context) -> Iterator[Finding]:
     """Every nonconformity an internal audit raised is followed up: it is closed or has a
@@ -652,7 +638,6 @@ def _management_reviews(ctx: Context) -> tuple[Any, ...]:
     guidance=("TM-j",),
     severity=Severity.MAJOR,
     tags=("review", "top-management", "cadence"),
-    reads=("reviews", "top_management"),
 )
 def management_reviews_by_top_management(ctx: Context) -> Iterator[Finding]:
     """Management reviews are led by top management: within the ``management-review`` cadence
@@ -690,7 +675,6 @@ def management_reviews_by_top_management(ctx: Context) -> Iterator[Finding]:
     clause="4.5.4.3",
     severity=Severity.MINOR,
     tags=("review",),
-    reads=("reviews",),
 )
 def management_review_inputs(ctx: Context) -> Iterator[Finding]:
     """Each current management review (those within the cadence window, else the last one)
@@ -714,7 +698,6 @@ def management_review_inputs(ctx: Context) -> Iterator[Finding]:
     clause="4.5.4.3",
     severity=Severity.MINOR,
     tags=("review",),
-    reads=("reviews",),
 )
 def management_review_outputs(ctx: Context) -> Iterator[Finding]:
     """Each current management review records its outputs: the decisions and actions taken.
@@ -738,7 +721,6 @@ def management_review_outputs(ctx: Context) -> Iterator[Finding]:
     clause="4.5.5.1",
     severity=Severity.MAJOR,
     tags=("policy", "improvement"),
-    reads=("policies", "approvals", "top_management"),
 )
 def continual_improvement_policy(ctx: Context) -> Iterator[Finding]:
     """A continual improvement policy is issued and approved by top management.
@@ -772,7 +754,6 @@ def continual_improvement_policy(ctx: Context) -> Iterator[Finding]:
     clause="4.5.5.1",
     severity=Severity.MINOR,
     tags=("improvement", "nonconformity"),
-    reads=("improvements", "audits"),
 )
 def nonconformities_get_corrective_action(ctx: Context) -> Iterator[Finding]:
     """Every nonconformity is dealt with through a corrective action (an improvement entry of
@@ -824,7 +805,6 @@ def _improvements(ctx: Context) -> Iterator[Any]:
     clause="4.5.5.2",
     severity=Severity.MINOR,
     tags=("improvement",),
-    reads=("improvements",),
 )
 def improvements_recorded(ctx: Context) -> Iterator[Finding]:
     """Every improvement in the register has an owner, a priority, a target to measure it
@@ -857,7 +837,6 @@ def improvements_recorded(ctx: Context) -> Iterator[Finding]:
     clause="4.5.5.2",
     severity=Severity.MINOR,
     tags=("improvement", "approval"),
-    reads=("improvements", "approvals", "people", "roles", "parties"),
 )
 def improvements_approved_before_implementation(ctx: Context) -> Iterator[Finding]:
     """An improvement's approver is a person of the provider, and an approval record by that
@@ -906,7 +885,6 @@ def improvements_approved_before_implementation(ctx: Context) -> Iterator[Findin
     clause="4.5.5.2",
     severity=Severity.MINOR,
     tags=("improvement", "measurement"),
-    reads=("improvements", "reviews", "reports", "evidence"),
 )
 def improvements_measured(ctx: Context) -> Iterator[Finding]:
     """Every implemented (closed) improvement has its result recorded against its target: a

@@ -1,0 +1,174 @@
+"""Waivers: failures accepted for a time by top management, and the findings about waivers
+that cannot be applied (wrong approver, unknown target, expired, too long, unused)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from sms_model.catalog import clause as catalog_clause
+from sms_model.rules._context import Facts
+from sms_model.rules._findings import Finding, Severity, Status, Waiver, _within
+from sms_model.rules._registry import Registry, RuleSpec
+from sms_model.rules._results import Group
+
+if TYPE_CHECKING:
+    from sms_model.rules._incremental import State
+    from sms_model.rules._running import RuleRun
+
+__all__ = ["apply_waivers", "is_clause"]
+
+
+def apply_waivers(
+    runs: Mapping[str, RuleRun],
+    specs: Sequence[RuleSpec],
+    waivers: Sequence[Waiver],
+    facts: Facts,
+    old: State | None,
+    registry: Registry,
+) -> tuple[dict[str, list[Group]], dict[str, frozenset[str]], list[Finding]]:
+    """The groups of each rule after waivers, the waivers each rule used (for rules some
+    waiver targets), and the findings about the waivers. With ``old`` (an assessment with the
+    same waivers, date and top management), a rule whose findings are the same objects as
+    then keeps its waived groups."""
+    groups = {rule_id: [run.group] for rule_id, run in runs.items()}
+    used: dict[str, frozenset[str]] = {}
+    extra: list[Finding] = []
+    if not waivers:
+        return groups, used, extra
+    valid: list[Waiver] = []
+    for waiver in waivers:
+        refused = _refused_waiver(waiver, facts, registry)
+        if refused is not None:
+            extra.append(refused)
+            continue
+        valid.append(waiver)
+        if is_clause(waiver.target):
+            extra.append(
+                _waiver_finding(
+                    waiver,
+                    "SMS-waiver-scope",
+                    Severity.OBSERVATION,
+                    f"waiver {waiver.id!r} waives every failure of clause {waiver.target} and "
+                    "its sub-clauses"
+                    + (f" about {waiver.subject!r}" if waiver.subject else "")
+                    + "; a waiver per rule (and subject) says what exactly is accepted",
+                )
+            )
+    for spec in specs:
+        candidates = [w for w in valid if _aims_at(w, spec)]
+        if not candidates:
+            continue
+        run = runs[spec.id]
+        before = old.runs.get(spec.id) if old is not None else None
+        if old is not None and before is not None and before.group is run.group:
+            groups[spec.id], used[spec.id] = old.groups[spec.id], old.used[spec.id]
+            continue
+        groups[spec.id], used[spec.id] = _waived(run.findings, candidates)
+    applied = frozenset().union(*used.values())
+    for waiver in valid:
+        if waiver.id not in applied:
+            extra.append(
+                _waiver_finding(
+                    waiver,
+                    "SMS-waiver-unused",
+                    Severity.OBSERVATION,
+                    f"waiver {waiver.id!r} matches no failure; withdraw it or correct its target",
+                )
+            )
+    return groups, used, extra
+
+
+def _waived(
+    findings: Sequence[Finding], candidates: Sequence[Waiver]
+) -> tuple[list[Group], frozenset[str]]:
+    """One rule's findings with the failures a waiver covers waived, and the waivers used."""
+    if not any(f.status is Status.FAIL for f in findings):
+        return Group.of(findings), frozenset()
+    mine: set[str] = set()
+    out = []
+    for finding in findings:
+        if finding.status is Status.FAIL:
+            for waiver in candidates:
+                if waiver.subject is None or waiver.subject in finding.subjects:
+                    finding = attrs.evolve(finding, status=Status.WAIVED, waiver=waiver.id)
+                    mine.add(waiver.id)
+                    break
+        out.append(finding)
+    return Group.of(out), frozenset(mine)
+
+
+def _aims_at(waiver: Waiver, spec: RuleSpec) -> bool:
+    """Whether a waiver targets this rule: its id, an alias, or its clause or a parent."""
+    target = waiver.target
+    return target == spec.id or target in spec.aliases or _within(spec.clause, target)
+
+
+def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding | None:
+    """The finding saying why a waiver is not applied, or ``None`` when it may be."""
+    as_of = facts.as_of
+    if waiver.approver not in facts.top_management:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-approver",
+            Severity.MINOR,
+            f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is not a member "
+            "of top management; it was not applied",
+        )
+    if not is_clause(waiver.target) and waiver.target not in registry:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-target",
+            Severity.MINOR,
+            f"waiver {waiver.id!r} targets {waiver.target!r}, which is neither a clause of "
+            "ISO/IEC 20000-1:2011 nor a rule of this assessment; it was not applied",
+        )
+    if waiver.expires < as_of:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-expired",
+            Severity.OBSERVATION,
+            f"waiver {waiver.id!r} expired on {waiver.expires.isoformat()}; it was not applied",
+        )
+    if waiver.granted is not None and waiver.granted > as_of:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-expired",
+            Severity.OBSERVATION,
+            f"waiver {waiver.id!r} is granted only on {waiver.granted.isoformat()}, after the "
+            "as-of date; it was not applied",
+        )
+    start = waiver.granted or as_of
+    limit = facts.config.waiver_limit
+    if limit.next_due(start) < waiver.expires:
+        return _waiver_finding(
+            waiver,
+            "SMS-waiver-duration",
+            Severity.MINOR,
+            f"waiver {waiver.id!r} runs from {start.isoformat()} to "
+            f"{waiver.expires.isoformat()}, longer than the limit ({limit}); shorten it and "
+            "review it again then; it was not applied",
+        )
+    return None
+
+
+def _waiver_finding(waiver: Waiver, rule_id: str, severity: Severity, message: str) -> Finding:
+    clause = waiver.target if is_clause(waiver.target) else "4.5.5.1"
+    return Finding(
+        rule=rule_id,
+        clause=clause,
+        status=Status.FAIL,
+        severity=severity,
+        message=message,
+        subjects=(waiver.id,),
+    )
+
+
+def is_clause(text: str) -> bool:
+    try:
+        catalog_clause(text)
+    except LookupError:
+        return False
+    return True
