@@ -3,6 +3,9 @@
 Everything a rule gets is read-only: the system is immutable, the facts are worked out once
 and cannot be set, their indexes are read-only mappings, and the accountability graph is
 frozen, so that no rule can change what another rule finds.
+
+Length: :class:`Facts` lists every shared index in one place, where rule authors look for
+them; each is a few lines.
 """
 
 from __future__ import annotations
@@ -105,7 +108,8 @@ class Facts:
         records = records or records_of(sms)
         self._ev = EvidenceIndex(records, as_of)
         self._sms = RuleView.of(sms, self._track, records)
-        self._cache: dict[str, tuple[Any, frozenset[str]]] = {}  # fact -> (value, parts read)
+        # fact -> (value, the parts it read, whether they include the evidence)
+        self._cache: dict[str, tuple[Any, frozenset[str], bool]] = {}
 
     @property
     def sms(self) -> ServiceManagementSystem:
@@ -401,9 +405,9 @@ class Facts:
         records ``removed`` and ``added``. Returns the evidence keys the change touches, or
         ``None`` when the evidence changed in a way not given (its indexes are then built
         afresh)."""
-        for name, (value, parts) in old._cache.items():
-            if ANY_PART not in parts and not (parts & changed):
-                self._cache[name] = (value, parts)
+        for name, hit in old._cache.items():
+            if ANY_PART not in hit[1] and not (hit[1] & changed):
+                self._cache[name] = hit
         if "evidence" in changed and (removed is None or added is None):
             return None
         index, old._ev = old._ev, EvidenceIndex(records_of(old.sms), old.as_of)

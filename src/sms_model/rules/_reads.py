@@ -120,13 +120,6 @@ class Tracker:
         if self.reads is not None:
             self.reads.whole = True
 
-    def charge(self, parts: frozenset[str]) -> None:
-        """Note the reads of a fact derived from ``parts``."""
-        if "evidence" in parts:  # not told apart key by key: the whole evidence
-            self.read_all()
-        if self.parts is not None:
-            self.parts.update(parts)
-
 
 class fact(Generic[T]):
     """A fact of :class:`~sms_model.rules.Facts`: worked out once, on first use, and read-only.
@@ -144,19 +137,30 @@ class fact(Generic[T]):
     def __get__(self, facts: Any, owner: type | None = None) -> T:
         if facts is None:
             return self  # type: ignore[return-value]  # the class attribute, for introspection
-        track: Tracker = facts._track
         hit = facts._cache.get(self.name)
         if hit is None:
-            outer, reads = track.parts, track.reads
-            track.parts, track.reads = set(), None
-            try:
-                value = self._compute(facts)
-                hit = facts._cache[self.name] = (value, frozenset(track.parts))
-            finally:
-                track.parts, track.reads = outer, reads
-        track.charge(hit[1])
+            hit = self._work_out(facts)
+        track: Tracker = facts._track
+        if track.parts is not None:  # the usual case: charged in place, no call
+            if hit[2]:
+                track.read_all()
+            track.parts.update(hit[1])
         result: T = hit[0]
         return result
+
+    def _work_out(self, facts: Any) -> tuple[Any, frozenset[str], bool]:
+        """Work the fact out, noting the parts it reads apart from the rule asking for it."""
+        track: Tracker = facts._track
+        outer, reads = track.parts, track.reads
+        track.parts, track.reads = set(), None
+        try:
+            value = self._compute(facts)
+            parts = frozenset(track.parts)
+        finally:
+            track.parts, track.reads = outer, reads
+        # Evidence read by a fact is not told apart key by key: a rule using it read all.
+        hit = facts._cache[self.name] = (value, parts, "evidence" in parts)
+        return hit
 
     def __set__(self, facts: Any, value: Any) -> None:
         raise AttributeError(f"the fact {self.name!r} is read-only")
@@ -210,6 +214,8 @@ _PART_OF_KIND: Final[Mapping[str, str]] = {
     "plan": "plan",
     "scope": "scope",
 }
+#: The same by the class of the entity, filled in as classes are met.
+_PART_OF_TYPE: dict[type, str] = {}
 
 
 class RuleView(ServiceManagementSystem):
@@ -239,14 +245,18 @@ class RuleView(ServiceManagementSystem):
 
     def _looked_up(self, entity_id: Any) -> Any:
         hit = self._index.get(entity_id)
+        track = self._track
         if hit is None:
-            self._track.part(ANY_PART)
-            self._track.note("record", entity_id)
+            track.part(ANY_PART)
+            track.note("record", entity_id)
         elif type(hit) is Evidence:
-            self._track.note("record", entity_id)
-        else:
-            kind = ServiceManagementSystem.kind_of(self, entity_id)
-            self._track.part(_PART_OF_KIND.get(kind or "", ANY_PART))
+            track.note("record", entity_id)
+        elif track.parts is not None:
+            part = _PART_OF_TYPE.get(type(hit))
+            if part is None:
+                kind = ServiceManagementSystem.kind_of(self, entity_id)
+                part = _PART_OF_TYPE[type(hit)] = _PART_OF_KIND.get(kind or "", ANY_PART)
+            track.parts.add(part)
         return hit
 
     def get(self, entity_id: str) -> Any:

@@ -5,6 +5,9 @@ and accounting (6.4), capacity (6.5) and information security (6.6).
 Most rules look at each *live* service; an SMS with no live service has nothing for them to
 check and they report ``not_applicable``. Cadences ("planned intervals") come from the
 evidence expectations of :mod:`sms_model.catalog`.
+
+Length: one module per clause of the standard (Clause 6 has six sub-clauses, each with
+several rules), sharing the live-service helpers at the top.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Built-in rules for management responsibility (ISO/IEC 20000-1:2011, 4.1) and the guidance of
-ISO/IEC 20000-2:2012, 4.1.1 on top management (TM-0 ... TM-j, EV-a ... EV-x)."""
+ISO/IEC 20000-2:2012, 4.1.1 on top management (TM-0 ... TM-j, EV-a ... EV-x).
+
+Length: one module per clause of the standard; 4.1 carries most of the seed's guidance
+statements, each with a rule of its own.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ nonconformities and improvements (4.5.5).
 The 4.1.1 rules already check that a plan, a scope, management reviews and audits exist and
 keep their cadence from top management's point of view; the rules here look at what those
 records contain.
+
+Length: one module per clause of the standard, as the rules reference is organised; its
+rules share the helpers at the top (cadences, the improvement register), and splitting 4.5
+in two would separate a clause's rules from each other.
 """
 
 from __future__ import annotations
