@@ -9,9 +9,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
+import sms_model
 from sms_model.cli import main
+from sms_model.model import COLLECTIONS
 from sms_model.report._links import DOCS_URL
+from sms_model.testing import sms_models
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = str(ROOT / "examples" / "acme-managed-services.yaml")
@@ -335,3 +339,52 @@ def test_the_summary_of_a_large_system_lists_the_first_entities_and_counts_the_r
     lines = summarise(sms).splitlines()
     assert "  ... and 5 more" in lines
     assert sum(line.startswith("  - Service ") for line in lines) == 25
+
+
+def _summary_counts(summary: str) -> dict[str, int]:
+    """The counts of the summary's ``Entities:`` and ``Records:`` lines (and the lines that
+    continue them), by label."""
+    counted: dict[str, int] = {}
+    lines = summary.splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith(("Entities:", "Records:")):
+            continue
+        text = line.split(":", 1)[1]
+        for more in lines[i + 1 :]:
+            if not more.startswith(" " * 17) or more.startswith(" " * 17 + "units:"):
+                break
+            text += " " + more.strip()
+        for item in text.split(","):
+            number, label = item.strip().split(" ", 1)
+            assert label not in counted, label
+            counted[label] = int(number)
+    return counted
+
+
+def _expected_counts(sms: sms_model.ServiceManagementSystem) -> dict[str, int]:
+    return {name.replace("_", " "): len(getattr(sms, name)) for name in COLLECTIONS}
+
+
+def test_the_summary_counts_every_collection_of_the_model() -> None:
+    from sms_model.cli import summarise
+
+    acme = sms_model.load(ACME)
+    summary = summarise(acme)
+    assert _expected_counts(acme) == _summary_counts(summary)
+    lines = summary.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Entities:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Evidence dates:"))
+    assert [] == [line for line in lines[start:end] if len(line) > 100]
+    # The records, what was documented, decided or done, start a line of their own.
+    assert any(
+        line.startswith(f"Records:         {len(acme.documents)} documents,") for line in lines
+    )
+
+
+@given(sms_models(max_size=4))
+def test_the_summary_counts_every_collection_of_any_system(
+    sms: sms_model.ServiceManagementSystem,
+) -> None:
+    from sms_model.cli import summarise
+
+    assert _expected_counts(sms) == _summary_counts(summarise(sms))

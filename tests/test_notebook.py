@@ -143,3 +143,29 @@ def test_walkthrough_lists_the_accountability_gaps(executed: Any) -> None:
 def test_walkthrough_fix_removes_exactly_the_change_risk_failure(executed: Any) -> None:
     expected = "fixed: [('SMS-4.1.1-TM-h', ('chg-2026-014',))]\nnew: []\n"
     assert _stdout(executed, "diff").startswith(expected)
+
+
+def test_a_notebook_that_only_imports_the_package_shows_a_system_as_html() -> None:
+    # No import of sms_model.report, no %load_ext: `import sms_model` in the kernel registers
+    # the display (the domain model itself has no display method), cheaply.
+    nbformat = pytest.importorskip("nbformat")
+    from sms_model.io import load
+    from sms_model.report import sms_html
+
+    example = ROOT / "examples" / "minimal.yaml"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            f"import sys\nimport sms_model\nsms = sms_model.load({str(example)!r})"
+        ),
+        nbformat.v4.new_code_cell(
+            "print(sorted({'sms_model.rules', 'sms_model.report._notebook'} & sys.modules.keys()))"
+        ),
+        nbformat.v4.new_code_cell("sms"),
+    ]
+    executed = _execute(notebook, ROOT)
+    assert [] == _errors(executed)
+    _, imported, shown = executed.cells
+    assert "[]\n" == "".join(o.text for o in imported.outputs if o.output_type == "stream")
+    [result] = [o for o in shown.outputs if o.output_type == "execute_result"]
+    assert sms_html(load(example)) == result.data["text/html"]

@@ -8,11 +8,16 @@ The top-level package stays light: the readers and writers (PyYAML), the account
 >>> sms = sms_model.loads(text)
 >>> sms.name
 'Acme'
+
+In a Jupyter notebook (any running IPython shell) a system shows itself as an HTML summary
+card: importing the package registers the display, and ``%load_ext sms_model`` does in a shell
+started after the import (see :func:`sms_model.report.register_display`).
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from sms_model.errors import (
@@ -63,6 +68,7 @@ __all__ = [
     "dumps",
     "json_schema",
     "load",
+    "load_ipython_extension",
     "loads",
 ]
 
@@ -78,3 +84,35 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """What ``%load_ext sms_model`` runs in an IPython shell: show every
+    :class:`~sms_model.model.ServiceManagementSystem` there as an HTML summary card (see
+    :func:`sms_model.report.register_display`). Importing the package in a running shell
+    does the same; the extension is for a shell started after the import.
+
+    >>> import pytest
+    >>> formatters = pytest.importorskip("IPython.core.formatters")
+    >>> import types, sms_model
+    >>> shell = types.SimpleNamespace(display_formatter=formatters.DisplayFormatter())
+    >>> sms_model.load_ipython_extension(shell)
+    >>> sms = sms_model.load("examples/minimal.yaml")
+    >>> "text/html" in shell.display_formatter.format(sms)[0]
+    True
+    """
+    from sms_model.report import register_display
+
+    register_display(ipython)
+
+
+def _display_in_ipython() -> None:
+    """In a running IPython shell (a notebook's kernel, which imported IPython before this),
+    register the display; IPython is never imported here, and the import stays cheap."""
+    if "IPython" in sys.modules:
+        from sms_model.report import register_display
+
+        register_display()
+
+
+_display_in_ipython()

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -35,8 +35,6 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 #: The exit code after Ctrl-C: 128 + SIGINT, as a shell reports a command that signal ended.
 EXIT_INTERRUPTED = 130
 _FAIL_ON = ("major", "minor", "observation", "never")
-_REPORT_FORMATS = ("text", "markdown", "json", "html", "junit", "sarif")
-_GRAPH_FORMATS = ("graphml", "json", "dot", "raci")
 
 
 class _UsageError(Exception):
@@ -56,6 +54,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    # The formats are those registered in the report package (which imports no renderer yet).
+    from sms_model.report import FORMATS, GRAPH_FORMATS, graph_format, report_format
+
     parser = _Parser(
         prog="sms-model",
         description="Model an ISO/IEC 20000-1 service management system and assess conformity.",
@@ -66,7 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("assess", help="assess an SMS file and report findings")
     a.add_argument("file", help="the SMS file (YAML or JSON)")
     a.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
-    a.add_argument("--format", choices=_REPORT_FORMATS, default="text")
+    a.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help=_described(report_format(name) for name in FORMATS),
+    )
     a.add_argument(
         "--output",
         "-o",
@@ -111,7 +117,12 @@ def _parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("graph", help="write the accountability graph")
     g.add_argument("file")
-    g.add_argument("--format", choices=_GRAPH_FORMATS, default="json")
+    g.add_argument(
+        "--format",
+        choices=GRAPH_FORMATS,
+        default="json",
+        help=_described(graph_format(name) for name in GRAPH_FORMATS),
+    )
     g.add_argument("--output", "-o", help="write the graph to this file (as for assess)")
 
     r = sub.add_parser("rules", help="list the rules, or the traceability matrix")
@@ -127,6 +138,13 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="write a commented starter SMS file that validates")
     i.add_argument("path")
     return parser
+
+
+def _described(specs: Iterable[Any]) -> str:
+    """The help of a ``--format`` option: each format with its description (default: the
+    first)."""
+    parts = [f"{s.name} ({s.description})" if s.description else s.name for s in specs]
+    return "; ".join(parts).replace("%", "%%") + " (default: %(default)s)"
 
 
 def _version() -> str:
@@ -466,40 +484,42 @@ def _assess(args: argparse.Namespace) -> int:
             waivers=waivers,
             progress=bar.update,
         )
-    text = _render(result, args, sms)
+    text, console = _render(result, args, sms)
     inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
-    _write(text, args.output, inputs, console=args.format == "text")
+    _write(text, args.output, inputs, console=console)
     if args.fail_on == "never":
         return EXIT_OK
     return EXIT_FINDINGS if result.failed_at(Severity(args.fail_on)) else EXIT_OK
 
 
-def _render(result: Any, args: argparse.Namespace, sms: ServiceManagementSystem) -> str:
-    from sms_model import report
-
-    fmt = args.format
-    if fmt == "text":
-        colour = args.output is None and _colour(sys.stdout)
-        return report.render_text(result, colour=colour, passed=args.passed)
+def _render(
+    result: Any, args: argparse.Namespace, sms: ServiceManagementSystem
+) -> tuple[str, bool]:
+    """The report in the chosen format, and whether it is text for the console. Only what the
+    format needs of the costly options (the graph, file positions) is built."""
+    from sms_model.report import RenderOptions, report_format
     from sms_model.report._links import DOCS_URL
 
-    docs_url: str = args.docs_url or DOCS_URL
-    if fmt == "html":
-        from sms_model.graph import accountability_graph
-
-        return report.render_html(result, accountability_graph(sms), docs_url=docs_url)
-    if fmt == "sarif":
+    spec = report_format(args.format)
+    locate = graph = None
+    if "locate" in spec.needs:
         from sms_model.io import locator
 
-        return report.render_sarif(
-            result,
-            source=args.file,
-            locate=locator(args.file, sms),
-            source_root=args.source_root,
-            docs_url=docs_url,
-        )
-    rendered: str = report.render(result, fmt, docs_url=docs_url)
-    return rendered
+        locate = locator(args.file, sms)
+    if "graph" in spec.needs:
+        from sms_model.graph import accountability_graph
+
+        graph = accountability_graph(sms)
+    options = RenderOptions(
+        colour=spec.console and args.output is None and _colour(sys.stdout),
+        passed=args.passed,
+        source=args.file,
+        locate=locate,
+        graph=graph,
+        docs_url=args.docs_url or DOCS_URL,
+        source_root=args.source_root,
+    )
+    return spec.renderer(result, options), spec.console
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -550,18 +570,7 @@ def summarise(sms: ServiceManagementSystem) -> str:
             what = opp.process or (opp.activity.value if opp.activity else "?")
             lines.append(f"  - {what} by {opp.party} ({opp.engagement.value})")
         lines.extend(_more(len(sms.other_party_processes)))
-    records = {
-        "meetings": len(sms.meetings),
-        "approvals": len(sms.approvals),
-        "acknowledgements": len(sms.acknowledgements),
-        "reviews": len(sms.reviews),
-        "audits": len(sms.audits),
-        "reports": len(sms.reports),
-        "risks": len(sms.risks),
-        "changes": len(sms.changes),
-        "evidence": len(sms.evidence),
-    }
-    lines.append("Records:         " + ", ".join(f"{n} {k}" for k, n in records.items()))
+    lines.extend(_counts(sms))
     dated = [e.effective for e in sms.evidence]
     if dated:
         lines.append(f"Evidence dates:  {min(dated).isoformat()} to {max(dated).isoformat()}")
@@ -570,6 +579,41 @@ def summarise(sms: ServiceManagementSystem) -> str:
 
 #: How many services, processes and other-party engagements the summary lists by name.
 _LISTED = 25
+#: The width the summary's lists of counts are wrapped to.
+_WIDTH = 100
+_INDENT = " " * 17
+
+
+def _counts(sms: ServiceManagementSystem) -> list[str]:
+    """How many entities each collection of the model holds, in file order: the records
+    (what was documented, decided or done) on their own lines, every other collection before
+    them. Derived from the model, so a collection added to it is counted here too."""
+    from sms_model.model import COLLECTIONS, RECORD_COLLECTIONS
+
+    def counted(names: Sequence[str]) -> list[str]:
+        return [f"{len(getattr(sms, name))} {name.replace('_', ' ')}" for name in names]
+
+    entities = [name for name in COLLECTIONS if name not in RECORD_COLLECTIONS]
+    records = [name for name in COLLECTIONS if name in RECORD_COLLECTIONS]
+    return [
+        *_wrapped("Entities:", counted(entities)),
+        *_wrapped("Records:", counted(records)),
+    ]
+
+
+def _wrapped(label: str, items: Sequence[str]) -> list[str]:
+    """``label`` (as wide as :data:`_INDENT`) and the items, comma-separated and wrapped to
+    :data:`_WIDTH` columns between items, never inside one."""
+    lines = [label.ljust(len(_INDENT))]
+    for i, item in enumerate(items):
+        text = item + ("," if i < len(items) - 1 else "")
+        if i == 0:
+            lines[-1] += text
+        elif len(lines[-1]) + 1 + len(text) > _WIDTH:
+            lines.append(_INDENT + text)
+        else:
+            lines[-1] += " " + text
+    return lines
 
 
 def _more(count: int) -> list[str]:
@@ -581,45 +625,17 @@ def _clause_key(clause: str) -> tuple[int, ...]:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from sms_model import graph as g
+    from sms_model.graph import accountability_graph
+    from sms_model.report import graph_format
 
-    sms = _load(args.file)
-    built = g.accountability_graph(sms)
-    if args.format == "graphml":
-        text = g.to_graphml(built)
-    elif args.format == "dot":
-        try:
-            text = g.to_dot(built)
-        except ModuleNotFoundError as exc:
-            raise _UsageError(str(exc)) from None
-    elif args.format == "raci":
-        text = _raci_table(g.raci_matrix(built))
-    else:
-        text = g.to_node_link_json(built)
+    spec = graph_format(args.format)
+    built = accountability_graph(_load(args.file))
+    try:
+        text = spec.renderer(built)
+    except ModuleNotFoundError as exc:  # an optional package the format needs (pydot for dot)
+        raise _UsageError(str(exc)) from None
     _write(text, args.output, [args.file])
     return EXIT_OK
-
-
-def _raci_table(entries: Sequence[Any]) -> str:
-    """The RACI matrix as CSV for spreadsheets: every field quoted, so a separator or a bare
-    carriage return in a value stays in its cell, and every value that a spreadsheet would run
-    as a formula neutralised with a leading ``'`` (see ``csv_cell``)."""
-    import csv
-    import io
-
-    from sms_model.report._escape import csv_cell
-
-    columns = ("subject", "subject_kind", "who", "who_kind", "letter")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(columns)
-    writer.writerows([csv_cell(_cell(getattr(entry, k))) for k in columns] for entry in entries)
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> str:
-    # An empty cell for nobody (the "A" of a subject nobody is accountable for).
-    return "" if value is None else str(getattr(value, "value", value))
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sms_model.cli import _raci_table, main
+from sms_model.cli import main
 from sms_model.graph import accountability_graph, raci_matrix
 from sms_model.model import (
     Party,
@@ -26,6 +26,7 @@ from sms_model.model import (
     ServiceManagementSystem,
 )
 from sms_model.report._escape import csv_cell
+from sms_model.report._raci import raci_csv
 from tests.payloads import PAYLOADS
 from tests.robustness.robustness_support import assert_linear_work
 
@@ -80,7 +81,7 @@ def _expected_rows(sms: ServiceManagementSystem) -> list[list[str]]:
 
 def test_the_raci_csv_reads_back_exactly_with_the_csv_module() -> None:
     sms = _hostile_sms()
-    rows = _read(_raci_table(raci_matrix(sms)))
+    rows = _read(raci_csv(raci_matrix(sms)))
 
     assert COLUMNS == rows[0]
     assert _expected_rows(sms) == [[_unneutralised(c) for c in row] for row in rows[1:]]
@@ -88,7 +89,7 @@ def test_the_raci_csv_reads_back_exactly_with_the_csv_module() -> None:
 
 
 def test_no_cell_of_the_raci_csv_starts_a_formula() -> None:
-    rows = _read(_raci_table(raci_matrix(_hostile_sms())))
+    rows = _read(raci_csv(raci_matrix(_hostile_sms())))
     cells = [cell for row in rows for cell in row]
 
     assert [] == [c for c in cells if c.startswith(FORMULA_START)]
@@ -97,7 +98,7 @@ def test_no_cell_of_the_raci_csv_starts_a_formula() -> None:
 
 
 def test_every_field_of_the_raci_csv_is_quoted() -> None:
-    text = _raci_table(raci_matrix(_hostile_sms()))
+    text = raci_csv(raci_matrix(_hostile_sms()))
     field = r'"(?:[^"]|"")*"'
     row = rf"{field}(?:,{field}){{4}}\n"
 
@@ -181,13 +182,13 @@ def _one_owner(count: int) -> ServiceManagementSystem:
 def test_the_raci_export_is_linear_when_one_person_owns_every_process() -> None:
     def make(count: int) -> Callable[[], object]:
         graph = accountability_graph(_one_owner(count))
-        return lambda: _raci_table(raci_matrix(graph))
+        return lambda: raci_csv(raci_matrix(graph))
 
     assert_linear_work(make, 300)
 
 
 def test_the_owner_of_many_processes_is_accountable_for_each_and_their_manager_informed() -> None:
-    rows = _read(_raci_table(raci_matrix(_one_owner(50))))[1:]
+    rows = _read(raci_csv(raci_matrix(_one_owner(50))))[1:]
     processes = [row for row in rows if row[1] == "process"]
     owned = [row for row in processes if row[0] != "hub"]
 

@@ -1,5 +1,6 @@
 """Rendering an :class:`~sms_model.rules.Assessment` as text, Markdown, JSON, HTML, JUnit XML or
-SARIF 2.1.0; and, for notebooks, HTML fragments, a pandas DataFrame and a conformity chart.
+SARIF 2.1.0, or in a format of your own; and, for notebooks, HTML fragments, a pandas DataFrame
+and a conformity chart.
 
 >>> from datetime import date
 >>> import sms_model
@@ -9,47 +10,132 @@ SARIF 2.1.0; and, for notebooks, HTML fragments, a pandas DataFrame and a confor
 True
 >>> render(result, "markdown").splitlines()[0]
 '# Minimal SMS: conformity to ISO/IEC 20000-1:2011'
+
+Each format is a renderer plus one registration (:func:`register_format`); :data:`FORMATS`,
+:func:`render` and ``sms-model assess --format`` read the same registry. The formats of the
+accountability graph (``sms-model graph --format``) work the same way
+(:func:`register_graph_format`, :data:`GRAPH_FORMATS`, :func:`render_graph`).
+
+Importing this package is cheap: each renderer is imported on first use. In a running IPython
+shell (a Jupyter kernel) importing it, or :mod:`sms_model`, also shows every
+:class:`~sms_model.model.ServiceManagementSystem` as an HTML card (:func:`register_display`).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Final
 
-from sms_model.report._chart import plot_conformity
-from sms_model.report._ci import Locator, render_junit, render_sarif
-from sms_model.report._html import graph_svg, render_html
+from sms_model.report import _formats
+from sms_model.report._formats import (
+    GraphFormatSpec,
+    RenderOptions,
+    ReportFormatSpec,
+    graph_format,
+    register_format,
+    register_graph_format,
+    render_graph,
+    report_format,
+    unregister_format,
+    unregister_graph_format,
+)
+from sms_model.report._ipython import register_display
 from sms_model.report._links import DOCS_URL
-from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
-from sms_model.report._text import render_markdown, render_text
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from sms_model.report._chart import plot_conformity
+    from sms_model.report._ci import Locator, render_junit, render_sarif
+    from sms_model.report._html import graph_svg, render_html
+    from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
+    from sms_model.report._text import render_markdown, render_text
     from sms_model.rules import Assessment
 
 __all__ = [
     "FORMATS",
+    "GRAPH_FORMATS",
+    "NEEDS",
+    "GraphFormatSpec",
+    "GraphRenderer",
     "Locator",
+    "RenderOptions",
+    "Renderer",
     "ReportFormat",
+    "ReportFormatSpec",
     "assessment_html",
     "findings_html",
+    "graph_format",
     "graph_svg",
     "plot_conformity",
+    "register_display",
+    "register_format",
+    "register_graph_format",
     "render",
+    "render_graph",
     "render_html",
     "render_junit",
     "render_markdown",
     "render_sarif",
     "render_text",
+    "report_format",
     "sms_html",
     "to_dataframe",
+    "unregister_format",
+    "unregister_graph_format",
 ]
 
-#: The name of a report format, as :func:`render` and the command line take it.
-ReportFormat = Literal["text", "markdown", "json", "html", "junit", "sarif"]
-#: The report formats, in the order the CLI lists them.
-FORMATS: tuple[ReportFormat, ...] = ("text", "markdown", "json", "html", "junit", "sarif")
+#: The name of a report format, as :func:`render` and the command line take it: one of
+#: :data:`FORMATS`. (Once a fixed list of names; now any registered name.)
+ReportFormat = _formats.ReportFormat
+#: The names of the report formats, in the order the command line lists them: the built-in
+#: ones (``text``, ``markdown``, ``json``, ``html``, ``junit``, ``sarif``), then those
+#: registered with :func:`register_format`. A read-only view that shows formats registered
+#: after it was imported; it compares equal to a tuple of the same names.
+FORMATS: Final = _formats.FORMATS
+#: The names of the graph formats (``graphml``, ``json``, ``dot``, ``raci``, then those
+#: registered with :func:`register_graph_format`), a live view as :data:`FORMATS` is.
+GRAPH_FORMATS: Final = _formats.GRAPH_FORMATS
+#: What a report format may declare it ``needs``: the options that cost something to build,
+#: which the command line builds only for a format that needs them: the accountability graph
+#: (``"graph"``) and the file positions of entities (``"locate"``).
+NEEDS: Final = _formats.NEEDS
+#: A report renderer: it takes the assessment and a :class:`RenderOptions`, and returns the
+#: report.
+Renderer = _formats.Renderer
+#: A graph renderer: it takes the accountability graph and returns its text.
+GraphRenderer = _formats.GraphRenderer
+
+# Public names served from the renderer modules on first access, so that importing the package
+# (as the command line does to list the formats) stays cheap.
+_LAZY: dict[str, str] = {
+    "Locator": "sms_model.report._ci",
+    "assessment_html": "sms_model.report._notebook",
+    "findings_html": "sms_model.report._notebook",
+    "graph_svg": "sms_model.report._html",
+    "plot_conformity": "sms_model.report._chart",
+    "render_html": "sms_model.report._html",
+    "render_junit": "sms_model.report._ci",
+    "render_markdown": "sms_model.report._text",
+    "render_sarif": "sms_model.report._ci",
+    "render_text": "sms_model.report._text",
+    "sms_html": "sms_model.report._notebook",
+    "to_dataframe": "sms_model.report._notebook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sms_model.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def render(
@@ -63,11 +149,13 @@ def render(
     docs_url: str = DOCS_URL,
     source_root: str | os.PathLike[str] | None = None,
 ) -> str:
-    """Render an assessment in one of :data:`FORMATS`.
+    """Render an assessment in one of :data:`FORMATS`: the registered format's renderer, given
+    these options as a :class:`RenderOptions`.
 
     ``docs_url`` is where the rules reference links of the HTML, JUnit and SARIF reports point
     (a team hosting its own build of the documentation names it); ``source_root`` is the
-    folder SARIF locations are relative to (default: the current directory).
+    folder SARIF locations are relative to (default: the current directory). An unknown format
+    raises :class:`ValueError`.
 
     >>> from datetime import date
     >>> import sms_model
@@ -75,18 +163,16 @@ def render(
     >>> render(result, "junit").startswith("<?xml")
     True
     """
-    if format == "text":
-        return render_text(assessment, colour=colour)
-    if format == "markdown":
-        return render_markdown(assessment)
-    if format == "json":
-        return assessment.to_json()
-    if format == "html":
-        return render_html(assessment, graph, docs_url=docs_url)
-    if format == "junit":
-        return render_junit(assessment, docs_url=docs_url)
-    if format == "sarif":
-        return render_sarif(
-            assessment, source=source, locate=locate, docs_url=docs_url, source_root=source_root
-        )
-    raise ValueError(f"unknown report format {format!r}; use one of {', '.join(FORMATS)}")
+    spec = report_format(format)
+    options = RenderOptions(
+        colour=colour,
+        source=source,
+        locate=locate,
+        graph=graph,
+        docs_url=docs_url,
+        source_root=source_root,
+    )
+    return spec.renderer(assessment, options)
+
+
+register_display()  # in a running IPython shell; nothing otherwise
