@@ -9,6 +9,10 @@ with the same facts the graph would hold, in a fraction of the graph's time and 
 finds its gaps this way). The gaps are the same, every field of every gap:
 ``tests/graph/test_gaps_equivalence.py`` compares both ways on generated systems, the examples
 and the recorded gap cases.
+
+Length: one detector per gap kind, each a short pass over the shared index; they are kept
+together with the index they read (its two builders, from the graph and from the system),
+which would otherwise have to be shared across modules as private API.
 """
 
 from __future__ import annotations
