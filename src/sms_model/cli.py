@@ -4,6 +4,9 @@ Exit codes: 0 when no unwaived failure reaches ``--fail-on``, 1 when one does, 2
 input or usage, or output that cannot be written (a full disk, a closed standard output, a
 reader that closed the pipe), each with a one-line reason on stderr; 130 after Ctrl-C, and
 128 + N when signal N (SIGTERM, SIGHUP) stops the command while it writes ``--output``.
+
+Length: the argument parser of every subcommand, and the handling of streams, signals and exit
+codes they share, in one place; each subcommand's body is a few lines calling the public API.
 """
 
 from __future__ import annotations
