@@ -11,6 +11,7 @@ them; each is a few lines.
 from __future__ import annotations
 
 import bisect
+import datetime
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -117,7 +118,7 @@ class Facts:
         return self._sms
 
     @property
-    def as_of(self) -> date:
+    def as_of(self) -> datetime.date:
         """The date the assessment speaks for."""
         return self._as_of
 
@@ -164,7 +165,7 @@ class Facts:
         return MappingProxyType({k: frozenset(v) for k, v in groups.items()})
 
     @fact
-    def look_back_start(self) -> date:
+    def look_back_start(self) -> datetime.date:
         """The first day of the window cadence checks look back over (``Config.look_back``
         before the as-of date; ``date.min`` at the start of the calendar)."""
         return self.config.look_back.back_from(self.as_of)

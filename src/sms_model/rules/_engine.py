@@ -20,9 +20,9 @@ from sms_model.model import ServiceManagementSystem
 from sms_model.rules._context import Facts
 from sms_model.rules._evidence import Ordered
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
-from sms_model.rules._incremental import Reuse, Settings, State
+from sms_model.rules._incremental import Reuse, Settings
 from sms_model.rules._registry import Registry, RuleSpec, default_registry
-from sms_model.rules._results import Assessment, Findings, Group, verdicts
+from sms_model.rules._results import Assessment, Findings, Group, State, verdicts
 from sms_model.rules._running import RuleRun, run_whole
 from sms_model.rules._waivers import apply_waivers
 

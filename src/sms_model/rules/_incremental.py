@@ -34,9 +34,8 @@ from sms_model.rules._results import (
     ClauseVerdict,
     Findings,
     Group,
-    combine,
+    State,
     order,
-    part_digest,
     verdicts,
 )
 from sms_model.rules._running import RuleRun, execute, passed
@@ -44,7 +43,7 @@ from sms_model.rules._running import RuleRun, execute, passed
 if TYPE_CHECKING:
     from sms_model.rules._results import Assessment
 
-__all__ = ["Reuse", "Settings", "State", "changed_parts"]
+__all__ = ["Reuse", "Settings", "changed_parts"]
 
 
 @attrs.frozen(kw_only=True)
@@ -68,36 +67,6 @@ class Settings:
             and self.as_of == other.as_of
             and self.config == other.config
         )
-
-
-@attrs.define
-class State:
-    """What an assessment remembers so that a later one can reuse unchanged results."""
-
-    sms: ServiceManagementSystem
-    view: ServiceManagementSystem  # the same system in canonical order, evidence aside
-    evidence: Ordered  # the evidence in canonical order
-    settings: Settings
-    specs: tuple[RuleSpec, ...]
-    ruleset_version: str
-    runs: dict[str, RuleRun]  # per rule id, before waivers
-    groups: dict[str, list[Group]]  # per rule id, after waivers
-    used: dict[str, frozenset[str]]  # per rule id that some waiver targets: the waivers used
-    verdicts: tuple[ClauseVerdict, ...]
-    extra: tuple[Finding, ...]  # findings of the engine's own (waivers, plugins, exclusions)
-    facts: Facts | None  # handed on to the next assessment made from this one
-    digests: dict[str, str] = attrs.Factory(dict)  # per part of the SMS
-
-    def input_digest(self) -> str:
-        """The digest of the assessed system, reusing the digests of parts already known."""
-        from sms_model._gc import paused_gc
-
-        with paused_gc():
-            for part in PARTS:
-                if part not in self.digests:
-                    value = self.evidence.get() if part == "evidence" else getattr(self.view, part)
-                    self.digests[part] = part_digest(value)
-        return combine(self.digests)
 
 
 @attrs.define

@@ -21,9 +21,21 @@ from sms_model.rules._findings import Finding, Severity, Status, _clause_key
 from sms_model.rules._reads import PARTS
 
 if TYPE_CHECKING:
-    from sms_model.rules._incremental import State
+    from sms_model.rules._context import Facts
+    from sms_model.rules._evidence import Ordered
+    from sms_model.rules._incremental import Settings
+    from sms_model.rules._registry import RuleSpec
+    from sms_model.rules._running import RuleRun
 
-__all__ = ["Assessment", "ClauseVerdict", "Findings", "Group", "Verdict", "input_digest"]
+__all__ = [
+    "Assessment",
+    "ClauseVerdict",
+    "Findings",
+    "Group",
+    "State",
+    "Verdict",
+    "input_digest",
+]
 
 #: Version of the JSON document written by :meth:`Assessment.to_json`.
 REPORT_FORMAT: Final = 1
@@ -146,6 +158,34 @@ class Group:
             if finding.status is Status.FAIL:
                 failures[finding.severity.rank] += step
         return Group(key=self.key, findings=findings, counts=+counts, failures=+failures)
+
+
+@attrs.define
+class State:
+    """What an assessment remembers so that a later one can reuse unchanged results."""
+
+    sms: ServiceManagementSystem
+    view: ServiceManagementSystem  # the same system in canonical order, evidence aside
+    evidence: Ordered  # the evidence in canonical order
+    settings: Settings
+    specs: tuple[RuleSpec, ...]
+    ruleset_version: str
+    runs: dict[str, RuleRun]  # per rule id, before waivers
+    groups: dict[str, list[Group]]  # per rule id, after waivers
+    used: dict[str, frozenset[str]]  # per rule id that some waiver targets: the waivers used
+    verdicts: tuple[ClauseVerdict, ...]
+    extra: tuple[Finding, ...]  # findings of the engine's own (waivers, plugins, exclusions)
+    facts: Facts | None  # handed on to the next assessment made from this one
+    digests: dict[str, str] = attrs.Factory(dict)  # per part of the SMS
+
+    def input_digest(self) -> str:
+        """The digest of the assessed system, reusing the digests of parts already known."""
+        with paused_gc():
+            for part in PARTS:
+                if part not in self.digests:
+                    value = self.evidence.get() if part == "evidence" else getattr(self.view, part)
+                    self.digests[part] = part_digest(value)
+        return combine(self.digests)
 
 
 @attrs.frozen(kw_only=True)

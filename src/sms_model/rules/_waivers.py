@@ -15,7 +15,7 @@ from sms_model.rules._registry import Registry, RuleSpec
 from sms_model.rules._results import Group
 
 if TYPE_CHECKING:
-    from sms_model.rules._incremental import State
+    from sms_model.rules._results import State
     from sms_model.rules._running import RuleRun
 
 __all__ = ["apply_waivers", "is_clause"]
