@@ -433,7 +433,7 @@ def _write(text: str, output: str | None, inputs: Sequence[str], *, console: boo
         raise _UsageError(f"--output {output} is a folder; name a file")
     if target.parent and not target.parent.exists():
         raise _UsageError(f"--output {output}: the folder {target.parent} does not exist")
-    from sms_model.io._write import write_atomically
+    from sms_model.io import write_atomically
 
     # "backslashreplace" only changes lone surrogates (from \ud800 escapes in a JSON input),
     # which UTF-8 cannot encode; JSON readers read the escape back as the same value.
@@ -448,7 +448,7 @@ def _write(text: str, output: str | None, inputs: Sequence[str], *, console: boo
 def _parse_date(text: str | None) -> date | None:
     if text is None:
         return None
-    from sms_model.io._fast import parse_date
+    from sms_model.io._internal import parse_date
 
     try:
         return parse_date(text)

@@ -23,7 +23,7 @@ FAST = fast_structurer(ServiceManagementSystem)
 
 
 def _plain(sms: ServiceManagementSystem) -> dict[str, Any]:
-    data = json.loads(json.dumps(unstructure(sms)))
+    data: dict[str, Any] = json.loads(json.dumps(unstructure(sms)))
     data.pop("format_version")
     return data
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 from pathlib import Path
 
+import attrs
 import pytest
 import yaml
 
@@ -17,6 +18,7 @@ from sms_model import (
     load,
     loads,
 )
+from sms_model.model import TopManagement
 from tests.robustness.robustness_support import refused_within_budget
 
 #: Four lines of a valid SMS in YAML; tests append a broken fifth line onwards.
@@ -200,6 +202,33 @@ def test_entity_validator_problem_is_located(tmp_path: Path) -> None:
     file, error = _error(tmp_path, BASE + "risks:\n- {id: r1, title: Outage, impact: 9}\n")
     expected = _message(
         file, f"{file}:6:35: $.risks[0].impact: must be a whole number from 1 to 5 (found 9)"
+    )
+    assert expected == str(error)
+
+
+def test_every_field_an_entity_validator_refuses_is_reported_not_only_the_first(
+    tmp_path: Path,
+) -> None:
+    text = BASE + "risks:\n- {id: ' ', title: Outage, likelihood: 0, impact: 9}\n"
+    file, error = _error(tmp_path, text)
+    expected = _message(
+        file,
+        f"{file}:6:8: $.risks[0].id: must be a non-empty string (found ' ')",
+        f"{file}:6:40: $.risks[0].likelihood: must be a whole number from 1 to 5 (found 0)",
+        f"{file}:6:51: $.risks[0].impact: must be a whole number from 1 to 5 (found 9)",
+    )
+    assert expected == str(error)
+
+
+def test_unknown_field_of_a_small_entity_without_a_close_match_lists_its_fields(
+    tmp_path: Path,
+) -> None:
+    file, error = _error(tmp_path, BASE + "top_management: {members: [], colour: blue}\n")
+    fields = ", ".join(a.name for a in attrs.fields(TopManagement) if a.init)
+    expected = _message(
+        file,
+        f"{file}:5:39: $.top_management.colour: unknown field; expected one of {fields} "
+        "(found 'colour')",
     )
     assert expected == str(error)
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from sms_model import loads
 from sms_model.errors import ArgumentError, FileFormatError, ModelValidationError
-from sms_model.rules import Config, Waiver, load_config, load_waivers
+from sms_model.rules import Config, Waiver, _files, load_config, load_waivers
 
 WAIVER = (
     "- id: w1\n  target: '6.6'\n  justification: tool arrives in Q1\n  approver: ceo\n"
@@ -118,3 +120,76 @@ def test_text_that_is_not_a_mapping_or_a_list_is_refused() -> None:
 def _paths_and_lines(error: ModelValidationError) -> set[tuple[str, str]]:
     """Each issue's ``$``-path and the line of its location (``source:line:column``)."""
     return {(issue.path, issue.location.split(":")[1]) for issue in error.issues}
+
+
+# --- read as the SMS is read: the same converter, the same error reporting -------------------
+
+
+def test_a_waiver_file_that_is_not_yaml_says_it_is_the_waivers(tmp_path: Path) -> None:
+    file = tmp_path / "waivers.yaml"
+    file.write_text("- id: w1\n  target: [4\n")
+    with pytest.raises(FileFormatError) as caught:
+        load_waivers(file)
+    assert str(caught.value).startswith(f"{file}: 1 problem in the waivers\n")
+    assert [f"{file}:3:1"] == [issue.location for issue in caught.value.issues]
+
+
+def test_an_unknown_config_key_is_told_the_closest_key_or_every_key() -> None:
+    with pytest.raises(ModelValidationError) as caught:
+        load_config("waiver_limt: P1M\nx: 1\n")
+    assert [
+        "<config>:1:14: $.waiver_limt: unknown field; did you mean 'waiver_limit'? "
+        "(found 'waiver_limt')",
+        "<config>:2:4: $.x: unknown field; expected one of cadences, interfaces, "
+        "not_applicable, options, rule_timeout, waiver_limit, look_back (found 'x')",
+    ] == [str(issue) for issue in caught.value.issues]
+
+
+def test_a_wrong_date_says_whether_it_is_no_date_or_not_written_as_one() -> None:
+    text = WAIVER.replace("2026-10-01", "2026-02-30").replace("2027-03-31", "31/03/2027")
+    with pytest.raises(ModelValidationError) as caught:
+        load_waivers(text)
+    assert [
+        ("$[0].expires", "expected a date as YYYY-MM-DD", "'31/03/2027'"),
+        ("$[0].granted", "no such date", "'2026-02-30'"),
+    ] == sorted((i.path, i.what, i.found) for i in caught.value.issues)
+
+
+def test_a_wrong_value_is_told_as_in_the_sms(tmp_path: Path) -> None:
+    # One converter: a number where text belongs reads the same in a waiver and in an SMS.
+    waiver = WAIVER.replace("approver: ceo", "approver: 42")
+    sms = "name: Acme\nprovider: acme\nparties: [{id: acme, name: 42, kind: provider}]\n"
+    with pytest.raises(ModelValidationError) as in_waivers:
+        load_waivers(waiver)
+    with pytest.raises(ModelValidationError) as in_sms:
+        loads(sms)
+    (a,) = in_waivers.value.issues
+    (b,) = in_sms.value.issues
+    assert ("$[0].approver", "$.parties[0].name") == (a.path, b.path)
+    assert (
+        (a.what, a.found, a.code)
+        == (b.what, b.found, b.code)
+        == (
+            "expected a string",
+            "int 42",
+            "type",
+        )
+    )
+
+
+def test_every_wrong_field_of_a_config_is_reported_not_only_the_first() -> None:
+    with pytest.raises(ModelValidationError) as caught:
+        load_config("rule_timeout: -1\nwaiver_limit: P0D\nlook_back: forever\n")
+    assert ["$.rule_timeout", "$.waiver_limit", "$.look_back"] == [
+        issue.path for issue in caught.value.issues
+    ]
+
+
+def test_the_readers_use_io_only_through_its_internal_interface() -> None:
+    source = Path(_files.__file__).read_text(encoding="utf-8")
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert {"sms_model.io._internal"} == {m for m in imported if m.startswith("sms_model.io")}

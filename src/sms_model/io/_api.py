@@ -10,18 +10,19 @@ from typing import Literal
 import yaml
 
 from sms_model._gc import paused_gc
-from sms_model.errors import FileFormatError, Issue, ModelValidationError
+from sms_model.errors import FileFormatError, Issue
 from sms_model.io._convert import structure, unstructure
 from sms_model.io._stream import read_json
 from sms_model.io._text import MAX_BYTES, Document, parse_json, parse_yaml
 from sms_model.io._write import write_atomically
 from sms_model.model import ServiceManagementSystem
 
-__all__ = ["Format", "dump", "dumps", "load", "loads"]
+__all__ = ["Format", "dump", "dumps", "load", "loads", "read_text"]
 
 Format = Literal["yaml", "json"]
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def _format_of(path: Path, format: Format | None) -> Format:
@@ -70,11 +71,7 @@ def loads(
 
 
 def _structure(document: Document) -> ServiceManagementSystem:
-    try:
-        return structure(document.data)
-    except ModelValidationError as exc:
-        located = document.with_locations(exc.issues)
-        raise ModelValidationError.of(located, source=document.source) from None
+    return document.structured(structure)
 
 
 def _decode(data: bytes, source: str | None) -> str:
@@ -112,6 +109,12 @@ def load(path: str | os.PathLike[str], format: Format | None = None) -> ServiceM
     'Minimal SMS'
     """
     file = Path(path)
+    return loads(read_text(file), _format_of(file, format), source=str(file))
+
+
+def read_text(file: Path) -> str:
+    """The text of a file of at most :data:`MAX_BYTES` bytes of UTF-8 (a
+    :class:`~sms_model.errors.FileFormatError` naming the file otherwise)."""
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
@@ -120,9 +123,7 @@ def load(path: str | os.PathLike[str], format: Format | None = None) -> ServiceM
     except OSError as exc:
         issue = Issue(what=f"cannot read the file: {exc.strerror}", location=str(file), code="io")
         raise FileFormatError([issue], source=str(file)) from None
-    text = _decode(data, str(file))
-    del data  # the bytes are not needed while the text is read: free them first
-    return loads(text, _format_of(file, format), source=str(file))
+    return _decode(data, str(file))  # the bytes are freed on return, before the text is read
 
 
 def _read_at_most(file: Path, limit: int) -> bytes:
@@ -163,7 +164,11 @@ def dumps(sms: ServiceManagementSystem, format: Format = "yaml") -> str:
     """
     data = unstructure(sms)
     if format == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        written = json.dumps(data, indent=2, ensure_ascii=False)
+        # Characters JSON leaves as they are but YAML readers, many editors and JavaScript take
+        # for line breaks: escaped, so that every reader counts the lines of the file alike
+        # (they occur only within strings, where an escape reads back as the same character).
+        return written.translate(_LINE_BREAKS) + "\n"
     if format == "yaml":
         text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
         return text

@@ -22,13 +22,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
-from typing import Any, Final
+from collections.abc import Callable, Iterable
+from typing import Any, Final, TypeVar
 
 import yaml
 from yaml.constructor import SafeConstructor
 
-from sms_model.errors import FileFormatError, Issue
+from sms_model.errors import FileFormatError, Issue, ModelValidationError
 from sms_model.io._locate import json_key_positions, json_positions, split_path
 
 __all__ = [
@@ -50,6 +50,8 @@ MAX_DEPTH: Final = 64
 MAX_NUMBER_CHARS: Final = 100
 #: Alias and merge expansions allowed beyond the nodes of the document itself.
 _EXPANSION_ALLOWANCE: Final = 10_000
+
+T = TypeVar("T")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR: Final = "tag:yaml.org,2002:str"
@@ -111,6 +113,28 @@ class Document:
             node = child
         mark = node.start_mark
         return _where(self.source, mark.line + 1, mark.column + 1)
+
+    def structured(
+        self, build: Callable[[Any], T], subject: str = "the service management system"
+    ) -> T:
+        """``build(self.data)``; a :class:`~sms_model.errors.ModelValidationError` it raises is
+        raised again with each problem located in the source, and says what was read
+        (``subject``).
+
+        >>> document = parse_yaml("a: 1\\nb: x\\n", "f.yaml")
+        >>> def build(data):
+        ...     raise ModelValidationError([Issue(what="expected a number", path="$.b")])
+        >>> document.structured(build, "the example")
+        Traceback (most recent call last):
+        ...
+        sms_model.errors.ModelValidationError: f.yaml: 1 problem in the example
+          - f.yaml:2:4: $.b: expected a number
+        """
+        try:
+            return build(self.data)
+        except ModelValidationError as exc:
+            located = self.with_locations(exc.issues)
+            raise ModelValidationError.of(located, source=self.source, subject=subject) from None
 
     def with_locations(self, issues: tuple[Issue, ...]) -> list[Issue]:
         """The issues with their ``location`` filled in where the source allows."""

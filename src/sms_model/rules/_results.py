@@ -386,7 +386,7 @@ def input_digest(sms: ServiceManagementSystem) -> str:
 def part_digest(value: Any) -> str:
     """The digest of one part of a canonical view (:meth:`ServiceManagementSystem.canonical`),
     whose collections are already in an order that does not depend on the file."""
-    from sms_model.io._fast import plain_function
+    from sms_model.io._internal import plain_function
 
     plain: Any
     if isinstance(value, tuple):
