@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 
 from sms_model.graph import (
@@ -23,6 +24,7 @@ from sms_model.graph import (
     EdgeKind,
     GapKind,
     NodeKind,
+    _build,
     accountability_graph,
     duty_node,
     find_gaps,
@@ -32,13 +34,16 @@ from sms_model.model import (
     AgreementKind,
     Clause4Duty,
     GovernanceControl,
+    Objective,
     Party,
     PartyKind,
     Person,
+    Policy,
     Process,
     ProcessKind,
     ServiceManagementSystem,
     TopManagement,
+    references,
 )
 from sms_model.testing import sms_models
 from tests.graph.test_graph_scale import _large
@@ -88,57 +93,43 @@ class _Reference:
 
 
 def _reference_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
+    """The graph built the plain way, topic by topic, in the order of the build."""
     ref = _Reference()
+    _reference_nodes(ref, sms)
+    _reference_people(ref, sms)
+    _reference_artefacts(ref, sms)
+    _reference_processes(ref, sms)
+    _reference_other_party_work(ref, sms)
+    _reference_top_management(ref, sms)
+    for approval in sms.approvals:
+        if approval.subject in ref.nodes:
+            ref.edge(approval.approver, approval.subject, EdgeKind.APPROVES, (approval.id,))
+    return ref.graph(sms)
+
+
+def _reference_nodes(ref: _Reference, sms: ServiceManagementSystem) -> None:
     ref.node(SMS_NODE, NodeKind.SMS, sms.name)
     ref.node(TOP_MANAGEMENT_NODE, NodeKind.TOP_MANAGEMENT, "Top management")
     for duty in Clause4Duty:
         label = duty.value.replace("_", " ")
         ref.node(duty_node(duty.value), NodeKind.DUTY, label, duty=duty.value, clause=duty.clause)
     for party in sms.parties:
+        kind = party.kind.value
         ref.node(
-            party.id,
-            NodeKind.PARTY,
-            party.name,
-            party_kind=party.kind.value,
-            lead_supplier=party.lead_supplier,
+            party.id, NodeKind.PARTY, party.name, party_kind=kind, lead_supplier=party.lead_supplier
         )
-    for party in sms.parties:
-        if party.lead_supplier is not None:
-            ref.edge(party.lead_supplier, party.id, EdgeKind.SUBCONTRACTS_TO)
     for person in sms.people:
         ref.node(person.id, NodeKind.PERSON, person.name, party=person.party)
-        ref.edge(person.id, person.party, EdgeKind.MEMBER_OF)
-    for person in sms.people:
-        if person.reports_to is not None:
-            ref.edge(person.id, person.reports_to, EdgeKind.REPORTS_TO)
     for role in sms.roles:
         ref.node(role.id, NodeKind.ROLE, role.name, party=role.party)
-        ref.edge(role.id, role.party, EdgeKind.MEMBER_OF)
-        for holder in role.holders:
-            ref.edge(holder, role.id, EdgeKind.HOLDS_ROLE)
     for policy in sms.policies:
         ref.node(policy.id, NodeKind.POLICY, policy.title, policy_kind=policy.kind.value)
-        if policy.owner is not None:
-            ref.edge(policy.owner, policy.id, EdgeKind.ACCOUNTABLE_FOR)
     for objective in sms.objectives:
         ref.node(objective.id, NodeKind.OBJECTIVE, objective.statement)
-        if objective.owner is not None:
-            ref.edge(objective.owner, objective.id, EdgeKind.ACCOUNTABLE_FOR)
     for service in sms.services:
         ref.node(service.id, NodeKind.SERVICE, service.name, stage=service.stage.value)
-        if service.owner is not None:
-            ref.edge(service.owner, service.id, EdgeKind.ACCOUNTABLE_FOR)
-        for party_id in service.supported_by:
-            ref.edge(party_id, service.id, EdgeKind.SUPPLIES, (service.agreement,))
-    plan = sms.plan
-    if plan is not None:
-        ref.node(plan.id, NodeKind.PLAN, plan.title, status=plan.status.value)
-        if plan.owner is not None:
-            ref.edge(plan.owner, plan.id, EdgeKind.ACCOUNTABLE_FOR)
-        if plan.drafted_by is not None:
-            ref.edge(plan.drafted_by, plan.id, EdgeKind.DRAFTED)
-        if plan.maintained_by is not None:
-            ref.edge(plan.maintained_by, plan.id, EdgeKind.MAINTAINS)
+    if sms.plan is not None:
+        ref.node(sms.plan.id, NodeKind.PLAN, sms.plan.title, status=sms.plan.status.value)
     for agreement in sms.agreements:
         ref.node(
             agreement.id,
@@ -148,12 +139,6 @@ def _reference_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
             terms=tuple(term.value for term in agreement.terms),
             accessible_to=agreement.accessible_to,
         )
-        for party_id in agreement.parties:
-            ref.edge(party_id, agreement.id, EdgeKind.PARTY_TO)
-        if sms.provider in agreement.parties:
-            for party_id in agreement.parties:
-                if party_id != sms.provider:
-                    ref.edge(sms.provider, party_id, EdgeKind.GOVERNS, (agreement.id,))
     for process in sms.processes:
         ref.node(
             process.id,
@@ -162,6 +147,52 @@ def _reference_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
             process_kind=process.kind.value,
             clause=process.kind.clause,
         )
+
+
+def _reference_people(ref: _Reference, sms: ServiceManagementSystem) -> None:
+    for party in sms.parties:
+        if party.lead_supplier is not None:
+            ref.edge(party.lead_supplier, party.id, EdgeKind.SUBCONTRACTS_TO)
+    for person in sms.people:
+        ref.edge(person.id, person.party, EdgeKind.MEMBER_OF)
+    for person in sms.people:
+        if person.reports_to is not None:
+            ref.edge(person.id, person.reports_to, EdgeKind.REPORTS_TO)
+    for role in sms.roles:
+        ref.edge(role.id, role.party, EdgeKind.MEMBER_OF)
+        for holder in role.holders:
+            ref.edge(holder, role.id, EdgeKind.HOLDS_ROLE)
+
+
+def _reference_artefacts(ref: _Reference, sms: ServiceManagementSystem) -> None:
+    owned: list[Policy | Objective] = [*sms.policies, *sms.objectives]
+    for item in owned:
+        if item.owner is not None:
+            ref.edge(item.owner, item.id, EdgeKind.ACCOUNTABLE_FOR)
+    for service in sms.services:
+        if service.owner is not None:
+            ref.edge(service.owner, service.id, EdgeKind.ACCOUNTABLE_FOR)
+        for party_id in service.supported_by:
+            ref.edge(party_id, service.id, EdgeKind.SUPPLIES, (service.agreement,))
+    plan = sms.plan
+    if plan is not None:
+        for who, kind in (
+            (plan.owner, EdgeKind.ACCOUNTABLE_FOR),
+            (plan.drafted_by, EdgeKind.DRAFTED),
+            (plan.maintained_by, EdgeKind.MAINTAINS),
+        ):
+            if who is not None:
+                ref.edge(who, plan.id, kind)
+    for agreement in sms.agreements:
+        for party_id in agreement.parties:
+            ref.edge(party_id, agreement.id, EdgeKind.PARTY_TO)
+        if sms.provider in agreement.parties:
+            for party_id in agreement.parties:
+                if party_id != sms.provider:
+                    ref.edge(sms.provider, party_id, EdgeKind.GOVERNS, (agreement.id,))
+
+
+def _reference_processes(ref: _Reference, sms: ServiceManagementSystem) -> None:
     recorded = {(o.party, o.process) for o in sms.other_party_processes if o.process}
     for process in sms.processes:
         if process.owner is not None:
@@ -178,6 +209,9 @@ def _reference_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
         ref.edge(assignment.accountable, duty, EdgeKind.ACCOUNTABLE_FOR)
         for who in assignment.responsible:
             ref.edge(who, duty, EdgeKind.RESPONSIBLE_FOR)
+
+
+def _reference_other_party_work(ref: _Reference, sms: ServiceManagementSystem) -> None:
     for opp in sms.other_party_processes:
         activity = None if opp.activity is None else duty_node(opp.activity.value)
         target = opp.process or activity
@@ -204,6 +238,9 @@ def _reference_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
             ref.edge(sms.provider, opp.process, EdgeKind.GOVERNS, records)
         if opp.governed_through is not None:
             ref.edge(opp.governed_through, opp.party, EdgeKind.GOVERNS, records)
+
+
+def _reference_top_management(ref: _Reference, sms: ServiceManagementSystem) -> None:
     top = sms.top_management
     for member in top.members:
         ref.edge(member, TOP_MANAGEMENT_NODE, EdgeKind.MEMBER_OF)
@@ -225,10 +262,6 @@ def _reference_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
         reasons.append(duty_node(commitment.value))
     if reasons:
         ref.edge(TOP_MANAGEMENT_NODE, SMS_NODE, EdgeKind.ACCOUNTABLE_FOR, via=tuple(reasons))
-    for approval in sms.approvals:
-        if approval.subject in ref.nodes:
-            ref.edge(approval.approver, approval.subject, EdgeKind.APPROVES, (approval.id,))
-    return ref.graph(sms)
 
 
 # --- comparison -----------------------------------------------------------------------------
@@ -284,6 +317,61 @@ def test_each_edge_of_the_bulk_build_owns_its_attribute_dictionary(
     # The successor and predecessor sides hold the same key dictionary, as add_edge makes them.
     for u, v, key, data in graph.edges(keys=True, data=True):
         assert graph.pred[v][u][key] is data
+
+
+def _built_through_networkx_methods(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
+    """The graph as the build makes it when it cannot write networkx's dictionaries itself."""
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(provider=sms.provider, name=sms.name)
+    builder = _build._GraphBuilder(graph)
+    _build._add_nodes(builder, sms)
+    _build._add_edges(builder, sms)
+    builder._add_through_networkx()
+    return graph
+
+
+@settings(deadline=None, max_examples=30)
+@given(sms_models(max_size=8))
+def test_writing_the_dictionaries_equals_adding_through_networkx_methods(
+    sms: ServiceManagementSystem,
+) -> None:
+    assert _layout(_built_through_networkx_methods(sms)) == _layout(accountability_graph(sms))
+
+
+def test_only_an_empty_multidigraph_laid_out_as_networkx_does_is_written_directly() -> None:
+    class Graph(nx.MultiDiGraph):  # type: ignore[type-arg]
+        pass
+
+    used: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    used.add_node("a")
+    assert _build._storage(nx.MultiDiGraph()) is not None
+    assert [None, None] == [_build._storage(used), _build._storage(Graph())]
+
+
+def test_restated_references_name_only_entities_that_are_nodes() -> None:
+    # An edge end that is no node would be added without attributes: a restated reference must
+    # name only kinds of entity the graph has nodes for.
+    node_kinds = {kind.value for kind in NodeKind}
+    found = {
+        (cls.__name__, ref.field): sorted(ref.kinds - node_kinds) if ref.kinds else ["any"]
+        for cls, steps in _build._EDGES
+        for ref in references(cls)
+        for step in steps
+        if isinstance(step, _build._Restates) and step.field == ref.field
+    }
+    restated = sum(
+        isinstance(step, _build._Restates) for _, steps in _build._EDGES for step in steps
+    )
+    assert restated == len(found)
+    assert {} == {field: kinds for field, kinds in found.items() if kinds}
+
+
+def test_a_restated_field_must_be_a_reference() -> None:
+    with pytest.raises(TypeError, match=r"Process\.name is no reference field"):
+        _build._holds_many(Process, "name")
+    assert (True, False) == (
+        _build._holds_many(Process, "interfaces"),
+        _build._holds_many(Process, "owner"),
+    )
 
 
 def test_changing_one_edge_leaves_edges_with_the_same_records_alone() -> None:

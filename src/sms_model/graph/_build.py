@@ -3,21 +3,31 @@
 Who answers for what, who runs what, and on which record each link rests (ISO/IEC 20000-1:2011,
 4.1 and 4.2; ISO/IEC 20000-2:2012, 1.2).
 
-The graph is filled in bulk through the dictionaries a networkx ``MultiDiGraph`` keeps (``_node``,
-``_succ`` and ``_pred``; ``_adj`` is ``_succ``), in exactly the order and shape that
-``add_node`` and ``add_edge`` would give: every node, edge, key and attribute, and the order of
-each adjacency dictionary, are those of adding the nodes one by one and then the edges one by one
-(``tests/graph/test_graph_bulk.py`` compares both on generated systems). A large SMS has tens of
-thousands of edges, and one method call per edge was most of the time spent.
+Most edges restate a reference of the model: a process's owner is accountable for it, a person
+is a member of their party. Those are declared in ``_EDGES`` as a reference field and an edge
+kind; whether the field holds one id or several is read from the field's reference metadata
+(:func:`~sms_model.model.references`). Edges that say more than their reference (the records
+behind them, a default, a condition on other fields or entities) are functions, listed in the
+same table where they fall in the order of the build. The order matters: it is the order of
+every adjacency dictionary of the graph.
 
-Every edge keeps an attribute dictionary of its own, as networkx does, so a user who changes one
-edge's attributes changes no other edge. Only immutable values are shared: the tuples of record
-ids (an edge built from one agreement shares its ``records`` tuple with the others built from it).
+Nodes and edges are gathered first (an edge met again merges into the first: its records
+accumulate, first seen first, and its other attributes are filled in), then put in the graph in
+bulk: written into networkx's dictionaries, exactly as ``add_nodes_from`` and
+``add_edges_from`` would fill them but in a fraction of their time, or through those methods
+when the graph is not laid out as expected. Every node and edge has an attribute dictionary of
+its own, as networkx makes them; only immutable values are shared, such as the tuples of
+record ids.
+
+Length: one build feeds two sinks, the networkx graph and the lighter index that gap detection
+reads (:func:`gap_index`), through the same node and edge code, so that both always hold the
+same facts; splitting them would put the edge table and its two readers in different modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, Protocol
 
@@ -26,11 +36,26 @@ import networkx as nx
 
 from sms_model.graph._kinds import SMS_NODE, TOP_MANAGEMENT_NODE, EdgeKind, NodeKind, duty_node
 from sms_model.model import (
+    Agreement,
+    Approval,
     Clause4Duty,
+    DutyAssignment,
     GovernanceControl,
     LifecycleStage,
+    Objective,
+    OtherPartyProcess,
+    Party,
+    Person,
+    Policy,
+    Process,
     ProcessKind,
+    Role,
+    Service,
+    ServiceManagementPlan,
     ServiceManagementSystem,
+    TopManagement,
+    entity_types,
+    references,
 )
 
 __all__ = ["GapIndex", "accountability_graph", "gap_index"]
@@ -115,25 +140,22 @@ def accountability_graph(sms: ServiceManagementSystem) -> nx.MultiDiGraph[str]:
 
 
 class _GraphBuilder:
-    """Writes nodes and edges straight into the dictionaries of a fresh ``MultiDiGraph``.
+    """Gathers the nodes and the merged edges of the graph, then adds them to it in bulk.
 
-    Nodes come first, all of them, then edges, as ``add_node`` and then ``add_edges_from`` would
-    add them. An edge whose key is already there merges into it: its records accumulate (first
-    seen first) and its other attributes are filled in. An edge end that is no node yet becomes
-    one, with no attributes, after every node added on purpose (as ``add_edge`` would, without
-    letting :meth:`has_node` see it before the build ends).
+    Nodes come first, all of them, then edges, in the order they were first met: the order
+    ``add_node`` and then ``add_edge`` one by one would give. An edge end that is no node
+    becomes one, with no attributes, when the edges are added (as ``add_edge`` makes it),
+    after every node added on purpose; :meth:`has_node` does not see it before. The graph's
+    dictionaries are written directly when networkx lays them out as it has since version 2
+    (see :func:`_storage`), else through ``add_nodes_from`` and ``add_edges_from``.
     """
 
-    __slots__ = ("_late", "_nodes", "_one", "_pred", "_succ", "graph")
+    __slots__ = ("_edges", "_nodes", "_one", "graph")
 
     def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
         self.graph = graph
-        # networkx's type stubs do not describe its storage; the layout is that of networkx 2
-        # and 3: _node[n] = attrs, _succ[u][v] = _pred[v][u] = {key: attrs}.
-        self._nodes: _Nodes = graph._node  # type: ignore[attr-defined]
-        self._succ: _Adjacency = graph._succ  # type: ignore[attr-defined]
-        self._pred: _Adjacency = graph._pred  # type: ignore[attr-defined]
-        self._late: list[str] = []
+        self._nodes: _Nodes = {}
+        self._edges: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._one: dict[str, tuple[str]] = {}
 
     def node(self, key: str, attributes: dict[str, Any]) -> None:
@@ -141,8 +163,6 @@ class _GraphBuilder:
         data = self._nodes.get(key)
         if data is None:
             self._nodes[key] = attributes
-            self._succ[key] = {}
-            self._pred[key] = {}
         else:
             data.update(attributes)
 
@@ -163,30 +183,12 @@ class _GraphBuilder:
             records = self._one[record] = (record,)
         return records
 
-    def _end(self, node: str) -> dict[str, dict[str, dict[str, Any]]]:
-        """The successors of an edge end that is no node yet, made a node now."""
-        self._late.append(node)
-        successors: dict[str, dict[str, dict[str, Any]]] = {}
-        self._succ[node] = successors
-        self._pred[node] = {}
-        return successors
-
     def edge(self, source: str, target: str, kind: str, records: tuple[str, ...] = ()) -> None:
         """Add the edge ``source -kind-> target`` keyed by its kind, with no other attribute."""
-        successors = self._succ.get(source)
-        if successors is None:
-            successors = self._end(source)
-        keyed = successors.get(target)
-        if keyed is None:
-            if target not in self._succ:
-                self._end(target)
-            successors[target] = self._pred[target][source] = {
-                kind: {"kind": kind, "records": records}
-            }
-            return
-        data = keyed.get(kind)
+        key = (source, target, kind)
+        data = self._edges.get(key)
         if data is None:
-            keyed[kind] = {"kind": kind, "records": records}
+            self._edges[key] = {"kind": kind, "records": records}
         elif records:
             data["records"] = tuple(dict.fromkeys((*data["records"], *records)))
 
@@ -201,17 +203,9 @@ class _GraphBuilder:
     ) -> None:
         """Add an edge with its own ``key`` and more attributes; ``None`` values of ``attrs`` do
         not overwrite those of an edge already there."""
-        successors = self._succ.get(source)
-        if successors is None:
-            successors = self._end(source)
-        keyed = successors.get(target)
-        if keyed is None:
-            if target not in self._succ:
-                self._end(target)
-            keyed = successors[target] = self._pred[target][source] = {}
-        data = keyed.get(key)
+        data = self._edges.get((source, target, key))
         if data is None:
-            keyed[key] = {"kind": kind, "records": records, **attrs}
+            self._edges[(source, target, key)] = {"kind": kind, "records": records, **attrs}
             return
         if records:
             data["records"] = tuple(dict.fromkeys((*data["records"], *records)))
@@ -220,13 +214,73 @@ class _GraphBuilder:
                 data[name] = value
 
     def finish(self) -> None:
-        """Give the edge ends that were no nodes their (empty) attributes, after all others."""
-        for node in self._late:
-            self._nodes[node] = {}
+        """Add the nodes, then the edges, to the graph."""
+        storage = _storage(self.graph)
+        if storage is None:
+            self._add_through_networkx()
+        else:
+            self._write(*storage)
         # Clear networkx's cache (3.3 and later) as its own methods do after a change.
         cache = getattr(self.graph, "__networkx_cache__", None)
         if cache:
             cache.clear()
+
+    def _add_through_networkx(self) -> None:
+        # Each node and edge gets a copy of its attributes.
+        self.graph.add_nodes_from(self._nodes.items())
+        # networkx's type stubs leave out the (source, target, key, attributes) form.
+        self.graph.add_edges_from(
+            (source, target, key, data)  # type: ignore[misc]
+            for (source, target, key), data in self._edges.items()
+        )
+
+    def _write(self, nodes: _Nodes, succ: _Adjacency, pred: _Adjacency) -> None:
+        # What _add_through_networkx does, written straight into the graph's dictionaries: the
+        # same nodes, edges, keys and attributes, and the same order of every dictionary
+        # (tests/graph/test_graph_bulk.py compares both). The attribute dictionaries were made
+        # for this graph alone, so they are used as they are.
+        for key in self._nodes:
+            succ[key] = {}
+            pred[key] = {}
+        nodes.update(self._nodes)
+        late: list[str] = []
+        for (source, target, key), data in self._edges.items():
+            successors = succ.get(source)
+            if successors is None:
+                successors = succ[source] = {}
+                pred[source] = {}
+                late.append(source)
+            keyed = successors.get(target)
+            if keyed is None:
+                if target not in succ:
+                    succ[target] = {}
+                    pred[target] = {}
+                    late.append(target)
+                keyed = successors[target] = pred[target][source] = {}
+            keyed[key] = data
+        for node in late:
+            nodes[node] = {}
+
+
+def _storage(graph: nx.MultiDiGraph[str]) -> tuple[_Nodes, _Adjacency, _Adjacency] | None:
+    """The dictionaries an empty ``MultiDiGraph`` keeps its nodes and edges in, when they are
+    laid out as in networkx 2 and 3 (``_node[n]``, ``_succ[u][v] = _pred[v][u] = {key: data}``);
+    ``None`` for anything else, which then gets its nodes and edges through networkx's methods.
+
+    Why not always the methods: for the 25,237 nodes and 71,387 edges of the benchmark's tier L,
+    the whole build takes 0.36 s writing the dictionaries and 0.51 to 0.69 s through
+    ``add_nodes_from`` and ``add_edges_from`` (medians of five runs, two rounds): one method call
+    per edge would be most of the build's time.
+    """
+    if type(graph) is not nx.MultiDiGraph:
+        return None
+    found = [getattr(graph, name, None) for name in ("_node", "_succ", "_pred", "_adj")]
+    nodes, succ, pred, adj = found
+    shapes = all(type(d) is dict and not d for d in (nodes, succ, pred))
+    if not shapes or adj is not succ:
+        return None
+    # networkx's type stubs do not describe its storage.
+    return nodes, succ, pred  # type: ignore[return-value]
 
 
 class _Sink(Protocol):
@@ -462,129 +516,134 @@ def _add_nodes(builder: _Sink, sms: ServiceManagementSystem) -> None:
         )
 
 
-# --- edges, by topic, in a fixed order --------------------------------------------------------
+# --- edges ----------------------------------------------------------------------------------
 
 
-def _add_edges(builder: _Sink, sms: ServiceManagementSystem) -> None:
-    _parties_and_people(builder, sms)
-    _artefacts(builder, sms)
-    _processes(builder, sms)
-    _duties(builder, sms)
-    _other_party_work(builder, sms)
-    _top_management(builder, sms)
-    _approvals(builder, sms)
+class _Build:
+    """What the edge steps of one build share: where they write, the system, and the work that
+    other parties are recorded as doing (a bare ``operates`` edge is drawn only without one)."""
+
+    __slots__ = ("builder", "provider", "recorded", "sms")
+
+    def __init__(self, builder: _Sink, sms: ServiceManagementSystem) -> None:
+        self.builder = builder
+        self.sms = sms
+        self.provider = sms.provider
+        self.recorded = {(o.party, o.process) for o in sms.other_party_processes if o.process}
 
 
-def _parties_and_people(builder: _Sink, sms: ServiceManagementSystem) -> None:
-    edge = builder.edge
-    for party in sms.parties:
-        if party.lead_supplier is not None:
-            edge(party.lead_supplier, party.id, _SUBCONTRACTS_TO)
-    people = sms.people
-    for person in people:
-        edge(person.id, person.party, _MEMBER_OF)
-    for person in people:
-        if person.reports_to is not None:
-            edge(person.id, person.reports_to, _REPORTS_TO)
-    for role in sms.roles:
-        edge(role.id, role.party, _MEMBER_OF)
-        for holder in role.holders:
-            edge(holder, role.id, _HOLDS_ROLE)
+#: An edge step for one entity and its node: it adds the edges that entity makes.
+_Step = Callable[[Any, str], None]
 
 
-def _artefacts(builder: _Sink, sms: ServiceManagementSystem) -> None:
-    edge = builder.edge
-    supplies = builder.wants(_SUPPLIES)
-    party_to = builder.wants(_PARTY_TO)
-    for policy in sms.policies:
-        if policy.owner is not None:
-            edge(policy.owner, policy.id, _ACCOUNTABLE_FOR)
-    for objective in sms.objectives:
-        if objective.owner is not None:
-            edge(objective.owner, objective.id, _ACCOUNTABLE_FOR)
-    for service in sms.services:
-        if service.owner is not None:
-            edge(service.owner, service.id, _ACCOUNTABLE_FOR)
-        if supplies and service.supported_by:
-            records = builder.record(service.agreement)
+@attrs.frozen
+class _Restates:
+    """Edges that restate a reference: from the entity's node to each id in ``field`` (or, with
+    ``into``, from each id to the entity's node), of kind ``kind``."""
+
+    field: str
+    kind: str
+    into: bool = False
+
+    def step(self, build: _Build, cls: type) -> _Step:
+        edge = build.builder.edge
+        get = operator.attrgetter(self.field)
+        kind, into = self.kind, self.into
+        if _MANY[cls, self.field]:
+
+            def many(entity: Any, node: str) -> None:
+                for other in get(entity):
+                    if into:
+                        edge(other, node, kind)
+                    else:
+                        edge(node, other, kind)
+
+            return many
+
+        def one(entity: Any, node: str) -> None:
+            other = get(entity)
+            if other is not None:
+                if into:
+                    edge(other, node, kind)
+                else:
+                    edge(node, other, kind)
+
+        return one
+
+
+@attrs.frozen
+class _Says:
+    """Edges that say more than a reference: ``make(build)`` gives the step; ``kinds`` are the
+    kinds of edge it may add (it is left out of a build that wants none of them)."""
+
+    make: Callable[[_Build], _Step]
+    kinds: frozenset[str]
+
+
+def _supplies(build: _Build) -> _Step:
+    # The parties that support a service supply it, under the service's agreement.
+    edge, record = build.builder.edge, build.builder.record
+
+    def step(service: Service, node: str) -> None:
+        if service.supported_by:
+            records = record(service.agreement)
             for party in service.supported_by:
-                edge(party, service.id, _SUPPLIES, records)
-    plan = sms.plan
-    if plan is not None:
-        if plan.owner is not None:
-            edge(plan.owner, plan.id, _ACCOUNTABLE_FOR)
-        if plan.drafted_by is not None:
-            edge(plan.drafted_by, plan.id, _DRAFTED)
-        if plan.maintained_by is not None:
-            edge(plan.maintained_by, plan.id, _MAINTAINS)
-    provider = sms.provider
-    for agreement in sms.agreements:
+                edge(party, node, _SUPPLIES, records)
+
+    return step
+
+
+def _governs_by_agreement(build: _Build) -> _Step:
+    # A documented agreement is how the provider governs a supplier (7.2).
+    edge, record, provider = build.builder.edge, build.builder.record, build.provider
+
+    def step(agreement: Agreement, node: str) -> None:
         parties = agreement.parties
-        if party_to:
-            for party in parties:
-                edge(party, agreement.id, _PARTY_TO)
         if provider in parties:
-            # A documented agreement is how the provider governs a supplier (7.2).
-            records = builder.record(agreement.id)
+            records = record(node)
             for party in parties:
                 if party != provider:
                     edge(provider, party, _GOVERNS, records)
 
+    return step
 
-def _processes(builder: _Sink, sms: ServiceManagementSystem) -> None:
-    edge = builder.edge
-    responsible = builder.wants(_RESPONSIBLE_FOR)
-    provider = sms.provider
-    # Work recorded as an other-party process gets its own edge, with the engagement's details
-    # (see _other_party_work); a bare edge is drawn only where no such record exists.
-    recorded = {(opp.party, opp.process) for opp in sms.other_party_processes if opp.process}
-    for process in sms.processes:
-        pid = process.id
-        if process.owner is not None:
-            edge(process.owner, pid, _ACCOUNTABLE_FOR)
-        if responsible:
-            for who in process.responsible:
-                edge(who, pid, _RESPONSIBLE_FOR)
+
+def _operates(build: _Build) -> _Step:
+    # The operator, the provider by default; work recorded as an other-party process gets its
+    # own edge, with the engagement's details (see _other_party_work).
+    edge, provider, recorded = build.builder.edge, build.provider, build.recorded
+
+    def step(process: Process, node: str) -> None:
         operator = process.operated_by or provider
-        if (operator, pid) not in recorded:
-            edge(operator, pid, _OPERATES)
-        for other in process.interfaces:
-            edge(pid, other, _INTERFACES_WITH)
+        if (operator, node) not in recorded:
+            edge(operator, node, _OPERATES)
+
+    return step
 
 
-def _duties(builder: _Sink, sms: ServiceManagementSystem) -> None:
+def _other_party_work(build: _Build) -> _Step:
+    builder, provider = build.builder, build.provider
     edge = builder.edge
-    responsible = builder.wants(_RESPONSIBLE_FOR)
-    for assignment in sms.duties:
-        node = duty_node(assignment.duty.value)
-        edge(assignment.accountable, node, _ACCOUNTABLE_FOR)
-        if responsible:
-            for who in assignment.responsible:
-                edge(who, node, _RESPONSIBLE_FOR)
 
-
-def _other_party_work(builder: _Sink, sms: ServiceManagementSystem) -> None:
-    edge = builder.edge
-    provider = sms.provider
-    for opp in sms.other_party_processes:
+    def step(opp: OtherPartyProcess, node: str) -> None:
         if opp.process is not None:
             target, kind = opp.process, _OPERATES
         else:
             assert opp.activity is not None  # the model requires one of process and activity
             target, kind = duty_node(opp.activity.value), _PERFORMS
-        records = (opp.id,) if opp.agreement is None else (opp.id, opp.agreement)
+        records = (node,) if opp.agreement is None else (node, opp.agreement)
         controls = tuple(control.value for control in opp.controls)
         # One edge per engagement, keyed by its record: two engagements of the same party for
         # the same work are judged each on its own terms, whatever their order in the file.
         attrs = {
-            "other_party_process": opp.id,
+            "other_party_process": node,
             "agreement": opp.agreement,
             "accountable": opp.accountable,
             "controls": controls,
             "engagement": opp.engagement.value,
             "governed_through": opp.governed_through,
         }
-        builder.edge_with(opp.party, target, kind, records, f"{kind}:{opp.id}", attrs)
+        builder.edge_with(opp.party, target, kind, records, f"{kind}:{node}", attrs)
         if opp.accountable is not None:
             edge(opp.accountable, target, _ACCOUNTABLE_FOR, records)
         if opp.process is not None and _ALL_CONTROLS.issubset(controls):
@@ -592,46 +651,152 @@ def _other_party_work(builder: _Sink, sms: ServiceManagementSystem) -> None:
         if opp.governed_through is not None:
             edge(opp.governed_through, opp.party, _GOVERNS, records)
 
+    return step
 
-def _approvals(builder: _Sink, sms: ServiceManagementSystem) -> None:
-    # After every other node, so an approval of any artefact in the graph finds its subject.
-    if not builder.wants(_APPROVES):
-        return
-    for approval in sms.approvals:
+
+def _appoints(build: _Build) -> _Step:
+    builder = build.builder
+
+    def step(top: TopManagement, node: str) -> None:
+        if top.representative is not None:
+            records = builder.record(top.representative_appointment)
+            builder.edge(node, top.representative, _APPOINTS, records)
+
+    return step
+
+
+def _answers_for_the_sms(build: _Build) -> _Step:
+    sms = build.sms
+
+    def step(top: TopManagement, node: str) -> None:
+        members = set(top.members)
+
+        def led_by_top(owner: str | None) -> bool:
+            return owner is not None and any(p in members for p in sms.people_of(owner))
+
+        # TM-b: top management answers for the SMS when one of its members owns the SMS
+        # process or is accountable for management commitment (4.1.1).
+        processes = sms.processes
+        reasons = [p.id for p in processes if p.kind is ProcessKind.SMS and led_by_top(p.owner)]
+        commitment = Clause4Duty.MANAGEMENT_COMMITMENT
+        if any(d.duty is commitment and led_by_top(d.accountable) for d in sms.duties):
+            reasons.append(duty_node(commitment.value))
+        if reasons:
+            attrs = {"via": tuple(reasons)}
+            build.builder.edge_with(node, SMS_NODE, _ACCOUNTABLE_FOR, (), _ACCOUNTABLE_FOR, attrs)
+
+    return step
+
+
+def _approves(build: _Build) -> _Step:
+    # Approvals come after every other node, so an approval of any artefact in the graph finds
+    # its subject.
+    builder = build.builder
+
+    def step(approval: Approval, node: str) -> None:
         if builder.has_node(approval.subject):
-            builder.edge(
-                approval.approver, approval.subject, _APPROVES, builder.record(approval.id)
-            )
+            builder.edge(approval.approver, approval.subject, _APPROVES, builder.record(node))
+
+    return step
 
 
-def _top_management(builder: _Sink, sms: ServiceManagementSystem) -> None:
-    top = sms.top_management
-    for member in top.members:
-        builder.edge(member, TOP_MANAGEMENT_NODE, _MEMBER_OF)
-    if top.representative is not None:
-        builder.edge(
-            TOP_MANAGEMENT_NODE,
-            top.representative,
-            _APPOINTS,
-            builder.record(top.representative_appointment),
-        )
-    members = set(top.members)
+def _says(make: Callable[[_Build], _Step], *kinds: str) -> _Says:
+    return _Says(make, frozenset(kinds))
 
-    def led_by_top(owner: str | None) -> bool:
-        return owner is not None and any(p in members for p in sms.people_of(owner))
 
-    # TM-b: top management answers for the SMS when one of its members owns the SMS process or
-    # is accountable for management commitment (4.1.1).
-    reasons = [p.id for p in sms.processes if p.kind is ProcessKind.SMS and led_by_top(p.owner)]
-    commitment = Clause4Duty.MANAGEMENT_COMMITMENT
-    if any(d.duty is commitment and led_by_top(d.accountable) for d in sms.duties):
-        reasons.append(duty_node(commitment.value))
-    if reasons:
-        builder.edge_with(
-            TOP_MANAGEMENT_NODE,
-            SMS_NODE,
-            _ACCOUNTABLE_FOR,
-            (),
-            _ACCOUNTABLE_FOR,
-            {"via": tuple(reasons)},
-        )
+_OWNER: Final = _Restates("owner", _ACCOUNTABLE_FOR, into=True)
+_RESPONSIBLE: Final = _Restates("responsible", _RESPONSIBLE_FOR, into=True)
+
+#: Every edge of the graph, in the order of the build: for each entity class, the steps each of
+#: its entities goes through (the entities of one class before those of the next).
+_EDGES: Final[tuple[tuple[type, tuple[_Restates | _Says, ...]], ...]] = (
+    (Party, (_Restates("lead_supplier", _SUBCONTRACTS_TO, into=True),)),
+    (Person, (_Restates("party", _MEMBER_OF), _Restates("reports_to", _REPORTS_TO))),
+    (Role, (_Restates("party", _MEMBER_OF), _Restates("holders", _HOLDS_ROLE, into=True))),
+    (Policy, (_OWNER,)),
+    (Objective, (_OWNER,)),
+    (Service, (_OWNER, _says(_supplies, _SUPPLIES))),
+    (
+        ServiceManagementPlan,
+        (
+            _OWNER,
+            _Restates("drafted_by", _DRAFTED, into=True),
+            _Restates("maintained_by", _MAINTAINS, into=True),
+        ),
+    ),
+    (
+        Agreement,
+        (_Restates("parties", _PARTY_TO, into=True), _says(_governs_by_agreement, _GOVERNS)),
+    ),
+    (
+        Process,
+        (
+            _OWNER,
+            _RESPONSIBLE,
+            _says(_operates, _OPERATES),
+            _Restates("interfaces", _INTERFACES_WITH),
+        ),
+    ),
+    (DutyAssignment, (_Restates("accountable", _ACCOUNTABLE_FOR, into=True), _RESPONSIBLE)),
+    (
+        OtherPartyProcess,
+        (_says(_other_party_work, _OPERATES, _PERFORMS, _ACCOUNTABLE_FOR, _GOVERNS),),
+    ),
+    (
+        TopManagement,
+        (
+            _Restates("members", _MEMBER_OF, into=True),
+            _says(_appoints, _APPOINTS),
+            _says(_answers_for_the_sms, _ACCOUNTABLE_FOR),
+        ),
+    ),
+    (Approval, (_says(_approves, _APPROVES),)),
+)
+
+
+def _holds_many(cls: type, field: str) -> bool:
+    """Whether the reference field ``field`` of ``cls`` holds several ids, from its metadata."""
+    for ref in references(cls):
+        if ref.field == field:
+            return ref.many
+    raise TypeError(f"{cls.__name__}.{field} is no reference field")
+
+
+#: Whether each restated field holds several ids (a field that is no reference fails on import).
+_MANY: Final[Mapping[tuple[type, str], bool]] = {
+    (cls, step.field): _holds_many(cls, step.field)
+    for cls, steps in _EDGES
+    for step in steps
+    if isinstance(step, _Restates)
+}
+
+#: The field of the system holding each class's entities, and the node each entity stands for.
+_HOLDERS: Final[Mapping[type, str]] = {
+    **{t.cls: t.field for t in entity_types()},
+    DutyAssignment: "duties",
+    TopManagement: "top_management",
+}
+_NODE_OF: Final[Mapping[type, Callable[[Any], str]]] = {
+    DutyAssignment: lambda duty: duty_node(duty.duty.value),
+    TopManagement: lambda top: TOP_MANAGEMENT_NODE,
+}
+_BY_ID: Final[Callable[[Any], str]] = operator.attrgetter("id")
+
+
+def _add_edges(builder: _Sink, sms: ServiceManagementSystem) -> None:
+    build = _Build(builder, sms)
+    wants = builder.wants
+    for cls, declared in _EDGES:
+        steps = [
+            step.step(build, cls) if isinstance(step, _Restates) else step.make(build)
+            for step in declared
+            if (any(map(wants, step.kinds)) if isinstance(step, _Says) else wants(step.kind))
+        ]
+        held = getattr(sms, _HOLDERS[cls])
+        if not steps or held is None:
+            continue
+        node_of = _NODE_OF.get(cls, _BY_ID)
+        for entity in held if isinstance(held, tuple) else (held,):
+            node = node_of(entity)
+            for step in steps:
+                step(entity, node)

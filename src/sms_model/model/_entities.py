@@ -3,6 +3,11 @@
 Entities refer to each other by id, never by nesting; the aggregate root
 (:class:`~sms_model.model.ServiceManagementSystem`) resolves and checks every reference.
 Collections are tuples; change a value with :func:`attrs.evolve`.
+
+Every field holding ids says which kinds of entity they may name, where it is declared
+(``ref``, ``refs``, ``ref_any``, ``refs_any``, or :func:`attrs.field` with ``reference`` for a
+required one, from ``_meta``): the loader's checks, the test strategies and the graph's edges are
+derived from that, and :func:`~sms_model.model.references` lists them.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from sms_model.model._enums import (
     RiskStatus,
     SMSStage,
 )
+from sms_model.model._meta import ref, ref_any, reference, refs, refs_any
 
 __all__ = [
     "Acknowledgement",
@@ -134,7 +140,7 @@ class Party(Checked):
     id: str = _ident()
     name: str
     kind: PartyKind
-    lead_supplier: str | None = None
+    lead_supplier: str | None = ref("party")
     interested: bool = True  # counts among the interested parties of the SMS (guidance TM-c)
     description: str | None = None
 
@@ -145,8 +151,8 @@ class Person(Checked):
 
     id: str = _ident()
     name: str
-    party: str
-    reports_to: str | None = None
+    party: str = attrs.field(metadata=reference("party"))
+    reports_to: str | None = ref("person")
     title: str | None = None
     competences: tuple[str, ...] = _many()
 
@@ -158,8 +164,8 @@ class Role(Checked):
 
     id: str = _ident()
     name: str
-    party: str
-    holders: tuple[str, ...] = _many()
+    party: str = attrs.field(metadata=reference("party"))
+    holders: tuple[str, ...] = refs("person")
     responsibilities: tuple[str, ...] = _many()
     authorities: tuple[str, ...] = _many()
     competences: tuple[str, ...] = _many()
@@ -170,9 +176,9 @@ class TopManagement(Checked):
     """The people who direct and control the provider at the highest level (guidance TM-0), and
     the management representative they appoint (4.1.4)."""
 
-    members: tuple[str, ...] = _many()
-    representative: str | None = None
-    representative_appointment: str | None = None  # the Approval that appoints the representative
+    members: tuple[str, ...] = refs("person")
+    representative: str | None = ref("person")
+    representative_appointment: str | None = ref("approval")  # the appointment
 
 
 # --- policy, objectives, plan and scope ---------------------------------------------------
@@ -187,10 +193,10 @@ class Policy(Checked):
     kind: PolicyKind
     title: str
     version: str = "1"
-    owner: str | None = None
+    owner: str | None = ref("person", "role")
     issued: date | None = None
     commitments: tuple[PolicyCommitment, ...] = _many()
-    communicated_to: tuple[str, ...] = _many()  # party ids
+    communicated_to: tuple[str, ...] = refs("party")
 
 
 @attrs.frozen(kw_only=True)
@@ -208,12 +214,12 @@ class Objective(Checked):
 
     id: str = _ident()
     statement: str
-    owner: str | None = None
+    owner: str | None = ref("person", "role")
     target: str | None = None
     due: date | None = None
     measurements: tuple[Measurement, ...] = _many()
     business_objectives: tuple[str, ...] = _many()
-    resources: tuple[str, ...] = _many()  # Resource ids allocated to meet it
+    resources: tuple[str, ...] = refs("resource")  # allocated to meet it
     # last revision, e.g. after the service requirements changed
     revised: date | None = _happened_or_none()
 
@@ -230,12 +236,12 @@ class ServiceManagementPlan(Checked):
     title: str
     version: str = "1"
     status: PlanStatus = PlanStatus.DRAFT
-    drafted_by: str | None = None  # party id
-    owner: str | None = None  # person id
-    maintained_by: str | None = None  # party id
+    drafted_by: str | None = ref("party")
+    owner: str | None = ref("person", "role")
+    maintained_by: str | None = ref("party")
     agreed_on: date | None = _happened_or_none()
     topics: tuple[PlanTopic, ...] = _many()
-    objectives: tuple[str, ...] = _many()
+    objectives: tuple[str, ...] = refs("objective")
     business_objectives: tuple[str, ...] = _many()
 
 
@@ -249,8 +255,8 @@ class Scope(Checked):
 
     statement: str
     id: str = attrs.field(default="scope", validator=_non_empty)
-    organisational_units: tuple[str, ...] = _many()  # party ids
-    services: tuple[str, ...] = _many()  # service ids
+    organisational_units: tuple[str, ...] = refs("party")
+    services: tuple[str, ...] = refs("service")
     locations: tuple[str, ...] = _many()
     exclusions: tuple[str, ...] = _many()
 
@@ -272,15 +278,15 @@ class Service(Checked):
 
     id: str = _ident()
     name: str
-    customers: tuple[str, ...] = _many()  # party ids
+    customers: tuple[str, ...] = refs("party")
     stage: LifecycleStage = LifecycleStage.LIVE
-    owner: str | None = None
-    agreement: str | None = None  # the service level agreement
+    owner: str | None = ref("person", "role")
+    agreement: str | None = ref("agreement")  # the service level agreement
     service_levels: tuple[ServiceLevel, ...] = _many()
     requirements: tuple[str, ...] = _many()
     requirements_changed: date | None = _happened_or_none()
     in_catalogue: bool = True
-    supported_by: tuple[str, ...] = _many()  # party ids of suppliers and internal groups
+    supported_by: tuple[str, ...] = refs("party")  # suppliers and internal groups
 
 
 @attrs.frozen(kw_only=True)
@@ -294,12 +300,12 @@ class Process(Checked):
     id: str = _ident()
     kind: ProcessKind
     name: str | None = None
-    owner: str | None = None
-    operated_by: str | None = None
-    responsible: tuple[str, ...] = _many()
-    definition: str | None = None  # Document id of the process definition
-    procedures: tuple[str, ...] = _many()  # Document ids
-    interfaces: tuple[str, ...] = _many()  # Process ids
+    owner: str | None = ref("person", "role")
+    operated_by: str | None = ref("party")
+    responsible: tuple[str, ...] = refs("person", "role")
+    definition: str | None = ref("document")  # the process definition
+    procedures: tuple[str, ...] = refs("document")
+    interfaces: tuple[str, ...] = refs("process")
 
 
 @attrs.frozen(kw_only=True)
@@ -307,8 +313,8 @@ class DutyAssignment(Checked):
     """Who is accountable and responsible for a Clause 4 duty (guidance APP-1, TM-b)."""
 
     duty: Clause4Duty
-    accountable: str  # person or role id
-    responsible: tuple[str, ...] = _many()
+    accountable: str = attrs.field(metadata=reference("person", "role"))
+    responsible: tuple[str, ...] = refs("person", "role")
 
 
 @attrs.frozen(kw_only=True)
@@ -319,11 +325,11 @@ class Agreement(Checked):
     id: str = _ident()
     kind: AgreementKind
     title: str
-    parties: tuple[str, ...] = _many()
-    owner: str | None = None  # the provider's person responsible for it
-    services: tuple[str, ...] = _many()
+    parties: tuple[str, ...] = refs("party")
+    owner: str | None = ref("person", "role")  # the provider's person responsible for it
+    services: tuple[str, ...] = refs("service")
     terms: tuple[AgreementTerm, ...] = _many()
-    accessible_to: tuple[str, ...] = _many()  # party ids that can read it
+    accessible_to: tuple[str, ...] = refs("party")  # parties that can read it
     effective: date | None = None
     expires: date | None = None
 
@@ -354,16 +360,16 @@ class OtherPartyProcess(Checked):
     """
 
     id: str = _ident()
-    party: str
-    process: str | None = None
+    party: str = attrs.field(metadata=reference("party"))
+    process: str | None = ref("process")
     activity: Clause4Duty | None = None
-    agreement: str | None = None
-    accountable: str | None = None
+    agreement: str | None = ref("agreement")
+    accountable: str | None = ref("person", "role")
     controls: tuple[GovernanceControl, ...] = _many()
     engagement: Engagement = Engagement.ONGOING
     start: date | None = None
     end: date | None = None
-    governed_through: str | None = None  # for a sub-contracted supplier: its lead supplier
+    governed_through: str | None = ref("party")  # for a sub-contracted supplier: its lead supplier
 
 
 @attrs.frozen(kw_only=True)
@@ -375,10 +381,10 @@ class Document(Checked):
     title: str
     version: str = "1"
     status: DocumentStatus = DocumentStatus.ISSUED
-    owner: str | None = None
+    owner: str | None = ref("person", "role")
     issued: date | None = None
-    subjects: tuple[str, ...] = _many()
-    supersedes: str | None = None
+    subjects: tuple[str, ...] = refs_any()
+    supersedes: str | None = ref("document")
 
     def in_force(self, as_of: date) -> bool:
         """In force on ``as_of``: issued (not a draft, obsolete or withdrawn) and, when its issue
@@ -404,11 +410,11 @@ class Meeting(Checked):
     id: str = _ident()
     kind: MeetingKind
     date: date = _happened()
-    chair: str | None = None
-    attendees: tuple[str, ...] = _many()
+    chair: str | None = ref("person")
+    attendees: tuple[str, ...] = refs("person")
     stages: tuple[SMSStage, ...] = _many()
     topics: tuple[str, ...] = _many()
-    subjects: tuple[str, ...] = _many()
+    subjects: tuple[str, ...] = refs_any()
 
 
 @attrs.frozen(kw_only=True)
@@ -417,8 +423,8 @@ class Approval(Checked):
     (guidance EV-c, EV-d)."""
 
     id: str = _ident()
-    subject: str
-    approver: str
+    subject: str = attrs.field(metadata=reference())
+    approver: str = attrs.field(metadata=reference("person"))
     date: date = _happened()
     subject_version: str | None = None
 
@@ -428,10 +434,10 @@ class Acknowledgement(Checked):
     """A party's acknowledgement of an artefact: requirements, scope, policy, objectives (TM-c)."""
 
     id: str = _ident()
-    artefact: str
-    party: str
+    artefact: str = attrs.field(metadata=reference())
+    party: str = attrs.field(metadata=reference("party"))
     date: date = _happened()
-    person: str | None = None
+    person: str | None = ref("person")
 
 
 @attrs.frozen(kw_only=True)
@@ -441,9 +447,9 @@ class Review(Checked):
     id: str = _ident()
     kind: ReviewKind
     date: date = _happened()
-    chair: str | None = None
-    attendees: tuple[str, ...] = _many()
-    subjects: tuple[str, ...] = _many()
+    chair: str | None = ref("person")
+    attendees: tuple[str, ...] = refs("person")
+    subjects: tuple[str, ...] = refs_any()
     inputs: tuple[ReviewInput, ...] = _many()
     outputs: tuple[str, ...] = _many()
 
@@ -458,10 +464,10 @@ class Audit(Checked):
     id: str = _ident()
     kind: AuditKind
     date: date = _happened()
-    auditor: str
-    processes: tuple[str, ...] = _many()
-    programme: str | None = None  # the audit programme Document
-    nonconformities: tuple[str, ...] = _many()  # Improvement ids raised by the audit
+    auditor: str = attrs.field(metadata=reference("person"))
+    processes: tuple[str, ...] = refs("process")
+    programme: str | None = ref("document")  # the audit programme
+    nonconformities: tuple[str, ...] = refs("improvement")  # raised by the audit
 
 
 @attrs.frozen(kw_only=True)
@@ -471,10 +477,10 @@ class Report(Checked):
     id: str = _ident()
     kind: ReportKind
     date: date = _happened()
-    author: str | None = None
-    recipients: tuple[str, ...] = _many()
-    subjects: tuple[str, ...] = _many()
-    definition: str | None = None  # the report definition Document
+    author: str | None = ref("person", "role")
+    recipients: tuple[str, ...] = refs("person", "role")
+    subjects: tuple[str, ...] = refs_any()
+    definition: str | None = ref("document")  # the report definition
 
 
 @attrs.frozen(kw_only=True)
@@ -483,14 +489,14 @@ class Risk(Checked):
 
     id: str = _ident()
     title: str
-    subjects: tuple[str, ...] = _many()
-    owner: str | None = None
+    subjects: tuple[str, ...] = refs_any()
+    owner: str | None = ref("person", "role")
     assessed: date | None = _happened_or_none()
     likelihood: int | None = attrs.field(default=None, validator=_score)
     impact: int | None = attrs.field(default=None, validator=_score)
     status: RiskStatus = RiskStatus.OPEN
     treatment: str | None = None
-    accepted_by: str | None = None
+    accepted_by: str | None = ref("person")
 
 
 @attrs.frozen(kw_only=True)
@@ -500,9 +506,9 @@ class Change(Checked):
     id: str = _ident()
     title: str
     raised: date = _happened()
-    subjects: tuple[str, ...] = _many()
-    risk_assessment: str | None = None  # the Risk assessed for this change
-    approved_by: str | None = None
+    subjects: tuple[str, ...] = refs_any()
+    risk_assessment: str | None = ref("risk")  # the risk assessed for this change
+    approved_by: str | None = ref("person", "role")
     major: bool = False  # major impact on services: goes through Clause 5
     emergency: bool = False
     implemented: date | None = _happened_or_none()
@@ -516,7 +522,7 @@ class Resource(Checked):
     id: str = _ident()
     kind: ResourceKind
     description: str
-    allocated_to: tuple[str, ...] = _many()
+    allocated_to: tuple[str, ...] = refs_any()
     amount: str | None = None
     provided: date | None = None
     withdrawn: date | None = None  # reallocated away from the SMS (a sign of weak commitment)
@@ -531,10 +537,10 @@ class Improvement(Checked):
     kind: ImprovementKind
     title: str
     raised: date = _happened()
-    source: str | None = None
-    owner: str | None = None
+    source: str | None = ref_any()
+    owner: str | None = ref("person", "role")
     priority: int | None = None
-    approved_by: str | None = None
+    approved_by: str | None = ref("person")
     target: str | None = None
     closed: date | None = _happened_or_none()
 
@@ -550,7 +556,7 @@ class Evidence(Checked):
     title: str | None = None
     collected: datetime | None = _happened_or_none()
     valid_until: date | None = None
-    subjects: tuple[str, ...] = _many()
+    subjects: tuple[str, ...] = refs_any()
     clauses: tuple[str, ...] = _many()
     guidance: tuple[str, ...] = _many()
     location: str | None = None

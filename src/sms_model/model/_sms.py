@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import operator
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -41,138 +41,16 @@ from sms_model.model._entities import (
     TopManagement,
 )
 from sms_model.model._enums import PartyKind
-
-__all__ = ["COLLECTIONS", "RECORD_COLLECTIONS", "ServiceManagementSystem"]
-
-#: The id-carrying collections of the SMS, in file order, with the entity kind of their items.
-COLLECTIONS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "parties": "party",
-        "people": "person",
-        "roles": "role",
-        "policies": "policy",
-        "objectives": "objective",
-        "services": "service",
-        "processes": "process",
-        "other_party_processes": "other_party_process",
-        "agreements": "agreement",
-        "documents": "document",
-        "meetings": "meeting",
-        "approvals": "approval",
-        "acknowledgements": "acknowledgement",
-        "reviews": "review",
-        "audits": "audit",
-        "reports": "report",
-        "risks": "risk",
-        "changes": "change",
-        "resources": "resource",
-        "improvements": "improvement",
-        "evidence": "evidence",
-    }
+from sms_model.model._meta import (
+    EntityType,
+    collection_of,
+    entity_classes,
+    entity_types_of,
+    references,
+    singleton_of,
 )
 
-#: The collections that hold records (what was documented, decided or done), as opposed to the
-#: parties, people, policies, services and processes that make up the system.
-RECORD_COLLECTIONS: Final[tuple[str, ...]] = tuple(COLLECTIONS)[
-    list(COLLECTIONS).index("documents") :
-]
-
-_ANY: Final = frozenset({"*"})
-_PARTY: Final = frozenset({"party"})
-_PERSON: Final = frozenset({"person"})
-_OWNER: Final = frozenset({"person", "role"})
-_PEOPLE: Final = _OWNER
-_SERVICE: Final = frozenset({"service"})
-_PROCESS: Final = frozenset({"process"})
-_DOCUMENT: Final = frozenset({"document"})
-_APPROVAL: Final = frozenset({"approval"})
-
-# For each entity class: (field, kinds the referenced id may have, whether the field is a tuple).
-_REFS: Final[Mapping[type, tuple[tuple[str, frozenset[str], bool], ...]]] = {
-    Party: (("lead_supplier", _PARTY, False),),
-    Person: (("party", _PARTY, False), ("reports_to", _PERSON, False)),
-    Role: (("party", _PARTY, False), ("holders", _PERSON, True)),
-    TopManagement: (
-        ("members", _PERSON, True),
-        ("representative", _PERSON, False),
-        ("representative_appointment", _APPROVAL, False),
-    ),
-    Policy: (("owner", _OWNER, False), ("communicated_to", _PARTY, True)),
-    Objective: (("owner", _OWNER, False), ("resources", frozenset({"resource"}), True)),
-    ServiceManagementPlan: (
-        ("drafted_by", _PARTY, False),
-        ("owner", _OWNER, False),
-        ("maintained_by", _PARTY, False),
-        ("objectives", frozenset({"objective"}), True),
-    ),
-    Scope: (("organisational_units", _PARTY, True), ("services", _SERVICE, True)),
-    Service: (
-        ("customers", _PARTY, True),
-        ("owner", _OWNER, False),
-        ("agreement", frozenset({"agreement"}), False),
-        ("supported_by", _PARTY, True),
-    ),
-    Process: (
-        ("owner", _OWNER, False),
-        ("operated_by", _PARTY, False),
-        ("responsible", _PEOPLE, True),
-        ("definition", _DOCUMENT, False),
-        ("procedures", _DOCUMENT, True),
-        ("interfaces", _PROCESS, True),
-    ),
-    DutyAssignment: (("accountable", _OWNER, False), ("responsible", _PEOPLE, True)),
-    OtherPartyProcess: (
-        ("party", _PARTY, False),
-        ("process", _PROCESS, False),
-        ("agreement", frozenset({"agreement"}), False),
-        ("accountable", _OWNER, False),
-        ("governed_through", _PARTY, False),
-    ),
-    Agreement: (
-        ("parties", _PARTY, True),
-        ("owner", _OWNER, False),
-        ("services", _SERVICE, True),
-        ("accessible_to", _PARTY, True),
-    ),
-    Document: (
-        ("owner", _OWNER, False),
-        ("subjects", _ANY, True),
-        ("supersedes", _DOCUMENT, False),
-    ),
-    Meeting: (("chair", _PERSON, False), ("attendees", _PERSON, True), ("subjects", _ANY, True)),
-    Approval: (("subject", _ANY, False), ("approver", _PERSON, False)),
-    Acknowledgement: (
-        ("artefact", _ANY, False),
-        ("party", _PARTY, False),
-        ("person", _PERSON, False),
-    ),
-    Review: (("chair", _PERSON, False), ("attendees", _PERSON, True), ("subjects", _ANY, True)),
-    Audit: (
-        ("auditor", _PERSON, False),
-        ("processes", _PROCESS, True),
-        ("programme", _DOCUMENT, False),
-        ("nonconformities", frozenset({"improvement"}), True),
-    ),
-    Report: (
-        ("author", _PEOPLE, False),
-        ("recipients", _PEOPLE, True),
-        ("subjects", _ANY, True),
-        ("definition", _DOCUMENT, False),
-    ),
-    Risk: (("subjects", _ANY, True), ("owner", _OWNER, False), ("accepted_by", _PERSON, False)),
-    Change: (
-        ("subjects", _ANY, True),
-        ("risk_assessment", frozenset({"risk"}), False),
-        ("approved_by", _PEOPLE, False),
-    ),
-    Resource: (("allocated_to", _ANY, True),),
-    Improvement: (
-        ("source", _ANY, False),
-        ("owner", _OWNER, False),
-        ("approved_by", _PERSON, False),
-    ),
-    Evidence: (("subjects", _ANY, True),),
-}
+__all__ = ["COLLECTIONS", "RECORD_COLLECTIONS", "ServiceManagementSystem", "entity_types"]
 
 
 @attrs.frozen(kw_only=True)
@@ -203,30 +81,33 @@ class ServiceManagementSystem:
     name: str
     provider: str
     top_management: TopManagement = attrs.field(factory=TopManagement)
-    scope: Scope | None = None
-    plan: ServiceManagementPlan | None = None
+    # The fields that hold entity types say so (collection_of, singleton_of): the tables below,
+    # and every other table of entity types, are derived from them. (singleton_of makes an attrs
+    # field whose default is None: nothing mutable is shared.)
+    scope: Scope | None = singleton_of("scope")  # noqa: RUF009
+    plan: ServiceManagementPlan | None = singleton_of("plan")  # noqa: RUF009
     duties: tuple[DutyAssignment, ...] = ()
-    parties: tuple[Party, ...] = ()
-    people: tuple[Person, ...] = ()
-    roles: tuple[Role, ...] = ()
-    policies: tuple[Policy, ...] = ()
-    objectives: tuple[Objective, ...] = ()
-    services: tuple[Service, ...] = ()
-    processes: tuple[Process, ...] = ()
-    other_party_processes: tuple[OtherPartyProcess, ...] = ()
-    agreements: tuple[Agreement, ...] = ()
-    documents: tuple[Document, ...] = ()
-    meetings: tuple[Meeting, ...] = ()
-    approvals: tuple[Approval, ...] = ()
-    acknowledgements: tuple[Acknowledgement, ...] = ()
-    reviews: tuple[Review, ...] = ()
-    audits: tuple[Audit, ...] = ()
-    reports: tuple[Report, ...] = ()
-    risks: tuple[Risk, ...] = ()
-    changes: tuple[Change, ...] = ()
-    resources: tuple[Resource, ...] = ()
-    improvements: tuple[Improvement, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
+    parties: tuple[Party, ...] = collection_of("party")
+    people: tuple[Person, ...] = collection_of("person")
+    roles: tuple[Role, ...] = collection_of("role")
+    policies: tuple[Policy, ...] = collection_of("policy")
+    objectives: tuple[Objective, ...] = collection_of("objective")
+    services: tuple[Service, ...] = collection_of("service")
+    processes: tuple[Process, ...] = collection_of("process")
+    other_party_processes: tuple[OtherPartyProcess, ...] = collection_of("other_party_process")
+    agreements: tuple[Agreement, ...] = collection_of("agreement")
+    documents: tuple[Document, ...] = collection_of("document", record=True)
+    meetings: tuple[Meeting, ...] = collection_of("meeting", record=True)
+    approvals: tuple[Approval, ...] = collection_of("approval", record=True)
+    acknowledgements: tuple[Acknowledgement, ...] = collection_of("acknowledgement", record=True)
+    reviews: tuple[Review, ...] = collection_of("review", record=True)
+    audits: tuple[Audit, ...] = collection_of("audit", record=True)
+    reports: tuple[Report, ...] = collection_of("report", record=True)
+    risks: tuple[Risk, ...] = collection_of("risk", record=True)
+    changes: tuple[Change, ...] = collection_of("change", record=True)
+    resources: tuple[Resource, ...] = collection_of("resource", record=True)
+    improvements: tuple[Improvement, ...] = collection_of("improvement", record=True)
+    evidence: tuple[Evidence, ...] = collection_of("evidence", record=True)
 
     _index: Mapping[str, Any] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
@@ -569,12 +450,6 @@ class ServiceManagementSystem:
             object.__setattr__(copy, field.name, changes.get(field.name, getattr(self, field.name)))
         return copy
 
-    def _repr_html_(self) -> str:
-        # Rich display in notebooks; the renderer lives with the other reports.
-        from sms_model.report import sms_html
-
-        return sms_html(self)
-
     @property
     def provider_party(self) -> Party:
         """The party that is the service provider."""
@@ -647,34 +522,70 @@ _MAX_ANCESTORS: Final = 16
 _MAX_TRACKED_IDS: Final = 4096
 
 
+# --- the entity types: every table below is derived from the fields that declare them --------
+
+_ENTITY_TYPES: Final = entity_types_of(ServiceManagementSystem)
+
+#: The id-carrying collections of the SMS, in file order, with the entity kind of their items.
+COLLECTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {t.field: t.kind for t in _ENTITY_TYPES if not t.singleton}
+)
+
+#: The collections that hold records (what was documented, decided or done), as opposed to the
+#: parties, people, policies, services and processes that make up the system.
+RECORD_COLLECTIONS: Final[tuple[str, ...]] = tuple(t.field for t in _ENTITY_TYPES if t.record)
+
+# The kinds of a reference that may name any entity: checked by identity (``kinds is _ANY``).
+_ANY: Final = frozenset({"*"})
+_PARTY: Final = frozenset({"party"})
+
+
+def _reference_table(
+    classes: Iterable[type], known: Set[str]
+) -> dict[type, tuple[tuple[str, frozenset[str], bool], ...]]:
+    """For each of ``classes`` that names other entities: (field, kinds the referenced id may
+    have, whether the field is a tuple), from the fields' metadata. Equal sets of kinds are one
+    object; a kind not in ``known`` is refused."""
+    shared: dict[frozenset[str], frozenset[str]] = {_ANY: _ANY}
+    table: dict[type, tuple[tuple[str, frozenset[str], bool], ...]] = {}
+    for cls in classes:
+        specs = []
+        for ref in references(cls):
+            if not ref.kinds <= known:
+                unknown = ", ".join(sorted(ref.kinds - known))
+                raise TypeError(f"{cls.__name__}.{ref.field} names unknown kinds: {unknown}")
+            kinds = shared.setdefault(ref.kinds or _ANY, ref.kinds or _ANY)
+            specs.append((ref.field, kinds, ref.many))
+        if specs:
+            table[cls] = tuple(specs)
+    return table
+
+
+# For each entity class: (field, kinds the referenced id may have, whether the field is a tuple).
+_REFS: Final[Mapping[type, tuple[tuple[str, frozenset[str], bool], ...]]] = _reference_table(
+    entity_classes(ServiceManagementSystem), {t.kind for t in _ENTITY_TYPES}
+)
 _COLLECTION_OF: Final[Mapping[type, str]] = {
-    Party: "parties",
-    Person: "people",
-    Role: "roles",
-    Policy: "policies",
-    Objective: "objectives",
-    Service: "services",
-    Process: "processes",
-    OtherPartyProcess: "other_party_processes",
-    Agreement: "agreements",
-    Document: "documents",
-    Meeting: "meetings",
-    Approval: "approvals",
-    Acknowledgement: "acknowledgements",
-    Review: "reviews",
-    Audit: "audits",
-    Report: "reports",
-    Risk: "risks",
-    Change: "changes",
-    Resource: "resources",
-    Improvement: "improvements",
-    Evidence: "evidence",
+    t.cls: t.field for t in _ENTITY_TYPES if not t.singleton
 }
-_KIND_OF: Final[Mapping[type, str]] = {
-    **{cls: COLLECTIONS[collection] for cls, collection in _COLLECTION_OF.items()},
-    ServiceManagementPlan: "plan",
-    Scope: "scope",
-}
+_KIND_OF: Final[Mapping[type, str]] = {t.cls: t.kind for t in _ENTITY_TYPES}
+
+
+def entity_types() -> tuple[EntityType, ...]:
+    """The kinds of entity a :class:`ServiceManagementSystem` indexes by id, each with its class,
+    the field that holds it and the fields of the class that name other entities; in the order
+    of the system's fields. Ids are unique across all of them.
+
+    >>> from sms_model.model import entity_types
+    >>> [(t.kind, t.field) for t in entity_types() if t.singleton]
+    [('scope', 'scope'), ('plan', 'plan')]
+    >>> [t.field for t in entity_types() if t.record][:3]
+    ['documents', 'meetings', 'approvals']
+    >>> process = next(t for t in entity_types() if t.kind == "process")
+    >>> [(r.field, sorted(r.kinds)) for r in process.references if r.many]
+    [('responsible', ['person', 'role']), ('procedures', ['document']), ('interfaces', ['process'])]
+    """
+    return _ENTITY_TYPES
 
 
 def _kind_of(entity: Any) -> str:

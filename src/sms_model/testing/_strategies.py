@@ -1,72 +1,48 @@
 """Hypothesis strategies that build valid service management systems.
 
+The entity types, their fields and the kinds of entity each reference may name are read from
+the model (:func:`~sms_model.model.entity_types`, :func:`~sms_model.model.references` and the
+fields' annotations): a new entity type is drawn without a change here. A plain field is drawn
+from its annotation; a reference from the ids of the kinds it may name. What the types cannot
+say (the provider comes first, reporting lines and superseded documents point back, a process
+does not interface with itself, ...) is stated once, by field, in ``_FIELDS`` and ``_RULES``.
+
 Ids come from a prefix per collection plus an index (``process-3``), so they are unique across
-the whole system by construction, and every reference is drawn from the ids of the right kind.
+the whole system by construction.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Sequence
+import types
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, Final, Union, get_args, get_origin, get_type_hints
 
+import attrs
 import hypothesis.strategies as st
 
 from sms_model.model import (
-    COLLECTIONS,
-    Acknowledgement,
     Agreement,
-    AgreementKind,
-    AgreementTerm,
-    Approval,
-    Audit,
-    AuditKind,
-    Change,
     Clause4Duty,
     Document,
-    DocumentKind,
-    DocumentStatus,
     DutyAssignment,
-    Engagement,
     Evidence,
-    GovernanceControl,
     Improvement,
-    ImprovementKind,
-    LifecycleStage,
-    Measurement,
-    Meeting,
-    MeetingKind,
-    Objective,
     OtherPartyProcess,
     Party,
     PartyKind,
     Person,
-    PlanStatus,
-    PlanTopic,
     Policy,
-    PolicyCommitment,
-    PolicyKind,
     Process,
-    ProcessKind,
-    Report,
-    ReportKind,
-    Resource,
-    ResourceKind,
-    Review,
-    ReviewInput,
-    ReviewKind,
     Risk,
     RiskStatus,
-    Role,
-    Scope,
-    Service,
-    ServiceLevel,
     ServiceManagementPlan,
     ServiceManagementSystem,
-    SMSStage,
     TopManagement,
+    entity_types,
+    references,
 )
 
 __all__ = [
@@ -79,8 +55,6 @@ __all__ = [
     "texts",
 ]
 
-E = TypeVar("E", bound=enum.Enum)
-
 #: Characters every text value is drawn from: any character UTF-8 can encode except control
 #: characters (Cc) and surrogates (Cs), so that the same value survives YAML and JSON.
 _SAFE_CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
@@ -89,9 +63,6 @@ _ID_CHARACTERS = st.characters(
 )
 _FIRST_DATE = date(1990, 1, 1)
 _LAST_DATE = date(2100, 12, 31)
-
-# The id prefix of each id-carrying collection: "process-0", "process-1", ...
-_PREFIX = {collection: kind.replace("_", "-") for collection, kind in COLLECTIONS.items()}
 
 
 def texts(*, min_size: int = 0, max_size: int = 20) -> st.SearchStrategy[str]:
@@ -220,7 +191,107 @@ def sms_models(max_size: int = 8) -> st.SearchStrategy[ServiceManagementSystem]:
     return _sms(max_size)
 
 
-# Strategies are built once and reused: building one per draw would dominate generation time.
+# --- plain fields, drawn from their annotations ------------------------------------------------
+# Strategies are built once and reused: building one per draw would dominate generation time
+# (a fresh st.builds costs some 3 ms before its first value).
+
+_TEXT = texts()
+_SHORT_TEXT = texts(min_size=1, max_size=5)
+_DATE = dates()
+_BOOL = st.booleans()
+# Suppliers count twice: chains of suppliers (a lead and its sub-contractor) are what the
+# governance of other parties (4.2) is about, so they should not be rare.
+_OTHER_KINDS = st.sampled_from(
+    [PartyKind.SUPPLIER, *(k for k in PartyKind if k is not PartyKind.PROVIDER)]
+)
+_DAYS = st.none() | st.integers(min_value=0, max_value=3650)
+_OPT_DATE = st.none() | _DATE
+_CLAUSE4 = st.sampled_from(Clause4Duty)
+
+#: Strategies for plain fields whose annotation says too little (a score from 1 to 5, a version
+#: that is never empty, clause numbers and guidance ids that exist).
+_FIELDS: Final[Mapping[tuple[type, str], st.SearchStrategy[Any]]] = {
+    (Policy, "version"): _SHORT_TEXT,
+    (ServiceManagementPlan, "version"): _SHORT_TEXT,
+    (Document, "version"): _SHORT_TEXT,
+    (Risk, "likelihood"): st.none() | st.integers(min_value=1, max_value=5),
+    (Risk, "impact"): st.none() | st.integers(min_value=1, max_value=5),
+    (Improvement, "priority"): st.none() | st.integers(min_value=1, max_value=10),
+    (Evidence, "kind"): _SHORT_TEXT,
+    (Evidence, "clauses"): st.lists(
+        st.sampled_from(("4.1.1", "4.2", "4.5.4.2", "6.1")), unique=True, max_size=2
+    ).map(tuple),
+    (Evidence, "guidance"): st.lists(
+        st.sampled_from(("APP-1", "APP-2", "TM-a", "EV-c")), unique=True, max_size=2
+    ).map(tuple),
+}
+
+
+@functools.cache
+def _of_annotation(hint: Any) -> st.SearchStrategy[Any]:
+    """A strategy for the values of a plain field annotated ``hint``."""
+    if get_origin(hint) in (Union, types.UnionType):
+        inner = [arg for arg in get_args(hint) if arg is not type(None)]
+        return st.none() | _of_annotation(inner[0])
+    if get_origin(hint) is tuple:
+        return _items(get_args(hint)[0]).map(tuple)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return st.sampled_from(hint)
+    if isinstance(hint, type) and attrs.has(hint):  # a value nested in an entity
+        return st.builds(hint, **_plain_fields(hint))
+    strategy = _SIMPLE.get(hint)
+    if strategy is None:
+        raise TypeError(f"no strategy for a field annotated {hint!r}: add one to _FIELDS")
+    return strategy
+
+
+@functools.cache
+def _items(item: Any) -> st.SearchStrategy[list[Any]]:
+    """A strategy for the items of a tuple field, as a list (the field holds them as a tuple)."""
+    if isinstance(item, type) and issubclass(item, enum.Enum):
+        return st.lists(st.sampled_from(item), unique=True, max_size=3)
+    return st.lists(_of_annotation(item), max_size=2)
+
+
+_SIMPLE: Final[Mapping[Any, st.SearchStrategy[Any]]] = {
+    str: _TEXT,
+    bool: _BOOL,
+    int: st.integers(min_value=0, max_value=100),
+    date: _DATE,
+    datetime: aware_datetimes(),
+}
+
+
+@functools.cache
+def _plain_fields(cls: type) -> Mapping[str, st.SearchStrategy[Any]]:
+    """A strategy for each field of ``cls`` that is neither its id, nor a reference, nor drawn
+    by a rule."""
+    return {name: plain.map(tuple) if many else plain for name, plain, many in _plain(cls)}
+
+
+@functools.cache
+def _plain(cls: type) -> tuple[tuple[str, st.SearchStrategy[Any], bool], ...]:
+    """:func:`_plain_fields` as drawn: a tuple field's items are drawn as a list (and made a
+    tuple by the caller), which saves a draw per field."""
+    hints = get_type_hints(cls)
+    skip = {"id", *(r.field for r in references(cls)), *(f for c, f in _RULES if c is cls)}
+    found = []
+    for field in attrs.fields(cls):
+        name = field.name
+        if not field.init or name in skip:
+            continue
+        if (cls, name) in _FIELDS:
+            found.append((name, _FIELDS[cls, name], False))
+        elif get_origin(hints[name]) is tuple:
+            found.append((name, _items(get_args(hints[name])[0]), True))
+        else:
+            found.append((name, _of_annotation(hints[name]), False))
+    return tuple(found)
+
+
+# --- references, drawn by index from the ids of the right kinds --------------------------------
+
+
 @functools.cache
 def _index_subsets(n: int, max_size: int) -> st.SearchStrategy[list[int]]:
     return st.lists(st.integers(min_value=0, max_value=n - 1), unique=True, max_size=max_size)
@@ -234,39 +305,6 @@ def _optional_index(n: int) -> st.SearchStrategy[int | None]:
 @functools.cache
 def _index(n: int) -> st.SearchStrategy[int]:
     return st.integers(min_value=0, max_value=n - 1)
-
-
-@functools.cache
-def _member(cls: type[enum.Enum]) -> st.SearchStrategy[Any]:
-    return st.sampled_from(cls)
-
-
-@functools.cache
-def _members(cls: type[enum.Enum]) -> st.SearchStrategy[list[Any]]:
-    return st.lists(st.sampled_from(cls), unique=True, max_size=3)
-
-
-_TEXT = texts()
-_SHORT_TEXT = texts(min_size=1, max_size=5)
-_TEXTS = st.lists(_TEXT, max_size=2)
-_OPT_TEXT = st.none() | _TEXT
-_DATE = dates()
-_OPT_DATE = st.none() | _DATE
-_BOOL = st.booleans()
-_OPT_BOOL = st.none() | _BOOL
-# Suppliers count twice: chains of suppliers (a lead and its sub-contractor) are what the
-# governance of other parties (4.2) is about, so they should not be rare.
-_OTHER_KINDS = st.sampled_from(
-    [PartyKind.SUPPLIER, *(k for k in PartyKind if k is not PartyKind.PROVIDER)]
-)
-_DAYS = st.none() | st.integers(min_value=0, max_value=3650)
-_PRIORITY = st.none() | st.integers(min_value=1, max_value=10)
-_SCORE = st.none() | st.integers(min_value=1, max_value=5)
-_MEASUREMENTS = st.lists(st.builds(Measurement, date=_DATE, value=_TEXT, met=_OPT_BOOL), max_size=2)
-_SERVICE_LEVELS = st.lists(st.builds(ServiceLevel, metric=_TEXT, target=_TEXT), max_size=2)
-_OPT_MOMENT = st.none() | aware_datetimes()
-_CLAUSES = st.lists(st.sampled_from(("4.1.1", "4.2", "4.5.4.2", "6.1")), unique=True, max_size=2)
-_GUIDANCE = st.lists(st.sampled_from(("APP-1", "APP-2", "TM-a", "EV-c")), unique=True, max_size=2)
 
 
 def _some(draw: Any, ids: Sequence[str], max_size: int = 3) -> tuple[str, ...]:
@@ -288,459 +326,223 @@ def _one(draw: Any, ids: Sequence[str]) -> str:
     return ids[found]
 
 
-def _enum(draw: Any, cls: type[E]) -> E:
-    found: E = draw(_member(cls))
-    return found
+# --- one system ------------------------------------------------------------------------------
+
+_TYPES: Final = entity_types()
+_COLLECTIONS: Final = tuple(t for t in _TYPES if not t.singleton)
+_SINGLETONS: Final = tuple(t for t in _TYPES if t.singleton)
 
 
-def _enums(draw: Any, cls: type[enum.Enum]) -> tuple[Any, ...]:
-    picked: list[Any] = draw(_members(cls))
-    return tuple(picked)
+class _Pool:
+    """The ids of one drawn system by kind (the collections in file order, then the indexed
+    singletons: the scope and the plan), and the entities drawn so far by kind."""
+
+    __slots__ = ("_candidates", "everything", "ids", "made")
+
+    def __init__(self, count: Mapping[str, int], present: Mapping[str, bool]) -> None:
+        prefix = {t.kind: t.kind.replace("_", "-") for t in _COLLECTIONS}
+        self.ids = {kind: [f"{prefix[kind]}-{i}" for i in range(n)] for kind, n in count.items()}
+        self.ids.update({kind: [kind] if there else [] for kind, there in present.items()})
+        # Records may name any artefact, the plan and the scope included.
+        self.everything = [i for ids in self.ids.values() for i in ids]
+        self.made: dict[str, tuple[Any, ...]] = {}
+        self._candidates: dict[frozenset[str], list[str]] = {}
+
+    def candidates(self, kinds: frozenset[str]) -> list[str]:
+        """The ids a reference to these kinds may take (no kinds: any entity)."""
+        if not kinds:
+            return self.everything
+        found = self._candidates.get(kinds)
+        if found is None:
+            found = [i for kind, ids in self.ids.items() if kind in kinds for i in ids]
+            self._candidates[kinds] = found
+        return found
+
+    def provider_people(self) -> list[str]:
+        provider = self.ids["party"][0]
+        return [p.id for p in self.made["person"] if p.party == provider]
 
 
-def _text(draw: Any) -> str:
-    found: str = draw(_TEXT)
-    return found
+@attrs.define
+class _Drawing:
+    """What a rule knows of the entity being drawn: its place, and the fields drawn so far."""
+
+    pool: _Pool
+    index: int
+    entity_id: str | None
+    earlier: Sequence[Any]  # the entities drawn before it in its collection
+    values: dict[str, Any]
 
 
-def _texts(draw: Any) -> tuple[str, ...]:
-    found: list[str] = draw(_TEXTS)
-    return tuple(found)
+def _entity(draw: Any, cls: type, drawing: _Drawing) -> Any:
+    """An entity of ``cls``: plain fields first, then references and rules in field order."""
+    values = drawing.values = {}
+    for name, plain, many in _plain(cls):
+        values[name] = tuple(draw(plain)) if many else draw(plain)
+    for field, pick in _pickers(cls):
+        values[field] = pick(draw, drawing)
+    if drawing.entity_id is not None:
+        values["id"] = drawing.entity_id
+    return cls(**values)
 
 
-def _opt_text(draw: Any) -> str | None:
-    found: str | None = draw(_OPT_TEXT)
-    return found
+_Picker = Callable[[Any, _Drawing], Any]
 
 
-def _opt_date(draw: Any) -> date | None:
-    found: date | None = draw(_OPT_DATE)
-    return found
+@functools.cache
+def _pickers(cls: type) -> tuple[tuple[str, _Picker], ...]:
+    """How each reference or ruled field of ``cls`` is drawn, in field order."""
+    refs = {r.field: _reference_picker(r.kinds, r.many, r.required) for r in references(cls)}
+    return tuple(
+        (field.name, _RULES.get((cls, field.name)) or refs[field.name])
+        for field in attrs.fields(cls)
+        if (cls, field.name) in _RULES or field.name in refs
+    )
 
 
-def _period(draw: Any) -> tuple[date | None, date | None]:
-    start = _opt_date(draw)
-    if start is None:
-        return None, _opt_date(draw)
-    # an end, when there is one, never comes before the start
-    days: int | None = draw(_DAYS)
-    if days is None:
-        return start, None
-    return start, min(start + timedelta(days=days), _LAST_DATE)
+def _reference_picker(kinds: frozenset[str], many: bool, required: bool) -> _Picker:
+    def pick(draw: Any, drawing: _Drawing) -> Any:
+        ids = drawing.pool.candidates(kinds)
+        if many:
+            return _some(draw, ids)
+        return _one(draw, ids) if required else _maybe(draw, ids)
+
+    return pick
+
+
+# --- rules: what the types cannot say ----------------------------------------------------------
+
+
+def _party_kind(draw: Any, drawing: _Drawing) -> PartyKind:
+    # The first party is the provider; the others are of every other kind.
+    if drawing.index == 0:
+        return PartyKind.PROVIDER
+    kind: PartyKind = draw(_OTHER_KINDS)
+    return kind
+
+
+def _lead_supplier(draw: Any, drawing: _Drawing) -> str | None:
+    # A supplier may be sub-contracted to an earlier supplier, its lead supplier.
+    if drawing.values["kind"] is not PartyKind.SUPPLIER:
+        return None
+    return _maybe(draw, [p.id for p in drawing.earlier if p.kind is PartyKind.SUPPLIER])
+
+
+def _person_party(draw: Any, drawing: _Drawing) -> str:
+    # The first person works for the provider, so top management is never empty.
+    parties = drawing.pool.ids["party"]
+    return parties[0] if drawing.index == 0 else _one(draw, parties)
+
+
+def _reports_to(draw: Any, drawing: _Drawing) -> str | None:
+    # Only earlier people: reporting lines never loop.
+    return _maybe(draw, drawing.pool.ids["person"][: drawing.index])
+
+
+def _interfaces(draw: Any, drawing: _Drawing) -> tuple[str, ...]:
+    others = [p for p in drawing.pool.ids["process"] if p != drawing.entity_id]
+    return _some(draw, others)
+
+
+def _supersedes(draw: Any, drawing: _Drawing) -> str | None:
+    # Only an earlier document: supersession never loops.
+    return _maybe(draw, drawing.pool.ids["document"][: drawing.index])
+
+
+def _activity(draw: Any, drawing: _Drawing) -> Clause4Duty | None:
+    # Exactly one of a process and a Clause 4 activity.
+    if drawing.values["process"] is not None:
+        return None
+    activity: Clause4Duty = draw(_CLAUSE4)
+    return activity
+
+
+def _end_after(start: str) -> _Picker:
+    """The end of a period that starts at field ``start``: never before the start."""
+
+    def pick(draw: Any, drawing: _Drawing) -> date | None:
+        begins: date | None = drawing.values[start]
+        if begins is None:
+            end: date | None = draw(_OPT_DATE)
+            return end
+        days: int | None = draw(_DAYS)
+        return None if days is None else min(begins + timedelta(days=days), _LAST_DATE)
+
+    return pick
+
+
+def _members(draw: Any, drawing: _Drawing) -> tuple[str, ...]:
+    # Top management is people of the provider, the first person always among them.
+    people = drawing.pool.provider_people()
+    return (people[0], *_some(draw, people[1:]))
+
+
+def _representative(draw: Any, drawing: _Drawing) -> str | None:
+    return _maybe(draw, drawing.pool.provider_people())
+
+
+#: Fields drawn by a rule rather than from their annotation or the kinds they may name.
+_RULES: Final[Mapping[tuple[type, str], _Picker]] = {
+    (Party, "kind"): _party_kind,
+    (Party, "lead_supplier"): _lead_supplier,
+    (Person, "party"): _person_party,
+    (Person, "reports_to"): _reports_to,
+    (Process, "interfaces"): _interfaces,
+    (Document, "supersedes"): _supersedes,
+    (OtherPartyProcess, "activity"): _activity,
+    (OtherPartyProcess, "end"): _end_after("start"),
+    (Agreement, "expires"): _end_after("effective"),
+    (TopManagement, "members"): _members,
+    (TopManagement, "representative"): _representative,
+}
+
+
+# --- the whole system ------------------------------------------------------------------------
+
+
+@functools.cache
+def _sizes(max_size: int) -> st.SearchStrategy[int]:
+    return st.integers(min_value=0, max_value=max_size)
+
+
+def _counts(draw: Any, max_size: int) -> tuple[dict[str, int], dict[str, bool]]:
+    """How many entities of each collection (besides the provider and its first person), and
+    which singletons there are. A collection whose entities need a reference to a kind of
+    which there is none stays empty."""
+    size = _sizes(max_size)
+    count = {t.kind: draw(size) for t in _COLLECTIONS}
+    count["party"] += 1  # the provider
+    count["person"] += 1  # someone of the provider, for top management
+    present = {t.kind: bool(draw(_BOOL)) for t in _SINGLETONS}
+    emptied = True
+    while emptied:
+        there = {k for k, n in count.items() if n} | {k for k, p in present.items() if p}
+        emptied = False
+        for t in _COLLECTIONS:
+            if count[t.kind] and any(
+                r.required and r.kinds and not r.kinds & there for r in t.references
+            ):
+                count[t.kind] = 0
+                emptied = True
+    return count, present
 
 
 @st.composite
 def _sms(draw: Any, max_size: int) -> ServiceManagementSystem:
-    size = st.integers(min_value=0, max_value=max_size)
-    count = {collection: draw(size) for collection in COLLECTIONS}
-    count["parties"] += 1  # the provider
-    count["people"] += 1  # someone of the provider, for top management
-    ids = {
-        collection: [f"{_PREFIX[collection]}-{i}" for i in range(n)]
-        for collection, n in count.items()
-    }
-    party_ids, people, role_ids = ids["parties"], ids["people"], ids["roles"]
-    owners = people + role_ids
-    documents, processes = ids["documents"], ids["processes"]
-    has_plan, has_scope = draw(_BOOL), draw(_BOOL)
-    # Records may name any artefact, the plan and the scope included.
-    everything = [i for collection in COLLECTIONS for i in ids[collection]]
-    everything += ["plan"] * has_plan + ["scope"] * has_scope
-
-    parties_ = _parties(draw, party_ids)
-    people_ = tuple(
-        Person(
-            id=person,
-            name=_text(draw),
-            # the first person works for the provider, so top management is never empty
-            party=party_ids[0] if i == 0 else _one(draw, party_ids),
-            reports_to=_maybe(draw, people[:i]),  # only earlier people: no cycles
-            title=_opt_text(draw),
-            competences=_texts(draw),
-        )
-        for i, person in enumerate(people)
+    count, present = _counts(draw, max_size)
+    pool = _Pool(count, present)
+    parts: dict[str, Any] = {}
+    for t in _COLLECTIONS:
+        made: list[Any] = []
+        for i, entity_id in enumerate(pool.ids[t.kind]):
+            made.append(_entity(draw, t.cls, _Drawing(pool, i, entity_id, made, {})))
+        parts[t.field] = pool.made[t.kind] = tuple(made)
+    for t in _SINGLETONS:
+        there = present[t.kind]
+        parts[t.field] = _entity(draw, t.cls, _Drawing(pool, 0, t.kind, (), {})) if there else None
+    parts["top_management"] = _entity(draw, TopManagement, _Drawing(pool, 0, None, (), {}))
+    parts["duties"] = tuple(
+        _entity(draw, DutyAssignment, _Drawing(pool, i, None, (), {}))
+        for i in range(draw(_sizes(max_size)))
     )
-    provider_people = [p.id for p in people_ if p.party == party_ids[0]]
-    roles_ = tuple(
-        Role(
-            id=role,
-            name=_text(draw),
-            party=_one(draw, party_ids),
-            holders=_some(draw, people),
-            responsibilities=_texts(draw),
-            authorities=_texts(draw),
-            competences=_texts(draw),
-        )
-        for role in role_ids
-    )
-    top_management = TopManagement(
-        members=(provider_people[0], *_some(draw, provider_people[1:])),
-        representative=_maybe(draw, provider_people),
-        representative_appointment=_maybe(draw, ids["approvals"]),
-    )
-    policies = tuple(
-        Policy(
-            id=policy,
-            kind=_enum(draw, PolicyKind),
-            title=_text(draw),
-            version=draw(_SHORT_TEXT),
-            owner=_maybe(draw, owners),
-            issued=_opt_date(draw),
-            commitments=_enums(draw, PolicyCommitment),
-            communicated_to=_some(draw, party_ids),
-        )
-        for policy in ids["policies"]
-    )
-    objectives = tuple(
-        Objective(
-            id=objective,
-            statement=_text(draw),
-            owner=_maybe(draw, owners),
-            target=_opt_text(draw),
-            due=_opt_date(draw),
-            measurements=tuple(draw(_MEASUREMENTS)),
-            business_objectives=_texts(draw),
-            resources=_some(draw, ids["resources"]),
-            revised=_opt_date(draw),
-        )
-        for objective in ids["objectives"]
-    )
-    plan = None
-    if has_plan:
-        plan = ServiceManagementPlan(
-            id="plan",
-            title=_text(draw),
-            version=draw(_SHORT_TEXT),
-            status=_enum(draw, PlanStatus),
-            drafted_by=_maybe(draw, party_ids),
-            owner=_maybe(draw, owners),
-            maintained_by=_maybe(draw, party_ids),
-            agreed_on=_opt_date(draw),
-            topics=_enums(draw, PlanTopic),
-            objectives=_some(draw, ids["objectives"]),
-            business_objectives=_texts(draw),
-        )
-    scope = None
-    if has_scope:
-        scope = Scope(
-            id="scope",
-            statement=_text(draw),
-            organisational_units=_some(draw, party_ids),
-            services=_some(draw, ids["services"]),
-            locations=_texts(draw),
-            exclusions=_texts(draw),
-        )
-    services = tuple(
-        Service(
-            id=service,
-            name=_text(draw),
-            customers=_some(draw, party_ids),
-            stage=_enum(draw, LifecycleStage),
-            owner=_maybe(draw, owners),
-            agreement=_maybe(draw, ids["agreements"]),
-            service_levels=tuple(draw(_SERVICE_LEVELS)),
-            requirements=_texts(draw),
-            requirements_changed=_opt_date(draw),
-            in_catalogue=draw(_BOOL),
-            supported_by=_some(draw, party_ids),
-        )
-        for service in ids["services"]
-    )
-    processes_ = tuple(
-        Process(
-            id=process,
-            kind=_enum(draw, ProcessKind),
-            name=_opt_text(draw),
-            owner=_maybe(draw, owners),
-            operated_by=_maybe(draw, party_ids),
-            responsible=_some(draw, owners),
-            definition=_maybe(draw, documents),
-            procedures=_some(draw, documents),
-            interfaces=_some(draw, [other for other in processes if other != process]),
-        )
-        for process in processes
-    )
-    duties = tuple(
-        DutyAssignment(
-            duty=_enum(draw, Clause4Duty),
-            accountable=_one(draw, owners),
-            responsible=_some(draw, owners),
-        )
-        for _ in range(draw(size))
-    )
-    other_party_processes = tuple(
-        _other_party_process(draw, opp, party_ids, processes, ids["agreements"], owners)
-        for opp in ids["other_party_processes"]
-    )
-    agreements = tuple(
-        _agreement(draw, agreement, party_ids, owners, ids["services"])
-        for agreement in ids["agreements"]
-    )
-    documents_ = tuple(
-        Document(
-            id=document,
-            kind=_enum(draw, DocumentKind),
-            title=_text(draw),
-            version=draw(_SHORT_TEXT),
-            status=_enum(draw, DocumentStatus),
-            owner=_maybe(draw, owners),
-            issued=_opt_date(draw),
-            subjects=_some(draw, everything),
-            supersedes=_maybe(draw, documents[:i]),
-        )
-        for i, document in enumerate(documents)
-    )
-    meetings = tuple(
-        Meeting(
-            id=meeting,
-            kind=_enum(draw, MeetingKind),
-            date=draw(_DATE),
-            chair=_maybe(draw, people),
-            attendees=_some(draw, people),
-            stages=_enums(draw, SMSStage),
-            topics=_texts(draw),
-            subjects=_some(draw, everything),
-        )
-        for meeting in ids["meetings"]
-    )
-    approvals = tuple(
-        Approval(
-            id=approval,
-            subject=_one(draw, everything),
-            approver=_one(draw, people),
-            date=draw(_DATE),
-            subject_version=_opt_text(draw),
-        )
-        for approval in ids["approvals"]
-    )
-    acknowledgements = tuple(
-        Acknowledgement(
-            id=acknowledgement,
-            artefact=_one(draw, everything),
-            party=_one(draw, party_ids),
-            date=draw(_DATE),
-            person=_maybe(draw, people),
-        )
-        for acknowledgement in ids["acknowledgements"]
-    )
-    reviews = tuple(
-        Review(
-            id=review,
-            kind=_enum(draw, ReviewKind),
-            date=draw(_DATE),
-            chair=_maybe(draw, people),
-            attendees=_some(draw, people),
-            subjects=_some(draw, everything),
-            inputs=_enums(draw, ReviewInput),
-            outputs=_texts(draw),
-        )
-        for review in ids["reviews"]
-    )
-    audits = tuple(
-        Audit(
-            id=audit,
-            kind=_enum(draw, AuditKind),
-            date=draw(_DATE),
-            auditor=_one(draw, people),
-            processes=_some(draw, processes),
-            programme=_maybe(draw, documents),
-            nonconformities=_some(draw, ids["improvements"]),
-        )
-        for audit in ids["audits"]
-    )
-    reports = tuple(
-        Report(
-            id=report,
-            kind=_enum(draw, ReportKind),
-            date=draw(_DATE),
-            author=_maybe(draw, owners),
-            recipients=_some(draw, owners),
-            subjects=_some(draw, everything),
-            definition=_maybe(draw, documents),
-        )
-        for report in ids["reports"]
-    )
-    risks_ = tuple(
-        Risk(
-            id=risk,
-            title=_text(draw),
-            subjects=_some(draw, everything),
-            owner=_maybe(draw, owners),
-            assessed=_opt_date(draw),
-            likelihood=draw(_SCORE),
-            impact=draw(_SCORE),
-            status=_enum(draw, RiskStatus),
-            treatment=_opt_text(draw),
-            accepted_by=_maybe(draw, people),
-        )
-        for risk in ids["risks"]
-    )
-    changes = tuple(
-        Change(
-            id=change,
-            title=_text(draw),
-            raised=draw(_DATE),
-            subjects=_some(draw, everything),
-            risk_assessment=_maybe(draw, ids["risks"]),
-            approved_by=_maybe(draw, owners),
-            major=draw(_BOOL),
-            emergency=draw(_BOOL),
-            implemented=_opt_date(draw),
-            reviewed=_opt_date(draw),
-        )
-        for change in ids["changes"]
-    )
-    resources = tuple(
-        Resource(
-            id=resource,
-            kind=_enum(draw, ResourceKind),
-            description=_text(draw),
-            allocated_to=_some(draw, everything),
-            amount=_opt_text(draw),
-            provided=_opt_date(draw),
-            withdrawn=_opt_date(draw),
-        )
-        for resource in ids["resources"]
-    )
-    improvements = tuple(
-        Improvement(
-            id=improvement,
-            kind=_enum(draw, ImprovementKind),
-            title=_text(draw),
-            raised=draw(_DATE),
-            source=_maybe(draw, everything),
-            owner=_maybe(draw, owners),
-            priority=draw(_PRIORITY),
-            approved_by=_maybe(draw, people),
-            target=_opt_text(draw),
-            closed=_opt_date(draw),
-        )
-        for improvement in ids["improvements"]
-    )
-    evidence = tuple(
-        Evidence(
-            id=item,
-            kind=draw(_SHORT_TEXT),
-            effective=draw(_DATE),
-            title=_opt_text(draw),
-            collected=draw(_OPT_MOMENT),
-            valid_until=_opt_date(draw),
-            subjects=_some(draw, everything),
-            clauses=tuple(draw(_CLAUSES)),
-            guidance=tuple(draw(_GUIDANCE)),
-            location=_opt_text(draw),
-            digest=_opt_text(draw),
-        )
-        for item in ids["evidence"]
-    )
-    # Passed through a mapping: mypy's attrs plugin types the converted tuple fields of the
-    # aggregate root as ``Iterable[_T_co]``, which no concrete tuple satisfies.
-    collections: dict[str, Any] = {
-        "duties": duties,
-        "parties": parties_,
-        "people": people_,
-        "roles": roles_,
-        "policies": policies,
-        "objectives": objectives,
-        "services": services,
-        "processes": processes_,
-        "other_party_processes": other_party_processes,
-        "agreements": agreements,
-        "documents": documents_,
-        "meetings": meetings,
-        "approvals": approvals,
-        "acknowledgements": acknowledgements,
-        "reviews": reviews,
-        "audits": audits,
-        "reports": reports,
-        "risks": risks_,
-        "changes": changes,
-        "resources": resources,
-        "improvements": improvements,
-        "evidence": evidence,
-    }
-    return ServiceManagementSystem(
-        name=_text(draw),
-        provider=party_ids[0],
-        top_management=top_management,
-        scope=scope,
-        plan=plan,
-        **collections,
-    )
-
-
-def _parties(draw: Any, party_ids: Sequence[str]) -> tuple[Party, ...]:
-    result = [
-        Party(
-            id=party_ids[0],
-            name=_text(draw),
-            kind=PartyKind.PROVIDER,
-            interested=draw(_BOOL),
-            description=_opt_text(draw),
-        )
-    ]
-    for party in party_ids[1:]:
-        kind: PartyKind = draw(_OTHER_KINDS)
-        suppliers = [p.id for p in result if p.kind is PartyKind.SUPPLIER]
-        # A supplier may be sub-contracted to an earlier supplier, its lead supplier.
-        lead = _maybe(draw, suppliers) if kind is PartyKind.SUPPLIER else None
-        result.append(
-            Party(
-                id=party,
-                name=_text(draw),
-                kind=kind,
-                lead_supplier=lead,
-                interested=draw(_BOOL),
-                description=_opt_text(draw),
-            )
-        )
-    return tuple(result)
-
-
-def _other_party_process(
-    draw: Any,
-    opp: str,
-    party_ids: Sequence[str],
-    processes: Sequence[str],
-    agreements: Sequence[str],
-    owners: Sequence[str],
-) -> OtherPartyProcess:
-    # Exactly one of a process and a Clause 4 activity.
-    process = _maybe(draw, processes)
-    activity = _enum(draw, Clause4Duty) if process is None else None
-    start, end = _period(draw)
-    return OtherPartyProcess(
-        id=opp,
-        party=_one(draw, party_ids),
-        process=process,
-        activity=activity,
-        agreement=_maybe(draw, agreements),
-        accountable=_maybe(draw, owners),
-        controls=_enums(draw, GovernanceControl),
-        engagement=_enum(draw, Engagement),
-        start=start,
-        end=end,
-        governed_through=_maybe(draw, party_ids),
-    )
-
-
-def _agreement(
-    draw: Any,
-    agreement: str,
-    party_ids: Sequence[str],
-    owners: Sequence[str],
-    services: Sequence[str],
-) -> Agreement:
-    effective, expires = _period(draw)
-    return Agreement(
-        id=agreement,
-        kind=_enum(draw, AgreementKind),
-        title=_text(draw),
-        parties=_some(draw, party_ids),
-        owner=_maybe(draw, owners),
-        services=_some(draw, services),
-        terms=_enums(draw, AgreementTerm),
-        accessible_to=_some(draw, party_ids),
-        effective=effective,
-        expires=expires,
-    )
+    return ServiceManagementSystem(name=draw(_TEXT), provider=pool.ids["party"][0], **parts)
