@@ -123,9 +123,9 @@ def test_an_edited_copy_equals_the_same_system_built_from_scratch() -> None:
 
 
 def test_many_replacements_merge_the_layered_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sms_model.model import _sms
+    from sms_model.model import _editing
 
-    monkeypatch.setattr(_sms, "_LAYER_LIMIT", 3)
+    monkeypatch.setattr(_editing, "_LAYER_LIMIT", 3)
     sms = ACME
     for i in range(3):
         sms = sms.replace(*(attrs.evolve(e, title=f"t{i}") for e in ACME.evidence))
@@ -134,3 +134,20 @@ def test_many_replacements_merge_the_layered_index(monkeypatch: pytest.MonkeyPat
     assert isinstance(sms._index, type(ACME._index))  # merged into one dictionary again
     small = ACME.replace(attrs.evolve(ACME.evidence[0], title="one"))
     assert not isinstance(small._index, type(ACME._index))  # a layer over the original
+
+
+def test_what_an_edit_changed_is_kept_apart_from_the_system_and_released_with_it() -> None:
+    import gc
+
+    from sms_model.model import _editing
+
+    names = {field.name for field in attrs.fields(ServiceManagementSystem)}
+    assert not any("edit" in name or "position" in name for name in names)
+    before = len(_editing._EDITS)
+    edited = ACME.replace(attrs.evolve(ACME.evidence[0], title="kept apart"))
+    again = edited.remove(ACME.evidence[1].id)
+    assert {"evidence": {ACME.evidence[0].id, ACME.evidence[1].id}} == again.changes_since(ACME)
+    assert len(_editing._EDITS) == before + 2
+    del edited, again
+    gc.collect()
+    assert len(_editing._EDITS) == before

@@ -1,10 +1,16 @@
-"""The aggregate root: a whole service management system, indexed and checked on construction."""
+"""The aggregate root: a whole service management system, indexed and checked on construction.
+
+Editing a system (``replace``, ``remove``) and what an edit changed live in
+:mod:`sms_model.model._editing`; the facts about entity types in :mod:`sms_model.model._meta`.
+
+Length: the root and the checks of its construction (ids indexed and references checked in
+bulk, collection by collection, the hot path of loading), which read each other's tables.
+"""
 
 from __future__ import annotations
 
 import itertools
 import operator
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from types import MappingProxyType
 from typing import Any, Final
@@ -111,16 +117,6 @@ class ServiceManagementSystem:
 
     _index: Mapping[str, Any] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
-    )
-    # Where each entity sits in its collection, built on first use and shared with the copies
-    # that replace() makes (every use checks the entry still holds).
-    _positions: dict[str, int] = attrs.field(
-        init=False, factory=dict, repr=False, eq=False, hash=False, alias="_positions"
-    )
-    # What replace() or remove() changed to make this system from another, for incremental
-    # re-assessment; None for a system built any other way.
-    _edit: _Edit | None = attrs.field(
-        init=False, default=None, repr=False, eq=False, hash=False, alias="_edit"
     )
 
     def __attrs_post_init__(self) -> None:
@@ -261,67 +257,9 @@ class ServiceManagementSystem:
         sms_model.errors.UnknownReferenceError: 1 problem in the service management system
           - $.evidence[0].subjects[0]: unknown entity: no entity has this id (found 'nobody')
         """
-        changes: dict[str, dict[str, Any]] = {}
-        given: set[str] = set()
-        for entity in entities:
-            collection = _COLLECTION_OF.get(type(entity))
-            if collection is None:
-                issue = Issue(
-                    what="replace() takes entities of the system's collections",
-                    found=type(entity).__name__,
-                    code="type",
-                )
-                raise ModelValidationError([issue])
-            if entity.id in given:
-                issue = Issue(
-                    what="replace() was given this id twice",
-                    found=repr(entity.id),
-                    code="duplicate-id",
-                )
-                raise ModelValidationError.of([issue])
-            given.add(entity.id)
-            changes.setdefault(collection, {})[entity.id] = entity
-        full = False
-        parts: dict[str, tuple[Any, ...]] = {}
-        top: dict[str, Any] = {}
-        placed: list[tuple[str, int, Any]] = []
-        for collection, changed in changes.items():
-            kind = COLLECTIONS[collection]
-            items = getattr(self, collection)
-            slots: dict[int, Any] = {}
-            added: list[Any] = []
-            for entity_id, entity in changed.items():
-                hit = self._index.get(entity_id)
-                if hit is None:
-                    added.append(entity)
-                elif _kind_of(hit) != kind:
-                    full = True  # the id is taken elsewhere: a full check reports it
-                    added.append(entity)
-                else:
-                    slots[self._position(collection, entity_id, hit)] = entity
-                top[entity_id] = entity
-            listed = list(items)  # two plain copies: cheaper than slicing and joining
-            for i, entity in slots.items():
-                listed[i] = entity
-            listed.extend(added)
-            parts[collection] = tuple(listed)
-            placed.extend((collection, i, e) for i, e in slots.items())
-            placed.extend((collection, len(items) + j, e) for j, e in enumerate(added))
-            full = full or collection in _STRUCTURAL
-        edit = _Edit.after(self, {c: frozenset(ids) for c, ids in changes.items()})
-        if full:
-            copy = attrs.evolve(self, **dict[str, Any](parts))
-        else:
-            index = _layered(self._index, top)
-            where = {e.id: f"$.{c}[{n}].id" for c, n, e in placed}
-            issues = list(_reserved_ids(top, where.__getitem__))
-            for collection, i, entity in placed:
-                issues.extend(_check_fields(index, f"$.{collection}[{i}]", entity))
-            if issues:
-                raise ModelValidationError.of(issues)
-            copy = self._copy(parts, index)
-        object.__setattr__(copy, "_edit", edit)
-        return copy
+        from sms_model.model._editing import replaced
+
+        return replaced(self, entities)
 
     def remove(self, *ids: str) -> ServiceManagementSystem:
         """A copy of the system without the entities with these ids (checked as a whole, since
@@ -332,43 +270,9 @@ class ServiceManagementSystem:
         >>> len(sms.remove(sms.evidence[0].id).evidence) == len(sms.evidence) - 1
         True
         """
-        gone: dict[str, set[str]] = {}
-        for entity_id in ids:
-            hit = self._index.get(entity_id)
-            collection = None if hit is None else _COLLECTION_OF.get(type(hit))
-            if collection is None:
-                issue = Issue(
-                    what="no entity of a collection has this id",
-                    found=repr(entity_id),
-                    code="unknown-reference",
-                )
-                raise UnknownReferenceError([issue])
-            gone.setdefault(collection, set()).add(entity_id)
-        parts = {
-            collection: tuple(e for e in getattr(self, collection) if e.id not in dropped)
-            for collection, dropped in gone.items()
-        }
-        copy = attrs.evolve(self, **dict[str, Any](parts))
-        edit = _Edit.after(self, {c: frozenset(i) for c, i in gone.items()})
-        object.__setattr__(copy, "_edit", edit)
-        return copy
+        from sms_model.model._editing import removed
 
-    def _position(self, collection: str, entity_id: str, entity: Any) -> int:
-        items = getattr(self, collection)
-        position = self._positions.get(entity_id)
-        if position is None or position >= len(items) or items[position] is not entity:
-            for i, item in enumerate(items):
-                self._positions[item.id] = i
-            position = self._positions[entity_id]
-        return position
-
-    def _copy(self, parts: Mapping[str, Any], index: Mapping[str, Any]) -> Any:
-        copy = object.__new__(type(self))
-        for field in attrs.fields(type(self)):
-            object.__setattr__(copy, field.name, parts.get(field.name, getattr(self, field.name)))
-        object.__setattr__(copy, "_index", index)
-        object.__setattr__(copy, "_edit", None)
-        return copy
+        return removed(self, ids)
 
     def changes_since(
         self, earlier: ServiceManagementSystem
@@ -385,13 +289,9 @@ class ServiceManagementSystem:
         >>> sms.changes_since(edited) is None
         True
         """
-        if earlier is self:
-            return {}
-        if self._edit is not None:
-            for ancestor, since in self._edit.ancestors:
-                if ancestor() is earlier:
-                    return dict(since)
-        return None
+        from sms_model.model._editing import changes_since
+
+        return changes_since(self, earlier)
 
     def party_of(self, entity_id: str | None) -> str | None:
         """The party a person or role belongs to (a party's own id for a party), or ``None``."""
@@ -492,36 +392,6 @@ class ServiceManagementSystem:
                 )
 
 
-@attrs.frozen
-class _Edit:
-    """How a system was made from earlier ones by replace() and remove(): for each of its last
-    ancestors (nearest first, held weakly), the ids changed since, per collection. Versions in
-    between may be gone; the changes since an ancestor are still known."""
-
-    ancestors: tuple[tuple[weakref.ref[ServiceManagementSystem], Mapping[str, frozenset[str]]], ...]
-
-    @staticmethod
-    def after(parent: ServiceManagementSystem, ids: Mapping[str, frozenset[str]]) -> _Edit:
-        """The edit of a system made from ``parent`` by changing ``ids``."""
-        chain = [(weakref.ref(parent), ids)]
-        if parent._edit is not None:
-            for ancestor, since in parent._edit.ancestors[: _MAX_ANCESTORS - 1]:
-                if ancestor() is None:
-                    continue
-                merged = {
-                    c: since.get(c, frozenset()) | ids.get(c, frozenset()) for c in {*since, *ids}
-                }
-                if sum(map(len, merged.values())) > _MAX_TRACKED_IDS:
-                    break
-                chain.append((ancestor, merged))
-        return _Edit(tuple(chain))
-
-
-#: How many ancestors, and how many changed ids, an edited system remembers.
-_MAX_ANCESTORS: Final = 16
-_MAX_TRACKED_IDS: Final = 4096
-
-
 # --- the entity types: every table below is derived from the fields that declare them --------
 
 _ENTITY_TYPES: Final = entity_types_of(ServiceManagementSystem)
@@ -594,52 +464,6 @@ def _kind_of(entity: Any) -> str:
     if kind is None:  # a subclass of an entity class
         kind = next(k for cls, k in _KIND_OF.items() if isinstance(entity, cls))
     return kind
-
-
-# Collections that the structural checks of construction look at: editing them re-checks all.
-_STRUCTURAL: Final = frozenset({"parties", "other_party_processes"})
-# Beyond this many replaced ids, a layered index is merged into one dictionary.
-_LAYER_LIMIT: Final = 4096
-
-
-class _Layered(Mapping[str, Any]):
-    """An id index made of a base index and the entries replace() changed or added."""
-
-    __slots__ = ("_base", "_top")
-
-    def __init__(self, base: Mapping[str, Any], top: dict[str, Any]):
-        self._base = base
-        self._top = top
-
-    def __getitem__(self, key: str) -> Any:
-        hit = self._top.get(key)
-        return self._base[key] if hit is None else hit
-
-    def get(self, key: str, default: Any = None) -> Any:
-        hit = self._top.get(key)
-        return self._base.get(key, default) if hit is None else hit
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._top or key in self._base
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._base
-        base = self._base
-        yield from (key for key in self._top if key not in base)
-
-    def __len__(self) -> int:
-        base = self._base
-        return len(base) + sum(1 for key in self._top if key not in base)
-
-
-def _layered(index: Mapping[str, Any], changes: dict[str, Any]) -> Mapping[str, Any]:
-    if isinstance(index, _Layered):
-        base, top = index._base, {**index._top, **changes}
-    else:
-        base, top = index, changes
-    if len(top) > _LAYER_LIMIT:
-        return MappingProxyType({**base, **top})
-    return _Layered(base, top)
 
 
 #: Ids the library gives to nodes of the accountability graph; entities cannot use them.
