@@ -26,8 +26,8 @@ from sms_model.rules import (
     Severity,
     Status,
     assess,
+    input_digest,
 )
-from sms_model.rules import input_digest
 from tests.robustness.robustness_support import AS_OF, base_data, install_plugin
 
 

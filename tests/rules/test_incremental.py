@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import sms_model
 from sms_model.errors import ModelValidationError
 from sms_model.graph import GapKind
-from sms_model.model import COLLECTIONS, ProcessKind, RECORD_COLLECTIONS, ServiceManagementSystem
+from sms_model.model import COLLECTIONS, RECORD_COLLECTIONS, ProcessKind, ServiceManagementSystem
 from sms_model.rules import Config, Facts, Registry, Waiver, assess, default_registry
 from sms_model.rules._incremental import changed_parts
 from sms_model.rules._reads import PARTS, fact

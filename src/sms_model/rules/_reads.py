@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
-from sms_model.model import COLLECTIONS, Evidence, ServiceManagementSystem
+from sms_model.model import Evidence, ServiceManagementSystem, entity_types
 
 if TYPE_CHECKING:
     from sms_model.rules._evidence import EvidenceIndex
@@ -209,11 +209,7 @@ _SLOTS: Final[Mapping[str, Any]] = {
     for field in attrs.fields(ServiceManagementSystem)
 }
 #: The part each kind of indexed entity lives in.
-_PART_OF_KIND: Final[Mapping[str, str]] = {
-    **{kind: collection for collection, kind in COLLECTIONS.items()},
-    "plan": "plan",
-    "scope": "scope",
-}
+_PART_OF_KIND: Final[Mapping[str, str]] = {t.kind: t.field for t in entity_types()}
 #: The same by the class of the entity, filled in as classes are met.
 _PART_OF_TYPE: dict[type, str] = {}
 
