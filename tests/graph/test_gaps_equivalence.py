@@ -120,7 +120,8 @@ def rewired_systems(draw: st.DrawFn) -> ServiceManagementSystem:
 def test_gaps_of_generated_systems_are_the_same_both_ways() -> None:
     seen: Counter[GapKind] = Counter()
 
-    @settings(max_examples=150, deadline=None)
+    # Derandomized: the systems drawn, and so the gap kinds seen, are the same on every run.
+    @settings(max_examples=150, deadline=None, derandomize=True)
     @given(rewired_systems())
     def same_both_ways(sms: ServiceManagementSystem) -> None:
         kinds = {gap.kind for gap in _assert_same_both_ways(sms)}
