@@ -13,14 +13,21 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 
 from sms_model.errors import Issue, ModelValidationError, UnknownReferenceError
 
-if TYPE_CHECKING:
-    from sms_model.model._sms import ServiceManagementSystem
+# The aggregate root imports this module on its first edit, when it is complete itself.
+from sms_model.model._sms import (
+    _COLLECTION_OF,
+    COLLECTIONS,
+    ServiceManagementSystem,
+    _check_fields,
+    _kind_of,
+    _reserved_ids,
+)
 
 __all__ = ["changes_since", "removed", "replaced"]
 
@@ -87,8 +94,6 @@ def changes_since(
 
 def replaced(system: ServiceManagementSystem, entities: Iterable[Any]) -> ServiceManagementSystem:
     """``system`` with ``entities`` in place of those with the same ids, new ids added."""
-    from sms_model.model._sms import COLLECTIONS, _kind_of
-
     changes = _by_collection(entities)
     full = False
     parts: dict[str, tuple[Any, ...]] = {}
@@ -129,8 +134,6 @@ def replaced(system: ServiceManagementSystem, entities: Iterable[Any]) -> Servic
 def _by_collection(entities: Iterable[Any]) -> dict[str, dict[str, Any]]:
     """The entities given to replace(), by collection and id; refused when one is of no
     collection or an id comes twice."""
-    from sms_model.model._sms import _COLLECTION_OF
-
     changes: dict[str, dict[str, Any]] = {}
     given: set[str] = set()
     for entity in entities:
@@ -160,8 +163,6 @@ def _checked_copy(
 ) -> ServiceManagementSystem:
     """The copy with ``parts``, checking only the references and ids of the entities placed,
     against the system's index layered with the new entries."""
-    from sms_model.model._sms import _check_fields, _reserved_ids
-
     index = _layered(system._index, top)
     where = {e.id: f"$.{c}[{n}].id" for c, n, e in placed}
     issues = list(_reserved_ids(top, where.__getitem__))
@@ -182,8 +183,6 @@ def _checked_copy(
 
 def removed(system: ServiceManagementSystem, ids: Iterable[str]) -> ServiceManagementSystem:
     """``system`` without the entities with ``ids`` (checked as a whole)."""
-    from sms_model.model._sms import _COLLECTION_OF
-
     gone: dict[str, set[str]] = {}
     for entity_id in ids:
         hit = system._index.get(entity_id)

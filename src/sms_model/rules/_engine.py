@@ -22,7 +22,7 @@ from sms_model.rules._evidence import Ordered
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
 from sms_model.rules._incremental import Reuse, Settings
 from sms_model.rules._registry import Registry, RuleSpec, default_registry
-from sms_model.rules._results import Assessment, Findings, Group, State, verdicts
+from sms_model.rules._results import Assessment, Group, State, findings_of, verdicts
 from sms_model.rules._running import RuleRun, run_whole
 from sms_model.rules._waivers import apply_waivers
 
@@ -167,7 +167,7 @@ def _assess(
     if reuse is not None:
         findings, clause_verdicts = reuse.results(groups, extra, ordered)
     else:
-        findings = Findings(itertools.chain.from_iterable(g.findings for g in ordered))
+        findings = findings_of(ordered)
         clause_verdicts = verdicts(ordered)
     state = State(
         sms=sms,

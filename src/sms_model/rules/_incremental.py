@@ -16,7 +16,6 @@ change is found by comparing the parts of the two versions.
 from __future__ import annotations
 
 import bisect
-import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from operator import is_
@@ -35,6 +34,7 @@ from sms_model.rules._results import (
     Findings,
     Group,
     State,
+    findings_of,
     order,
     verdicts,
 )
@@ -160,11 +160,11 @@ class Reuse:
         changed, the verdicts kept when the tallies are the same."""
         old = self.old
         if tuple(extra) != old.extra:
-            return _findings(ordered), verdicts(ordered)
+            return findings_of(ordered), verdicts(ordered)
         if _groups_match(groups, old.groups, is_):
             return self.previous_findings, old.verdicts
         same_tally = _groups_match(groups, old.groups, _same_tally)
-        return _findings(ordered), old.verdicts if same_tally else verdicts(ordered)
+        return findings_of(ordered), old.verdicts if same_tally else verdicts(ordered)
 
     def digests(self, sms: ServiceManagementSystem) -> dict[str, str]:
         """The digests of the parts of ``sms`` unchanged since the earlier assessment."""
@@ -174,10 +174,6 @@ class Reuse:
             for part, digest in old.digests.items()
             if getattr(old.sms, part) is getattr(sms, part)
         }
-
-
-def _findings(ordered: Sequence[Group]) -> Findings:
-    return Findings(itertools.chain.from_iterable(g.findings for g in ordered))
 
 
 def _groups_match(

@@ -34,6 +34,7 @@ __all__ = [
     "Group",
     "State",
     "Verdict",
+    "findings_of",
     "input_digest",
 ]
 
@@ -328,6 +329,11 @@ def _phase_of(clause: str, phases: Mapping[str, Phase | None]) -> Phase | None:
             return phase
         parts.pop()
     return None
+
+
+def findings_of(groups: Iterable[Group]) -> Findings:
+    """The findings of groups already in report order, as one tuple."""
+    return Findings(itertools.chain.from_iterable(group.findings for group in groups))
 
 
 def verdicts(groups: Sequence[Group]) -> tuple[ClauseVerdict, ...]:
