@@ -141,7 +141,7 @@ def risks(*, ids: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Ris
     """Single :class:`~sms_model.model.Risk` values with scores from 1 to 5 (no references).
 
     >>> from hypothesis import find, settings
-    >>> quiet = settings(database=None)
+    >>> quiet = settings(database=None, derandomize=True, max_examples=1000)
     >>> risk = find(risks(), lambda r: r.likelihood is not None, settings=quiet)
     >>> risk.likelihood
     1
@@ -181,7 +181,7 @@ def sms_models(max_size: int = 8) -> st.SearchStrategy[ServiceManagementSystem]:
             assert all(p.owner is None or p.owner in sms for p in sms.processes)
 
     >>> from hypothesis import find, settings
-    >>> quiet = settings(database=None)
+    >>> quiet = settings(database=None, derandomize=True, max_examples=1000)
     >>> sms = find(sms_models(max_size=2), lambda s: len(s.processes) == 2, settings=quiet)
     >>> [p.id for p in sms.processes], sms.provider_party.kind.value
     (['process-0', 'process-1'], 'provider')
