@@ -169,3 +169,10 @@ def test_a_notebook_that_only_imports_the_package_shows_a_system_as_html() -> No
     assert "[]\n" == "".join(o.text for o in imported.outputs if o.output_type == "stream")
     [result] = [o for o in shown.outputs if o.output_type == "execute_result"]
     assert sms_html(load(example)) == result.data["text/html"]
+
+
+@pytest.mark.parametrize("cell_id", ["over-time"])
+def test_walkthrough_plots_the_timeline(executed: Any, cell_id: str) -> None:
+    kinds = [sorted(o.get("data", {})) for o in _outputs(executed, cell_id)]
+    assert any("image/png" in kind for kind in kinds), kinds
+    assert "2026-12-01" in _stdout(executed, cell_id)

@@ -18,7 +18,7 @@ from sms_model.rules import Waiver, assess
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "examples" / "acme-managed-services.yaml"
-REPORT_SCHEMA = json.loads((ROOT / "docs/schema/assessment-report-1.schema.json").read_text())
+REPORT_SCHEMA = json.loads((ROOT / "docs/schema/assessment-report-2.schema.json").read_text())
 SARIF_SCHEMA = json.loads(
     (ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
 )

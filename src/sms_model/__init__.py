@@ -36,13 +36,27 @@ from sms_model.model import ServiceManagementSystem
 
 if TYPE_CHECKING:
     from sms_model.io import dump, dumps, json_schema, load, loads
-    from sms_model.rules import assess
+    from sms_model.rules import (
+        Assessment,
+        Diff,
+        assess,
+        assess_over_time,
+        diff,
+        finding_id,
+        load_assessment,
+    )
 
 __version__ = "0.1.0.dev0"
 
 # Public names served from submodules on first access, so `import sms_model` stays cheap.
 _LAZY: dict[str, str] = {
+    "Assessment": "sms_model.rules",
+    "Diff": "sms_model.rules",
     "assess": "sms_model.rules",
+    "assess_over_time": "sms_model.rules",
+    "diff": "sms_model.rules",
+    "finding_id": "sms_model.rules",
+    "load_assessment": "sms_model.rules",
     "dump": "sms_model.io",
     "dumps": "sms_model.io",
     "json_schema": "sms_model.io",
@@ -52,6 +66,8 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "ArgumentError",
+    "Assessment",
+    "Diff",
     "DuplicateIdError",
     "FieldValueError",
     "FileFormatError",
@@ -64,10 +80,14 @@ __all__ = [
     "UnknownReferenceError",
     "__version__",
     "assess",
+    "assess_over_time",
+    "diff",
     "dump",
     "dumps",
+    "finding_id",
     "json_schema",
     "load",
+    "load_assessment",
     "load_ipython_extension",
     "loads",
 ]

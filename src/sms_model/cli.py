@@ -115,6 +115,29 @@ def _parser() -> argparse.ArgumentParser:
         help="abandon a rule that runs longer and report it as an error",
     )
 
+    d = sub.add_parser(
+        "diff",
+        help="compare two JSON reports: new, resolved and changed findings",
+        description="Compare two JSON assessment reports (sms-model assess --format json) "
+        "finding by finding. Exits 1 when a failure at or above --fail-on is new or got worse "
+        "in NEW, 0 otherwise, 2 on a usage error or an unreadable report.",
+    )
+    d.add_argument("old", metavar="OLD.json", help="the earlier report")
+    d.add_argument("new", metavar="NEW.json", help="the later report")
+    d.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "html", "junit", "sarif"),
+        default="text",
+        help="how to write the comparison (default: text)",
+    )
+    d.add_argument("--output", "-o", help="write the comparison to this file (as for assess)")
+    d.add_argument(
+        "--fail-on",
+        choices=_FAIL_ON,
+        default="major",
+        help="lowest severity of a new or worse failure that exits 1 (default: major)",
+    )
+
     v = sub.add_parser("validate", help="check an SMS file and summarise it")
     v.add_argument("file")
 
@@ -522,7 +545,24 @@ def _render(
         docs_url=args.docs_url or DOCS_URL,
         source_root=args.source_root,
     )
-    return spec.renderer(result, options), spec.console
+    try:
+        return spec.renderer(result, options), spec.console
+    except ModuleNotFoundError as exc:  # an optional package the format needs (oscal, ...)
+        raise _UsageError(str(exc)) from None
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from sms_model.report import render_diff
+    from sms_model.rules import Severity, diff, load_assessment
+
+    old, new = load_assessment(Path(args.old)), load_assessment(Path(args.new))
+    change = diff(old, new)
+    threshold = Severity.OBSERVATION if args.fail_on == "never" else Severity(args.fail_on)
+    text = render_diff(change, args.format, threshold=threshold, new=new)
+    _write(text, args.output, [args.old, args.new], console=args.format == "text")
+    if args.fail_on == "never":
+        return EXIT_OK
+    return EXIT_FINDINGS if change.regressions(threshold) else EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -681,6 +721,7 @@ def _init(args: argparse.Namespace) -> int:
 
 _HANDLERS = {
     "assess": _assess,
+    "diff": _diff,
     "validate": _validate,
     "graph": _graph,
     "rules": _rules,

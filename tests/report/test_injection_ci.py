@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 JUNIT_SCHEMA = etree.XMLSchema(etree.parse(str(ROOT / "tests/schemas/jenkins-junit-10.xsd")))
 SARIF_SCHEMA = json.loads((ROOT / "tests/schemas/sarif-schema-2.1.0.json").read_text("utf-8"))
 REPORT_SCHEMA = json.loads(
-    (ROOT / "docs/schema/assessment-report-1.schema.json").read_text("utf-8")
+    (ROOT / "docs/schema/assessment-report-2.schema.json").read_text("utf-8")
 )
 
 

@@ -92,13 +92,16 @@ def test_a_test_case_name_is_unique_within_its_suite(any_assessment: Assessment)
         assert [] == [key for key, count in keys.items() if count > 1]
 
 
-def test_repeated_findings_of_a_rule_are_numbered(minimal_assessment: Assessment) -> None:
+def test_repeated_findings_of_a_rule_are_told_apart_by_their_ids(
+    minimal_assessment: Assessment,
+) -> None:
     # The minimal example fails SMS-5.1-process twice, with no subject: GitLab kept only one.
     root = _validated(render_junit(minimal_assessment))
     names = [c.get("name") for c in root.iter("testcase")]
-    assert ["SMS-5.1-process #1", "SMS-5.1-process #2"] == [
-        n for n in names if n and n.startswith("SMS-5.1-process")
-    ]
+    repeated = [n for n in names if n and n.startswith("SMS-5.1-process")]
+    ids = {f.id for f in minimal_assessment.findings if f.rule == "SMS-5.1-process"}
+    assert len(repeated) == 2
+    assert {n.removeprefix("SMS-5.1-process #") for n in repeated} == ids
     assert len(minimal_assessment.findings) == len(set(names))
 
 

@@ -122,7 +122,7 @@ def test_a_located_subject_gives_its_line_and_column(acme_assessment: Assessment
 
 def _fingerprints(document: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted(
-        (r["ruleId"], r["partialFingerprints"]["smsFinding/v2"]) for r in _run(document)["results"]
+        (r["ruleId"], r["partialFingerprints"]["smsFinding/v3"]) for r in _run(document)["results"]
     )
 
 
@@ -144,8 +144,8 @@ def test_fingerprints_are_unique_and_leave_out_the_message(
     prints = [p for _, p in _fingerprints(document)]
     assert len(prints) == len(set(prints))
     for result in _run(document)["results"]:
-        fingerprint = result["partialFingerprints"]["smsFinding/v2"]
-        assert re.fullmatch("[0-9a-f]{64}", fingerprint)
+        fingerprint = result["partialFingerprints"]["smsFinding/v3"]
+        assert re.fullmatch("[0-9a-f]{16}", fingerprint)
         assert result["message"]["text"] not in fingerprint
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -106,16 +107,35 @@ _GUIDANCE: Final[Mapping[GapKind, tuple[str, ...]]] = {
 }
 
 
+def _frozen_params(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    # Imported here: importing the rules package when the graph package is imported would
+    # import the whole engine; the module itself needs nothing but the standard library.
+    from sms_model.rules._messages import plain_params
+
+    return MappingProxyType(plain_params(value))
+
+
 @attrs.frozen(kw_only=True)
 class Gap:
     """A gap in accountability found in the graph: what kind, which subjects, what a person can
     follow to see it (``path``, node keys of the graph), and the clause and guidance it traces
     to. ``informational`` gaps report a fact (a ratio) rather than a problem.
 
+    ``message`` is the English text. :func:`find_gaps` also gives it as data, as findings carry
+    theirs: ``template`` is the English template the message is rendered from (fields are plain
+    parameter names, converted by ``!r``, ``!s`` or ``!d`` at most; a list renders as its items
+    joined by ``", "``), ``params`` the plain values it refers to (text, numbers, ``None``, or
+    lists of those), and ``variant`` names the wording when one kind of gap has several (e.g.
+    ``unset`` or ``outside``). :attr:`code` names the message for programs and translators:
+    ``gap.<kind>``, or ``gap.<kind>.<variant>``; one code always comes with the same template.
+    A gap made by hand may give only ``message``: ``template`` is then empty and ``params`` too.
+
     >>> gap = Gap(kind=GapKind.NO_ACCOUNTABLE_OWNER, subjects=("chg",), clause="9.2",
     ...           message="process 'chg' has no accountable owner")
     >>> gap.kind.value, gap.guidance, gap.informational
     ('no_accountable_owner', ('APP-5',), False)
+    >>> gap.code, gap.template, dict(gap.params)
+    ('gap.no_accountable_owner', '', {})
     """
 
     kind: GapKind
@@ -128,6 +148,51 @@ class Gap:
     )
     informational: bool = False
     ratio: float | None = None
+    template: str = ""
+    params: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_params, hash=False)
+    variant: str = ""
+
+    @property
+    def code(self) -> str:
+        """The message's code: ``gap.<kind>``, or ``gap.<kind>.<variant>`` for a variant.
+
+        >>> Gap(kind=GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE, subjects=(), clause="4.1",
+        ...     message="...", variant="unset").code
+        'gap.clause4_activity_not_accountable.unset'
+        """
+        code = "gap." + self.kind.value
+        return f"{code}.{self.variant}" if self.variant else code
+
+
+def _gap(
+    kind: GapKind,
+    template: str,
+    /,
+    *,
+    subjects: tuple[str, ...],
+    clause: str,
+    path: tuple[str, ...] = (),
+    variant: str = "",
+    informational: bool = False,
+    ratio: float | None = None,
+    **params: Any,
+) -> Gap:
+    """A gap whose message is ``template`` rendered with ``params`` (see :class:`Gap`)."""
+    from sms_model.rules._messages import plain_params, render  # lazily: see _frozen_params
+
+    plain = plain_params(params)
+    return Gap(
+        kind=kind,
+        subjects=subjects,
+        message=render(template, plain),
+        clause=clause,
+        path=path,
+        informational=informational,
+        ratio=ratio,
+        template=template,
+        params=plain,
+        variant=variant,
+    )
 
 
 def find_gaps(
@@ -160,6 +225,8 @@ def find_gaps(
     ('no_accountable_owner', ('duty:sms_planning',))
     >>> [g.message for g in gaps if g.subjects == ("chg",)]
     ["process 'chg' (9.2) has no accountable owner; name one person or role of the provider as its owner"]
+    >>> [(g.code, dict(g.params)) for g in gaps if g.subjects == ("chg",)]
+    [('gap.no_accountable_owner.unnamed', {'what': "process 'chg' (9.2)"})]
     """  # noqa: E501
     if isinstance(sms_or_graph, ServiceManagementSystem):
         # The same facts as the graph's, without building the graph.
@@ -358,16 +425,13 @@ class _View:
         return str(self.attr(node, "clause") or "4.2")
 
     def describe(self, node: str) -> str:
+        """What a node is, for a message (its ``what`` parameter): ``process 'chg' (9.2)``."""
         kind = self.kind(node)
         clause = self.attr(node, "clause")
         tail = f" ({clause})" if clause else ""
         if kind == NodeKind.DUTY.value:
             return f"Clause 4 duty '{self.attr(node, 'duty') or node}'{tail}"
         return f"{kind or 'node'} '{node}'{tail}"
-
-
-def _names(ids: Iterable[str]) -> str:
-    return ", ".join(f"'{i}'" for i in ids)
 
 
 # --- detectors ------------------------------------------------------------------------------
@@ -379,17 +443,17 @@ def _clause4_duties_held_outside(view: _View) -> Iterator[Gap]:
         for owner in view.accountable(duty):
             outside = view.outsiders(owner)
             if outside:
-                parties = sorted({str(view.party_of(p)) for p in outside})
-                yield Gap(
-                    kind=GapKind.CLAUSE4_DUTY_HELD_BY_OTHER_PARTY,
+                yield _gap(
+                    GapKind.CLAUSE4_DUTY_HELD_BY_OTHER_PARTY,
+                    "{what} is held by '{owner}' of another party ({parties!r}); make a person "
+                    "or role of the provider '{provider}' accountable for it instead",
                     subjects=(duty, owner),
-                    message=(
-                        f"{view.describe(duty)} is held by '{owner}' of another party "
-                        f"({_names(parties)}); make a person or role of the provider "
-                        f"'{view.provider}' accountable for it instead"
-                    ),
                     path=(owner, duty),
                     clause=view.clause(duty),
+                    what=view.describe(duty),
+                    owner=owner,
+                    parties=sorted({str(view.party_of(p)) for p in outside}),
+                    provider=view.provider,
                 )
 
 
@@ -404,64 +468,117 @@ def _clause4_activities(view: _View) -> Iterator[Gap]:
         what = view.describe(target)
         engagement = data.get("engagement") or Engagement.ONGOING.value
         if engagement != Engagement.SHORT_TERM.value:
-            yield Gap(
-                kind=GapKind.CLAUSE4_ACTIVITY_NOT_SHORT_TERM,
+            yield _gap(
+                GapKind.CLAUSE4_ACTIVITY_NOT_SHORT_TERM,
+                "party '{party}' {verb} {what} as {engagement} work; another party may only "
+                "perform specific, short-term Clause 4 work, so bring it back to the provider "
+                "or limit the engagement",
                 subjects=(target, party),
-                message=(
-                    f"party '{party}' {edge_kind.replace('_', ' ')} {what} as {engagement} "
-                    "work; another party may only perform specific, short-term Clause 4 work, "
-                    "so bring it back to the provider or limit the engagement"
-                ),
                 path=(party, target),
                 clause=view.clause(target),
+                party=party,
+                verb=edge_kind.replace("_", " "),
+                what=what,
+                engagement=str(engagement),
             )
         named = data.get("accountable")
         owners = [str(named)] if named is not None else view.accountable(target)
         outside = sorted({p for owner in owners for p in view.outsiders(owner)})
-        if not owners or outside:
-            found = f"is held outside the provider by {_names(outside)}" if outside else "is unset"
-            yield Gap(
-                kind=GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE,
+        if outside:
+            yield _gap(
+                GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE,
+                "party '{party}' performs {what}, but accountability for it is held outside "
+                "the provider by {holders!r}; name a person or role of the provider "
+                "'{provider}' as accountable",
+                variant="outside",
                 subjects=(target, party),
-                message=(
-                    f"party '{party}' performs {what}, but accountability for it {found}; "
-                    f"name a person or role of the provider '{view.provider}' as accountable"
-                ),
                 path=(party, target),
                 clause=view.clause(target),
+                party=party,
+                what=what,
+                holders=outside,
+                provider=view.provider,
             )
+        elif not owners:
+            yield _gap(
+                GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE,
+                "party '{party}' performs {what}, but accountability for it is unset; name a "
+                "person or role of the provider '{provider}' as accountable",
+                variant="unset",
+                subjects=(target, party),
+                path=(party, target),
+                clause=view.clause(target),
+                party=party,
+                what=what,
+                provider=view.provider,
+            )
+
+
+#: The wordings of a plan kept by its drafting party, by variant: what is wrong with who
+#: maintains the plan (``unmaintained``, ``maintained-outside``), who owns it (``unowned``,
+#: ``owned-outside``), or both.
+_PLAN_KEPT: Final[Mapping[str, str]] = {
+    "unmaintained": "the {status} plan '{plan}', drafted by {drafters!r}, names no maintainer; "
+    "once agreed the provider '{provider}' must own and maintain it",
+    "maintained-outside": "the {status} plan '{plan}', drafted by {drafters!r}, is maintained "
+    "by {maintainers!r}; once agreed the provider '{provider}' must own and maintain it",
+    "unowned": "the {status} plan '{plan}', drafted by {drafters!r}, has no owner; once agreed "
+    "the provider '{provider}' must own and maintain it",
+    "owned-outside": "the {status} plan '{plan}', drafted by {drafters!r}, is owned by "
+    "{owners!r}, not all of the provider; once agreed the provider '{provider}' must own and "
+    "maintain it",
+    "unmaintained-unowned": "the {status} plan '{plan}', drafted by {drafters!r}, names no "
+    "maintainer and has no owner; once agreed the provider '{provider}' must own and maintain "
+    "it",
+    "unmaintained-owned-outside": "the {status} plan '{plan}', drafted by {drafters!r}, names "
+    "no maintainer and is owned by {owners!r}, not all of the provider; once agreed the "
+    "provider '{provider}' must own and maintain it",
+    "maintained-outside-unowned": "the {status} plan '{plan}', drafted by {drafters!r}, is "
+    "maintained by {maintainers!r} and has no owner; once agreed the provider '{provider}' "
+    "must own and maintain it",
+    "maintained-outside-owned-outside": "the {status} plan '{plan}', drafted by {drafters!r}, "
+    "is maintained by {maintainers!r} and is owned by {owners!r}, not all of the provider; "
+    "once agreed the provider '{provider}' must own and maintain it",
+}
 
 
 def _plan_kept_by_drafter(view: _View) -> Iterator[Gap]:
     """APP-3: once agreed, a plan drafted by another party is the provider's own to keep."""
     for plan in view.nodes[NodeKind.PLAN.value]:
-        if view.attr(plan, "status") not in _AGREED:
+        status = view.attr(plan, "status")
+        if status not in _AGREED:
             continue
         drafters = sorted({d for d in view.sources(EdgeKind.DRAFTED, plan) if d != view.provider})
         if not drafters:
             continue
-        problems = []
+        problems: list[str] = []
+        params: dict[str, Any] = {}
         maintainers = sorted(set(view.sources(EdgeKind.MAINTAINS, plan)))
         if not maintainers:
-            problems.append("names no maintainer")
+            problems.append("unmaintained")
         elif any(m != view.provider for m in maintainers):
-            problems.append(f"is maintained by {_names(maintainers)}")
+            problems.append("maintained-outside")
+            params["maintainers"] = maintainers
         owners = view.accountable(plan)
         if not owners:
-            problems.append("has no owner")
+            problems.append("unowned")
         elif any(view.outsiders(o) for o in owners):
-            problems.append(f"is owned by {_names(owners)}, not all of the provider")
+            problems.append("owned-outside")
+            params["owners"] = owners
         if problems:
-            yield Gap(
-                kind=GapKind.PLAN_KEPT_BY_DRAFTING_PARTY,
+            variant = "-".join(problems)
+            yield _gap(
+                GapKind.PLAN_KEPT_BY_DRAFTING_PARTY,
+                _PLAN_KEPT[variant],
+                variant=variant,
                 subjects=(plan, *drafters),
-                message=(
-                    f"the {view.attr(plan, 'status')} plan '{plan}', drafted by "
-                    f"{_names(drafters)}, {' and '.join(problems)}; once agreed the provider "
-                    f"'{view.provider}' must own and maintain it"
-                ),
                 path=(drafters[0], plan),
                 clause="4.5.2",
+                status=str(status),
+                plan=plan,
+                drafters=drafters,
+                provider=view.provider,
+                **params,
             )
 
 
@@ -475,63 +592,108 @@ def _share_operated_by_others(view: _View) -> Iterator[Gap]:
     operated = {t for kind, _, t, _ in view.work_of_others() if kind == EdgeKind.OPERATES.value}
     others = sorted(p for p in processes if p in operated)
     ratio = len(others) / len(processes)
-    share = f"{len(others)} of {len(processes)} Clause 5-9 processes ({ratio:.0%})"
+    # As ``f"{ratio:.0%}"`` rounds: the ratio times 100, to a whole number.
+    percent = int(format(ratio * 100, ".0f"))
     if len(others) * 2 > len(processes):
-        yield Gap(
-            kind=GapKind.MAJORITY_OPERATED_BY_OTHERS,
+        yield _gap(
+            GapKind.MAJORITY_OPERATED_BY_OTHERS,
+            "other parties operate {operated} of {total} Clause 5-9 processes ({percent}%), "
+            "more than half; the provider is unlikely to show governance of its SMS, so take "
+            "back enough processes to operate most of them",
             subjects=tuple(others),
-            message=(
-                f"other parties operate {share}, more than half; the provider is unlikely to "
-                "show governance of its SMS, so take back enough processes to operate most of them"
-            ),
             clause="4.2",
             ratio=ratio,
+            operated=len(others),
+            total=len(processes),
+            percent=percent,
         )
     else:
-        yield Gap(
-            kind=GapKind.OTHER_PARTY_RATIO,
+        yield _gap(
+            GapKind.OTHER_PARTY_RATIO,
+            "other parties operate {operated} of {total} Clause 5-9 processes ({percent}%), "
+            "not more than half",
             subjects=tuple(others),
-            message=f"other parties operate {share}, not more than half",
             clause="4.2",
             informational=True,
             ratio=ratio,
+            operated=len(others),
+            total=len(processes),
+            percent=percent,
         )
+
+
+#: The wordings of another party's ungoverned process, by variant: what is wrong with the
+#: agreement (``no-agreement``, ``unknown-agreement``, ``undefined-terms``, ``inaccessible``,
+#: or the last two), then ``no-controls`` when the provider lacks some of the 4.2 controls.
+_UNGOVERNED: Final[Mapping[str, str]] = {
+    "no-agreement": "party '{party}' {verb} {what}, but no documented agreement covers it",
+    "no-agreement-no-controls": "party '{party}' {verb} {what}, but no documented agreement "
+    "covers it; the provider lacks the 4.2 controls {controls}",
+    "unknown-agreement": "party '{party}' {verb} {what}, but its agreement '{agreement}' is "
+    "not in the SMS",
+    "unknown-agreement-no-controls": "party '{party}' {verb} {what}, but its agreement "
+    "'{agreement}' is not in the SMS; the provider lacks the 4.2 controls {controls}",
+    "undefined-terms": "party '{party}' {verb} {what}, but agreement '{agreement}' does not "
+    "define {terms}",
+    "undefined-terms-no-controls": "party '{party}' {verb} {what}, but agreement '{agreement}' "
+    "does not define {terms}; the provider lacks the 4.2 controls {controls}",
+    "inaccessible": "party '{party}' {verb} {what}, but agreement '{agreement}' is not "
+    "accessible to {excluded!r}",
+    "inaccessible-no-controls": "party '{party}' {verb} {what}, but agreement '{agreement}' is "
+    "not accessible to {excluded!r}; the provider lacks the 4.2 controls {controls}",
+    "undefined-terms-inaccessible": "party '{party}' {verb} {what}, but agreement "
+    "'{agreement}' does not define {terms}; agreement '{agreement}' is not accessible to "
+    "{excluded!r}",
+    "undefined-terms-inaccessible-no-controls": "party '{party}' {verb} {what}, but agreement "
+    "'{agreement}' does not define {terms}; agreement '{agreement}' is not accessible to "
+    "{excluded!r}; the provider lacks the 4.2 controls {controls}",
+    "no-controls": "party '{party}' {verb} {what}, but the provider lacks the 4.2 controls "
+    "{controls}",
+}
 
 
 def _other_party_governance(view: _View) -> Iterator[Gap]:
     """APP-5 and 4.2 a-d: a documented agreement both sides can read defines accountabilities,
     authorities and responsibilities, and the provider exercises the four controls."""
     for edge_kind, party, target, data in view.work_of_others():
-        problems = []
+        problems: list[str] = []
+        params: dict[str, Any] = {}
         agreement = data.get("agreement")
         if agreement is None:
-            problems.append("no documented agreement covers it")
+            problems.append("no-agreement")
         elif not view.has(agreement) or view.kind(agreement) != NodeKind.AGREEMENT.value:
-            problems.append(f"its agreement '{agreement}' is not in the SMS")
+            problems.append("unknown-agreement")
+            params["agreement"] = str(agreement)
         else:
             terms = view.attr(agreement, "terms") or ()
             missing = [t for t in _REQUIRED_TERMS if t not in terms]
             if missing:
-                problems.append(f"agreement '{agreement}' does not define {', '.join(missing)}")
+                problems.append("undefined-terms")
+                params.update(agreement=str(agreement), terms=missing)
             readers = view.attr(agreement, "accessible_to") or ()
             blind = [p for p in (view.provider, party) if p not in readers]
             if blind:
-                problems.append(f"agreement '{agreement}' is not accessible to {_names(blind)}")
+                problems.append("inaccessible")
+                params.update(agreement=str(agreement), excluded=blind)
         if edge_kind == EdgeKind.OPERATES.value:
             controls = data.get("controls") or ()
             lacking = [c for c in _CONTROLS if c not in controls]
             if lacking:
-                problems.append(f"the provider lacks the 4.2 controls {', '.join(lacking)}")
+                problems.append("no-controls")
+                params["controls"] = lacking
         if problems:
-            yield Gap(
-                kind=GapKind.OTHER_PARTY_PROCESS_UNGOVERNED,
+            variant = "-".join(problems)
+            yield _gap(
+                GapKind.OTHER_PARTY_PROCESS_UNGOVERNED,
+                _UNGOVERNED[variant],
+                variant=variant,
                 subjects=(target, party),
-                message=(
-                    f"party '{party}' {edge_kind} {view.describe(target)}, but "
-                    f"{'; '.join(problems)}"
-                ),
                 path=(party, target),
                 clause="4.2",
+                party=party,
+                verb=edge_kind,
+                what=view.describe(target),
+                **params,
             )
 
 
@@ -548,29 +710,41 @@ def _accountable_owners(view: _View) -> Iterator[Gap]:
                 if not any(r in owners for r in view.targets(EdgeKind.HOLDS_ROLE, o))
             }
             what = view.describe(subject)
-            if not owners:
-                empty = f" (role {_names(named)} has no holders)" if named else ""
-                yield Gap(
-                    kind=GapKind.NO_ACCOUNTABLE_OWNER,
+            if not owners and named:
+                yield _gap(
+                    GapKind.NO_ACCOUNTABLE_OWNER,
+                    "{what} has no accountable owner (role {roles!r} has no holders); name one "
+                    "person or role of the provider as its owner",
+                    variant="no-holders",
                     subjects=(subject,),
-                    message=(
-                        f"{what} has no accountable owner{empty}; name one person or role of "
-                        "the provider as its owner"
-                    ),
                     path=(subject,),
                     clause=view.clause(subject),
+                    what=what,
+                    roles=named,
+                )
+            elif not owners:
+                yield _gap(
+                    GapKind.NO_ACCOUNTABLE_OWNER,
+                    "{what} has no accountable owner; name one person or role of the provider "
+                    "as its owner",
+                    variant="unnamed",
+                    subjects=(subject,),
+                    path=(subject,),
+                    clause=view.clause(subject),
+                    what=what,
                 )
             elif len(owners) > 1:
                 ordered = sorted(owners)
-                yield Gap(
-                    kind=GapKind.SEVERAL_ACCOUNTABLE_OWNERS,
+                yield _gap(
+                    GapKind.SEVERAL_ACCOUNTABLE_OWNERS,
+                    "{what} has {count} accountable owners ({owners!r}); keep exactly one and "
+                    "make the others responsible instead",
                     subjects=(subject, *ordered),
-                    message=(
-                        f"{what} has {len(ordered)} accountable owners ({_names(ordered)}); "
-                        "keep exactly one and make the others responsible instead"
-                    ),
                     path=(subject, *ordered),
                     clause=view.clause(subject),
+                    what=what,
+                    count=len(ordered),
+                    owners=ordered,
                 )
 
 
@@ -586,35 +760,34 @@ def _top_management(view: _View) -> Iterator[Gap]:
     """TM-0: top management is identified and is the provider's; TM-b: it answers for the SMS."""
     members = _members(view)
     if not members:
-        yield Gap(
-            kind=GapKind.TOP_MANAGEMENT_MISSING,
+        yield _gap(
+            GapKind.TOP_MANAGEMENT_MISSING,
+            "top management has no members; name the provider's people who direct and control "
+            "it at the highest level",
             subjects=(TOP_MANAGEMENT_NODE,),
-            message="top management has no members; name the provider's people who direct "
-            "and control it at the highest level",
             path=(TOP_MANAGEMENT_NODE,),
             clause="4.1.1",
         )
     for member in sorted(set(members)):
         party = view.party_of(member)
         if party != view.provider:
-            yield Gap(
-                kind=GapKind.TOP_MANAGEMENT_OUTSIDE_PROVIDER,
+            yield _gap(
+                GapKind.TOP_MANAGEMENT_OUTSIDE_PROVIDER,
+                "top management member '{member}' belongs to party '{party}', not to the "
+                "provider '{provider}'; another party cannot supply top management",
                 subjects=(member,),
-                message=(
-                    f"top management member '{member}' belongs to party '{party}', not to the "
-                    f"provider '{view.provider}'; another party cannot supply top management"
-                ),
                 path=(member, TOP_MANAGEMENT_NODE),
                 clause="4.1.1",
+                member=member,
+                party=party,
+                provider=view.provider,
             )
     if SMS_NODE not in view.targets(EdgeKind.ACCOUNTABLE_FOR, TOP_MANAGEMENT_NODE):
-        yield Gap(
-            kind=GapKind.TOP_MANAGEMENT_NOT_ACCOUNTABLE,
+        yield _gap(
+            GapKind.TOP_MANAGEMENT_NOT_ACCOUNTABLE,
+            "nothing shows top management accountable for the SMS; have a member own the SMS "
+            "process or be accountable for the management commitment duty (4.1.1)",
             subjects=(TOP_MANAGEMENT_NODE, SMS_NODE),
-            message=(
-                "nothing shows top management accountable for the SMS; have a member own the "
-                "SMS process or be accountable for the management commitment duty (4.1.1)"
-            ),
             path=(TOP_MANAGEMENT_NODE, SMS_NODE),
             clause="4.1.1",
         )
@@ -667,24 +840,45 @@ def _reporting_lines(view: _View) -> Iterator[Gap]:
         subjects = sorted(set(owned[person]))
         end = ends.get(person, person)
         if end is None:
-            where = "runs into a reporting cycle"
-            path: tuple[str, ...] = (person,)
+            yield _gap(
+                GapKind.REPORTING_LINE_BROKEN,
+                "'{person}' is accountable for {owned!r}, but their reporting line runs into a "
+                "reporting cycle, so SMS performance cannot be reported to top management; "
+                "connect it",
+                variant="cycle",
+                subjects=(person,),
+                path=(person,),
+                clause="4.1.1",
+                person=person,
+                owned=subjects,
+            )
         elif end == person:
-            where = "stops at them: they report to no one and are not in top management"
-            path = (person,)
+            yield _gap(
+                GapKind.REPORTING_LINE_BROKEN,
+                "'{person}' is accountable for {owned!r}, but their reporting line stops at "
+                "them: they report to no one and are not in top management, so SMS performance "
+                "cannot be reported to top management; connect it",
+                variant="no-manager",
+                subjects=(person,),
+                path=(person,),
+                clause="4.1.1",
+                person=person,
+                owned=subjects,
+            )
         else:
-            where = f"ends at '{end}', who reports to no one and is not in top management"
-            path = (person, end)
-        yield Gap(
-            kind=GapKind.REPORTING_LINE_BROKEN,
-            subjects=(person,),
-            message=(
-                f"'{person}' is accountable for {_names(subjects)}, but their reporting line "
-                f"{where}, so SMS performance cannot be reported to top management; connect it"
-            ),
-            path=path,
-            clause="4.1.1",
-        )
+            yield _gap(
+                GapKind.REPORTING_LINE_BROKEN,
+                "'{person}' is accountable for {owned!r}, but their reporting line ends at "
+                "'{end}', who reports to no one and is not in top management, so SMS "
+                "performance cannot be reported to top management; connect it",
+                variant="dead-end",
+                subjects=(person,),
+                path=(person, end),
+                clause="4.1.1",
+                person=person,
+                owned=subjects,
+                end=end,
+            )
 
 
 def _line_ends(
@@ -741,15 +935,14 @@ def _has_cycle(lines: Mapping[str, Mapping[str, None]]) -> bool:
 
 def _reporting_cycles(lines: Mapping[str, Mapping[str, None]]) -> Iterator[Gap]:
     for component, path in _cycles(lines):
-        yield Gap(
-            kind=GapKind.REPORTING_LINE_CYCLE,
+        yield _gap(
+            GapKind.REPORTING_LINE_CYCLE,
+            "reporting lines loop: {loop}; a loop never reaches top management, so give one of "
+            "these people a manager outside the loop",
             subjects=component,
-            message=(
-                f"reporting lines loop: {' -> '.join(path)}; a loop never reaches top "
-                "management, so give one of these people a manager outside the loop"
-            ),
             path=path,
             clause="4.1.1",
+            loop=" -> ".join(path),
         )
 
 
@@ -790,14 +983,14 @@ def _missing_interfaces(
         if pair in seen or pair in linked or a not in by_kind or b not in by_kind:
             continue
         seen.add(pair)
-        yield Gap(
-            kind=GapKind.MISSING_INTERFACE,
+        yield _gap(
+            GapKind.MISSING_INTERFACE,
+            "no {first} process records an interface with a {second} process; list it in the "
+            "interfaces of one of them",
             subjects=tuple(sorted({*by_kind[a], *by_kind[b]})),
-            message=(
-                f"no {a.replace('_', ' ')} process records an interface with a "
-                f"{b.replace('_', ' ')} process; list it in the interfaces of one of them"
-            ),
             clause="4.5.2",
+            first=a.replace("_", " "),
+            second=b.replace("_", " "),
         )
 
 
@@ -815,32 +1008,55 @@ def _subcontractors(view: _View) -> Iterator[Gap]:
             continue
         through = data.get("governed_through")
         own_leads = sorted(leads[party])
-        if through not in own_leads:
-            found = (
-                f"its record names '{through}' instead"
-                if through is not None
-                else "its record names no lead supplier to govern it through"
-            )
-            problem = f"it is not governed through its lead supplier {_names(own_leads)}: {found}"
-            lead = own_leads[0]
-        elif through not in governed:
-            problem = (
-                f"its lead supplier '{through}' has no agreement through which the provider "
-                "governs it"
-            )
-            lead = str(through)
-        else:
+        if through in own_leads and through in governed:
             continue
-        yield Gap(
-            kind=GapKind.SUBCONTRACTOR_NOT_GOVERNED,
-            subjects=(target, party, lead),
-            message=(
-                f"sub-contracted supplier '{party}' runs {view.describe(target)}, but {problem}; "
-                "the provider governs it through the lead supplier"
-            ),
-            path=(view.provider, lead, party, target),
-            clause="7.2",
-        )
+        lead = own_leads[0] if through not in own_leads else str(through)
+        subjects = (target, party, lead)
+        path = (view.provider, lead, party, target)
+        what = view.describe(target)
+        if through is None:
+            yield _gap(
+                GapKind.SUBCONTRACTOR_NOT_GOVERNED,
+                "sub-contracted supplier '{party}' runs {what}, but it is not governed through "
+                "its lead supplier {leads!r}: its record names no lead supplier to govern it "
+                "through; the provider governs it through the lead supplier",
+                variant="no-lead",
+                subjects=subjects,
+                path=path,
+                clause="7.2",
+                party=party,
+                what=what,
+                leads=own_leads,
+            )
+        elif through not in own_leads:
+            yield _gap(
+                GapKind.SUBCONTRACTOR_NOT_GOVERNED,
+                "sub-contracted supplier '{party}' runs {what}, but it is not governed through "
+                "its lead supplier {leads!r}: its record names '{through}' instead; the "
+                "provider governs it through the lead supplier",
+                variant="other-lead",
+                subjects=subjects,
+                path=path,
+                clause="7.2",
+                party=party,
+                what=what,
+                leads=own_leads,
+                through=str(through),
+            )
+        else:
+            yield _gap(
+                GapKind.SUBCONTRACTOR_NOT_GOVERNED,
+                "sub-contracted supplier '{party}' runs {what}, but its lead supplier '{lead}' "
+                "has no agreement through which the provider governs it; the provider governs "
+                "it through the lead supplier",
+                variant="lead-ungoverned",
+                subjects=subjects,
+                path=path,
+                clause="7.2",
+                party=party,
+                what=what,
+                lead=lead,
+            )
 
 
 def _tops(leads: Mapping[str, list[str]]) -> dict[str, dict[str, None]]:
@@ -850,14 +1066,13 @@ def _tops(leads: Mapping[str, list[str]]) -> dict[str, dict[str, None]]:
 
 def _supplier_cycles(leads: Mapping[str, list[str]]) -> Iterator[Gap]:
     for component, path in _cycles(leads):
-        yield Gap(
-            kind=GapKind.SUPPLIER_CHAIN_CYCLE,
+        yield _gap(
+            GapKind.SUPPLIER_CHAIN_CYCLE,
+            "lead suppliers loop: {loop} (each names the next as its lead supplier), so no "
+            "chain leads back to a supplier the provider contracts directly; give one of them "
+            "no lead supplier, or the right one",
             subjects=component,
-            message=(
-                f"lead suppliers loop: {' -> '.join(path)} (each names the next as its lead "
-                "supplier), so no chain leads back to a supplier the provider contracts "
-                "directly; give one of them no lead supplier, or the right one"
-            ),
             path=path,
             clause="7.2",
+            loop=" -> ".join(path),
         )

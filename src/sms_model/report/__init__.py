@@ -1,6 +1,7 @@
 """Rendering an :class:`~sms_model.rules.Assessment` as text, Markdown, JSON, HTML, JUnit XML or
-SARIF 2.1.0, or in a format of your own; and, for notebooks, HTML fragments, a pandas DataFrame
-and a conformity chart.
+SARIF 2.1.0, or in a format of your own; the comparison of two
+assessments (:func:`render_diff`); and, for notebooks, HTML fragments, a pandas DataFrame and
+charts of conformity per clause and over time.
 
 >>> from datetime import date
 >>> import sms_model
@@ -46,8 +47,9 @@ from sms_model.report._links import DOCS_URL
 if TYPE_CHECKING:
     import networkx as nx
 
-    from sms_model.report._chart import plot_conformity
+    from sms_model.report._chart import plot_conformity, plot_timeline
     from sms_model.report._ci import Locator, render_junit, render_sarif
+    from sms_model.report._diff import render_diff
     from sms_model.report._html import graph_svg, render_html
     from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
     from sms_model.report._text import render_markdown, render_text
@@ -69,10 +71,12 @@ __all__ = [
     "graph_format",
     "graph_svg",
     "plot_conformity",
+    "plot_timeline",
     "register_display",
     "register_format",
     "register_graph_format",
     "render",
+    "render_diff",
     "render_graph",
     "render_html",
     "render_junit",
@@ -115,6 +119,8 @@ _LAZY: dict[str, str] = {
     "findings_html": "sms_model.report._notebook",
     "graph_svg": "sms_model.report._html",
     "plot_conformity": "sms_model.report._chart",
+    "plot_timeline": "sms_model.report._chart",
+    "render_diff": "sms_model.report._diff",
     "render_html": "sms_model.report._html",
     "render_junit": "sms_model.report._ci",
     "render_markdown": "sms_model.report._text",

@@ -1,4 +1,4 @@
-"""A chart of conformity per clause, for notebooks and slides.
+"""Charts of conformity, per clause and over time, for notebooks and slides.
 
 matplotlib is an optional extra (``pip install sms-model[plot]``), imported only when a chart is
 drawn.
@@ -7,15 +7,16 @@ drawn.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable, Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sms_model.rules import Assessment, ClauseVerdict
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_conformity"]
+__all__ = ["plot_conformity", "plot_timeline"]
 
 #: The statuses stacked in each bar, left to right, with their colours and legend labels.
 SEGMENTS: Final = (
@@ -116,3 +117,83 @@ def _verdict_colour(verdict: ClauseVerdict) -> str:
         "minor": "#a15c00",
         "major": "#b3261e",
     }.get(verdict.verdict.value, "#777777")
+
+
+#: The severities stacked over time, worst at the bottom, with their colours.
+_TIMELINE: Final = (
+    ("major", "#b3261e"),
+    ("minor", "#e37400"),
+    ("observation", "#9aa0a6"),
+)
+
+
+def _timeline_rows(timeline: Any) -> list[Mapping[str, Any]]:
+    """Rows as mappings, from a pandas DataFrame (``history.timeline``) or from rows."""
+    if hasattr(timeline, "to_dict") and hasattr(timeline, "columns"):
+        records: list[Mapping[str, Any]] = timeline.to_dict("records")
+        return records
+    if isinstance(timeline, Iterable) and not isinstance(timeline, str | bytes | Mapping):
+        return list(timeline)
+    raise TypeError(
+        "plot_timeline expects timeline_rows(...) or a DataFrame from sms_model.history.timeline"
+    )
+
+
+def _count(value: Any) -> int:
+    """A count of a timeline row, 0 where there is none (``None``, or pandas' missing value
+    for the first run of a system)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def plot_timeline(timeline: Any, *, ax: Axes | None = None) -> Axes:
+    """Conformity over time: the outstanding failures at each as-of date, stacked by severity
+    (major at the bottom), with the failures new since the run before marked above.
+
+    ``timeline`` is what :func:`sms_model.rules.timeline_rows` returns for assessments (for
+    instance those of :func:`sms_model.assess_over_time`) or the DataFrame of
+    a history's timeline for stored runs. ``ax`` is the matplotlib Axes to draw
+    on (a new pyplot figure when not given). The Axes holds one filled area per severity, in
+    the order major, minor, observation. Needs the optional ``matplotlib`` package.
+
+    >>> import pytest; _ = pytest.importorskip("matplotlib")
+    >>> from datetime import date
+    >>> from matplotlib.figure import Figure
+    >>> import sms_model
+    >>> from sms_model.rules import timeline_rows
+    >>> sms = sms_model.load("examples/acme-managed-services.yaml")
+    >>> days = [date(2026, 11, 27), date(2027, 1, 27), date(2027, 3, 27)]
+    >>> rows = timeline_rows(sms_model.assess_over_time(sms, days))
+    >>> ax = plot_timeline(rows, ax=Figure().subplots())
+    >>> [text.get_text() for text in ax.get_legend().get_texts()][:3]
+    ['major', 'minor', 'observation']
+    """
+    rows = sorted(_timeline_rows(timeline), key=lambda row: (row["as_of"], row.get("run_at") or 0))
+    if ax is None:
+        _, ax = _pyplot().subplots(figsize=(9, 3.5))
+    days = [row["as_of"] for row in rows]
+    ax.stackplot(
+        days,
+        *[[int(row[name]) for row in rows] for name, _ in _TIMELINE],
+        labels=[name for name, _ in _TIMELINE],
+        colors=[colour for _, colour in _TIMELINE],
+        alpha=0.85,
+    )
+    totals = [sum(int(row[name]) for name, _ in _TIMELINE) for row in rows]
+    marked = zip(days, totals, rows, strict=True)
+    new = [(day, total) for day, total, row in marked if _count(row.get("new")) > 0]
+    if new:
+        ax.scatter(*zip(*new, strict=True), marker="v", color="#202124", zorder=3, label="new")
+    systems = sorted({str(row["system"]) for row in rows})
+    ax.set_title(
+        f"{', '.join(systems)}: outstanding failures over time",
+        loc="left",
+        parse_math=False,  # a name is text: "$" in it starts no formula
+    )
+    ax.set_ylabel("outstanding failures")
+    ax.set_ylim(0, max(totals, default=0) * 1.15 + 1)
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax

@@ -8,8 +8,8 @@ result files against, and for GitLab, which reads the same format:
   skipped. Counts on ``testsuites`` are those the schema allows (no ``skipped`` there).
 - Test case names are unique within their suite, since GitLab keys test cases on (class name,
   name) and keeps only the last of repeats: the rule id, then the finding's subjects in sorted
-  order in brackets, then, for findings of one rule about the same subjects, ``#1``, ``#2``, ...
-  in a deterministic order (see :func:`_ordinals`).
+  order in brackets, then, for findings of one rule about the same subjects, ``#`` and the
+  finding's id (:attr:`~sms_model.rules.Finding.id`), which stays the same from run to run.
 - Class names group by clause in Jenkins' tree. Jenkins splits a class name at its *last* dot:
   what comes before is the package, what follows the class. So the package is the clause family
   and the class the clause, with its dots written as underscores: clause 4.1.1 is
@@ -35,15 +35,14 @@ file outside that directory is named by its file name alone: an absolute path wo
 layout of the machine that ran the tool, and GitHub rejects absolute paths outside the checkout.
 
 ``partialFingerprints`` identify a finding across runs, so that GitHub keeps one alert open for
-as long as the finding stands: a hash of the rule id, the sorted subjects, the finding's
-guidance ids and, for findings that still share all of these, an ordinal. Neither the message
-(which names dates that move with the as-of date) nor the order of entities in the file enters
-it.
+as long as the finding stands: the finding's id (:attr:`~sms_model.rules.Finding.id`), which
+derives from the rule, the subjects and the rule's discriminator, never from the message (which
+names dates that move with the as-of date) or the order of entities in the file. A report of a
+comparison (``baseline``) also gives each result its ``baselineState``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -64,6 +63,7 @@ from sms_model.report._rulehelp import (
 )
 from sms_model.rules import (
     Assessment,
+    Diff,
     Finding,
     Registry,
     RuleSpec,
@@ -95,7 +95,7 @@ SRCROOT: Final = "%SRCROOT%"
 #: The artifact URI of results rendered without a source file.
 NO_SOURCE_URI: Final = "service-management-system"
 #: The key of the fingerprint in ``partialFingerprints``; a new version when its meaning changes.
-FINGERPRINT: Final = "smsFinding/v2"
+FINGERPRINT: Final = "smsFinding/v3"
 
 #: The package prefix of JUnit class names (``iso20000-1.clause-4.4_1_1``).
 JUNIT_PACKAGE: Final = "iso20000-1"
@@ -109,48 +109,22 @@ Locator = Callable[[str], "tuple[int, int] | None"]
 # first, as on a terminal (a CI page shows the text as it is); what XML still cannot hold (a
 # non-character such as U+FFFE) is replaced.
 _NOT_XML: Final = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_DIGITS: Final = re.compile(r"\d+")
 
 
 def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", terminal_text(text, multiline=True))
 
 
-def _identity(finding: Finding) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    return finding.rule, tuple(sorted(finding.subjects)), tuple(sorted(finding.guidance))
-
-
-def _ordinals(findings: Sequence[Finding]) -> list[int]:
-    """For each finding, 0 when no other finding has its identity (rule, sorted subjects,
-    guidance), else its place (from 1) among those that do. Those are ordered by message with
-    every number masked (so dates that move with the as-of date change nothing), then by the
-    message itself, severity and evidence: an order that does not depend on the input's order,
-    the as-of date or the finding's status (a waiver that lapses keeps the alert).
-
-    >>> from sms_model.rules import Finding, Severity, Status
-    >>> def fail(rule, message):
-    ...     return Finding(rule=rule, clause="4", status=Status.FAIL, severity=Severity.MAJOR,
-    ...                    message=message)
-    >>> _ordinals([fail("R", "no review since 2026-01-01"), fail("R", "no audit since 2027-12-31"),
-    ...            fail("S", "no policy")])
-    [2, 1, 0]
-    """
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for index, finding in enumerate(findings):
-        groups.setdefault(_identity(finding), []).append(index)
-    ordinals = [0] * len(findings)
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda i: _tiebreak(findings[i]))
-        for place, index in enumerate(members, start=1):
-            ordinals[index] = place
-    return ordinals
-
-
-def _tiebreak(finding: Finding) -> tuple[Any, ...]:
-    message = finding.message
-    return (_DIGITS.sub("#", message), message, finding.severity.rank, finding.evidence)
+def _same_place(findings: Sequence[Finding]) -> set[tuple[str, tuple[str, ...]]]:
+    """The (rule, sorted subjects) pairs that more than one of the findings share."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    shared = set()
+    for finding in findings:
+        place = (finding.rule, tuple(sorted(finding.subjects)))
+        if place in seen:
+            shared.add(place)
+        seen.add(place)
+    return shared
 
 
 # JUnit XML ------------------------------------------------------------------------------------
@@ -168,11 +142,13 @@ def junit_classname(clause: str) -> str:
 
 
 def _case_names(findings: Sequence[Finding]) -> list[str]:
+    shared = _same_place(findings)
     names = []
-    for finding, ordinal in zip(findings, _ordinals(findings), strict=True):
-        subjects = sorted(finding.subjects)
+    for finding in findings:
+        subjects = tuple(sorted(finding.subjects))
         name = f"{finding.rule} [{', '.join(subjects)}]" if subjects else finding.rule
-        names.append(_xml(f"{name} #{ordinal}" if ordinal else name))
+        # Findings of one rule about the same subjects: told apart by their stable id.
+        names.append(_xml(f"{name} #{finding.id}" if (finding.rule, subjects) in shared else name))
     return names
 
 
@@ -288,6 +264,7 @@ def render_sarif(
     rules: Mapping[str, RuleSpec] | None = None,
     docs_url: str = DOCS_URL,
     source_root: str | os.PathLike[str] | None = None,
+    baseline: Diff | None = None,
 ) -> str:
     """SARIF 2.1.0 that GitHub code scanning accepts as is: one run, the rules as reporting
     descriptors (with help and a link to their entry in the rules reference at ``docs_url``),
@@ -296,7 +273,10 @@ def render_sarif(
 
     ``source_root`` is the directory artifact URIs are relative to (``%SRCROOT%``, by default
     the current directory; normally the root of the repository). ``docs_url`` is the base of
-    the documentation, for teams that host their own build of it.
+    the documentation, for teams that host their own build of it. With ``baseline``, the
+    comparison of an earlier assessment with this one (:func:`sms_model.diff`), each result
+    has its ``baselineState`` (``new``, ``updated`` or ``unchanged``) and the failures that went
+    away are added as ``absent`` results.
 
     >>> from datetime import date
     >>> import sms_model
@@ -308,19 +288,19 @@ def render_sarif(
 'index': 0}, 'region': {'startLine': 1}})
     """
     known = dict(rules) if rules is not None else {spec.id: spec for spec in default_registry()}
-    ids = sorted({f.rule for f in assessment.findings} | set(assessment.rules))
+    gone = baseline.resolved if baseline is not None else ()
+    ids = sorted({f.rule for f in (*assessment.findings, *gone)} | set(assessment.rules))
     index = {rule_id: i for i, rule_id in enumerate(ids)}
-    clauses = {f.rule: f.clause for f in assessment.findings}
+    clauses = {f.rule: f.clause for f in (*gone, *assessment.findings)}
     descriptors = [
         _descriptor(rule_id, known.get(rule_id), clauses.get(rule_id, ""), docs_url)
         for rule_id in ids
     ]
     uri = artifact_uri(source, source_root) if source is not None else NO_SOURCE_URI
     reported = [f for f in assessment.findings if f.status in (Status.FAIL, Status.WAIVED)]
-    results = [
-        _result(finding, index[finding.rule], ordinal, uri, locate)
-        for finding, ordinal in zip(reported, _ordinals(reported), strict=True)
-    ]
+    results = [_result(finding, index[finding.rule], uri, locate) for finding in reported]
+    if baseline is not None:
+        results = _with_baseline(results, reported, baseline, index, uri)
     notifications = [
         {
             "level": "error",
@@ -366,6 +346,26 @@ def render_sarif(
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _with_baseline(
+    results: list[dict[str, Any]],
+    reported: Sequence[Finding],
+    baseline: Diff,
+    index: Mapping[str, int],
+    uri: str,
+) -> list[dict[str, Any]]:
+    new = {f.id for f in baseline.new}
+    updated = {n.id for _, n in baseline.changed}
+    for result, finding in zip(results, reported, strict=True):
+        state = "new" if finding.id in new else "updated" if finding.id in updated else "unchanged"
+        result["baselineState"] = state
+    for finding in baseline.resolved:
+        if finding.status in (Status.FAIL, Status.WAIVED):
+            absent = _result(finding, index[finding.rule], uri, None)
+            absent["baselineState"] = "absent"
+            results.append(absent)
+    return results
+
+
 def _help_for(rule_id: str, spec: RuleSpec | None, clause: str) -> RuleHelp:
     declared = spec or engine_rule(rule_id)
     if declared is not None:
@@ -406,22 +406,20 @@ def _descriptor(rule_id: str, spec: RuleSpec | None, clause: str, docs_url: str)
     return descriptor
 
 
-def fingerprint(finding: Finding, ordinal: int = 0) -> str:
-    """The stable identity of a finding across runs: a SHA-256 over its rule id, its sorted
-    subjects, its guidance ids and its ordinal among findings that share those (see
-    :func:`_ordinals`). Not the message, the severity, the status or the as-of date.
+def fingerprint(finding: Finding) -> str:
+    """The stable identity of a finding across runs, as SARIF's ``partialFingerprints`` hold
+    it: the finding's :attr:`~sms_model.rules.Finding.id`. Not the message, the severity, the
+    status or the as-of date.
 
     >>> from sms_model.rules import Finding, Severity, Status
     >>> a = Finding(rule="R", clause="4", status=Status.FAIL, severity=Severity.MAJOR,
     ...             message="late since 2026-01-01", subjects=("b", "a"))
     >>> b = Finding(rule="R", clause="4", status=Status.WAIVED, severity=Severity.MINOR,
     ...             message="late since 2026-02-01", subjects=("a", "b"), waiver="w")
-    >>> fingerprint(a) == fingerprint(b), len(fingerprint(a))
-    (True, 64)
+    >>> fingerprint(a) == fingerprint(b) == a.id
+    True
     """
-    rule, subjects, guidance = _identity(finding)
-    key = json.dumps([rule, list(subjects), list(guidance), ordinal], ensure_ascii=True)
-    return hashlib.sha256(key.encode("ascii")).hexdigest()
+    return finding.id
 
 
 def _region(subjects: Iterable[str], locate: Locator | None) -> dict[str, int]:
@@ -432,9 +430,7 @@ def _region(subjects: Iterable[str], locate: Locator | None) -> dict[str, int]:
     return {"startLine": 1}
 
 
-def _result(
-    finding: Finding, rule_index: int, ordinal: int, uri: str, locate: Locator | None
-) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, uri: str, locate: Locator | None) -> dict[str, Any]:
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": uri, "uriBaseId": SRCROOT, "index": 0},
@@ -451,12 +447,14 @@ def _result(
         "level": _LEVEL[finding.severity],
         "message": {"text": sarif_text(finding.message)},
         "locations": [location],
-        "partialFingerprints": {FINGERPRINT: fingerprint(finding, ordinal)},
+        "partialFingerprints": {FINGERPRINT: fingerprint(finding)},
         "properties": {
             "clause": finding.clause,
             "guidance": list(finding.guidance),
             "subjects": list(finding.subjects),
             "evidence": list(finding.evidence),
+            "findingId": finding.id,
+            "code": finding.code,
         },
     }
     if finding.status is Status.WAIVED:

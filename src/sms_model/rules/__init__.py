@@ -16,9 +16,12 @@
 """
 
 from sms_model.rules._context import Context, Facts
+from sms_model.rules._diff import Diff, diff
 from sms_model.rules._engine import assess
 from sms_model.rules._files import load_config, load_waivers
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
+from sms_model.rules._messages import finding_id, render
+from sms_model.rules._over_time import assess_over_time, timeline_rows
 from sms_model.rules._registry import (
     ENTRY_POINT_GROUP,
     PluginLoadWarning,
@@ -28,6 +31,7 @@ from sms_model.rules._registry import (
     default_registry,
     rule,
 )
+from sms_model.rules._reports import load_assessment
 from sms_model.rules._results import Assessment, ClauseVerdict, Verdict, input_digest
 from sms_model.rules._trace import traceability, untraced
 
@@ -37,6 +41,7 @@ __all__ = [
     "ClauseVerdict",
     "Config",
     "Context",
+    "Diff",
     "Facts",
     "Finding",
     "PluginLoadWarning",
@@ -48,11 +53,17 @@ __all__ = [
     "Verdict",
     "Waiver",
     "assess",
+    "assess_over_time",
     "default_registry",
+    "diff",
+    "finding_id",
     "input_digest",
+    "load_assessment",
     "load_config",
     "load_waivers",
+    "render",
     "rule",
+    "timeline_rows",
     "traceability",
     "untraced",
 ]

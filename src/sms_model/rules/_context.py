@@ -39,7 +39,8 @@ from sms_model.model import (
 )
 from sms_model.rules._evidence import EvidenceIndex, records_of
 from sms_model.rules._findings import Config, Finding, Severity, Status
-from sms_model.rules._reads import ANY_PART, GLOBAL, RuleView, TrackedIndex, Tracker, fact
+from sms_model.rules._messages import finding_id, plain_params, render
+from sms_model.rules._reads import ANY_PART, AS_OF, GLOBAL, RuleView, TrackedIndex, Tracker, fact
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -66,10 +67,6 @@ def _by_subjects(items: Iterable[Any]) -> Mapping[str, tuple[Any, ...]]:
         for subject in dict.fromkeys(item.subjects):
             groups[subject].append(item)
     return MappingProxyType({k: tuple(v) for k, v in groups.items()})
-
-
-def _days(span: timedelta) -> str:
-    return "1 day" if span.days == 1 else f"{span.days} days"
 
 
 def _missed(before: date, due: date, after: date) -> bool:
@@ -119,7 +116,11 @@ class Facts:
 
     @property
     def as_of(self) -> datetime.date:
-        """The date the assessment speaks for."""
+        """The date the assessment speaks for (a rule or fact reading it is noted as depending
+        on it)."""
+        parts = self._track.parts
+        if parts is not None:
+            parts.add(AS_OF)
         return self._as_of
 
     @property
@@ -516,52 +517,112 @@ class Context:
         self,
         status: Status,
         message: str,
+        code: str | None,
+        key: str,
+        params: dict[str, Any],
         subjects: str | Sequence[str],
         evidence: str | Sequence[str],
         severity: Severity | None,
     ) -> Finding:
         spec = self.spec
+        plain = plain_params(params)
+        named = (subjects,) if isinstance(subjects, str) else subjects
         return Finding(
             rule=spec.id,
             clause=spec.clause,
             guidance=spec.guidance,
             status=status,
             severity=severity or spec.severity,
-            message=message,
+            message=render(message, plain) if plain else message,
+            code=code or "",
+            params=plain,
+            key=key,
             subjects=subjects,
             evidence=evidence,
+            id=finding_id(spec.identity, named, key),
         )
 
     def fail(
         self,
         message: str,
         *,
+        code: str | None = None,
+        key: str = "",
         subjects: str | Sequence[str] = (),
         evidence: str | Sequence[str] = (),
         severity: Severity | None = None,
+        **params: Any,
     ) -> Finding:
-        """A failure: say what was found and what was expected."""
-        return self._finding(Status.FAIL, message, subjects, evidence, severity)
+        """A failure: say what was found and what was expected.
+
+        ``message`` is an English template whose ``{fields}`` name the keyword ``params``
+        (plain data: see :mod:`sms_model.rules` on messages); ``code`` names the message for
+        programs and translators, and ``key`` tells apart findings of this rule about the same
+        subjects (it goes into the finding's :attr:`~Finding.id`). Without params the message
+        is taken as it is.
+
+        >>> import sms_model
+        >>> from datetime import date
+        >>> from sms_model.rules import Config, Facts, Registry
+        >>> registry = Registry()
+        >>> @registry.rule(id="ACME-2", clause="4.1.4")
+        ... def _(ctx):
+        ...     yield ctx.fail("{who!r} is {late!d} late", code="acme.late", who="p1", late=3,
+        ...                    subjects="p1")
+        >>> (finding,) = sms_model.assess(sms_model.load("examples/minimal.yaml"),
+        ...                               as_of=date(2026, 1, 1), registry=registry).findings
+        >>> finding.message, finding.code, dict(finding.params)
+        ("'p1' is 3 days late", 'acme.late', {'who': 'p1', 'late': 3})
+        """
+        return self._finding(Status.FAIL, message, code, key, params, subjects, evidence, severity)
 
     def passed(
         self,
         message: str,
         *,
+        code: str | None = None,
+        key: str = "",
         subjects: str | Sequence[str] = (),
         evidence: str | Sequence[str] = (),
+        **params: Any,
     ) -> Finding:
-        """An explicit pass, e.g. to name the evidence that satisfied the rule."""
-        return self._finding(Status.PASS, message, subjects, evidence, None)
+        """An explicit pass, e.g. to name the evidence that satisfied the rule (the arguments
+        are those of :meth:`fail`)."""
+        return self._finding(Status.PASS, message, code, key, params, subjects, evidence, None)
 
-    def not_applicable(self, message: str, *, subjects: str | Sequence[str] = ()) -> Finding:
-        """The rule has nothing to check in this SMS (e.g. no services in transition)."""
-        return self._finding(Status.NOT_APPLICABLE, message, subjects, (), None)
+    def not_applicable(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        key: str = "",
+        subjects: str | Sequence[str] = (),
+        **params: Any,
+    ) -> Finding:
+        """The rule has nothing to check in this SMS (e.g. no services in transition); the
+        arguments are those of :meth:`fail`."""
+        return self._finding(Status.NOT_APPLICABLE, message, code, key, params, subjects, (), None)
 
-    def fail_gaps(self, *kinds: str) -> Iterator[Finding]:
+    def fail_gaps(self, *kinds: str, severity: Severity | None = None) -> Iterator[Finding]:
         """A failure for each gap of the accountability graph of the given kinds
-        (:class:`~sms_model.graph.GapKind` values), with the gap's message and subjects."""
+        (:class:`~sms_model.graph.GapKind` values), with the gap's message code
+        (``gap.<kind>``), parameters and subjects; ``severity`` overrides the rule's."""
         for gap in self.facts.gaps_of(*kinds):
-            yield self.fail(gap.message, subjects=gap.subjects)
+            yield self._gap_finding(Status.FAIL, gap, severity)
+
+    def passed_gaps(self, *kinds: str) -> Iterator[Finding]:
+        """A pass for each gap of the given kinds: for the informational ones, which state a
+        fact (such as the share of processes other parties operate) rather than a problem."""
+        for gap in self.facts.gaps_of(*kinds):
+            yield self._gap_finding(Status.PASS, gap, None)
+
+    def _gap_finding(self, status: Status, gap: Gap, severity: Severity | None) -> Finding:
+        # The gap's kind is its key: gaps of two kinds about the same subjects differ, and a
+        # gap whose wording changes (its code's variant) stays the same finding.
+        params = dict(gap.params) if gap.template else {}
+        template = gap.template or gap.message
+        key = f"gap.{gap.kind.value}"
+        return self._finding(status, template, gap.code, key, params, gap.subjects, (), severity)
 
     def check_cadence(
         self,
@@ -581,14 +642,27 @@ class Context:
         December after one on 30 September, still counts for its period), one when the last
         record is older than the cadence allows (overdue, from the day after the due date), one
         when there is none by the as-of date; a pass, naming the last record, when there is no
-        failure. Records dated after the as-of date are left out.
+        failure. Records dated after the as-of date are left out. The findings' codes are
+        ``cadence.missed``, ``cadence.overdue``, ``cadence.none`` and ``cadence.kept``; their
+        key is ``what`` (and, for a missed period, the record before it), so ``what`` should
+        name the records without any date.
         """
         as_of = self.as_of
         dated = [record for record in records if record[0] <= as_of]
         cadence = self.config.cadence(expectation)
         if not dated:
-            message = f"no {what} on record by {as_of.isoformat()} (expected {cadence})"
-            return (self.fail(message, subjects=subjects, severity=severity),)
+            return (
+                self.fail(
+                    "no {what} on record by {as_of} (expected {cadence})",
+                    code="cadence.none",
+                    key=what,
+                    subjects=subjects,
+                    severity=severity,
+                    what=what,
+                    as_of=as_of,
+                    cadence=str(cadence),
+                ),
+            )
         dated.sort()
         first = max(bisect.bisect_left(dated, (self.facts.look_back_start,)) - 1, 0)
         found = []
@@ -598,12 +672,19 @@ class Context:
             if after[0] > due and _missed(before[0], due, after[0]):
                 found.append(
                     self.fail(
-                        f"{what} missed a period: after the one on {before[0].isoformat()} the "
-                        f"next was due by {due.isoformat()} ({cadence}) but came only on "
-                        f"{after[0].isoformat()}, {_days(after[0] - due)} late",
+                        "{what} missed a period: after the one on {before} the next was due by "
+                        "{due} ({cadence}) but came only on {after}, {late!d} late",
+                        code="cadence.missed",
+                        key=f"{what}|missed:{before[1]}",
                         subjects=subjects,
                         evidence=(before[1], after[1]),
                         severity=severity,
+                        what=what,
+                        before=before[0],
+                        due=due,
+                        cadence=str(cadence),
+                        after=after[0],
+                        late=(after[0] - due).days,
                     )
                 )
         last = dated[-1]
@@ -611,14 +692,31 @@ class Context:
         if due < as_of:
             found.append(
                 self.fail(
-                    f"{what} is overdue: the last was on {last[0].isoformat()} and the next was "
-                    f"due by {due.isoformat()} ({cadence}), {_days(as_of - due)} ago",
+                    "{what} is overdue: the last was on {last} and the next was due by {due} "
+                    "({cadence}), {overdue!d} ago",
+                    code="cadence.overdue",
+                    key=what,
                     subjects=subjects,
                     evidence=last[1],
                     severity=severity,
+                    what=what,
+                    last=last[0],
+                    due=due,
+                    cadence=str(cadence),
+                    overdue=(as_of - due).days,
                 )
             )
         if found:
             return tuple(found)
-        message = f"last {what} on {last[0].isoformat()}, next due by {due.isoformat()}"
-        return (self.passed(message, subjects=subjects, evidence=last[1]),)
+        return (
+            self.passed(
+                "last {what} on {last}, next due by {due}",
+                code="cadence.kept",
+                key=what,
+                subjects=subjects,
+                evidence=last[1],
+                what=what,
+                last=last[0],
+                due=due,
+            ),
+        )

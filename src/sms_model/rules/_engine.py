@@ -12,6 +12,7 @@ import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from typing import Final
 
 from sms_model._gc import paused_gc
 from sms_model.catalog import clause as catalog_clause
@@ -21,6 +22,7 @@ from sms_model.rules._context import Facts
 from sms_model.rules._evidence import Ordered
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
 from sms_model.rules._incremental import Reuse, Settings
+from sms_model.rules._messages import render
 from sms_model.rules._registry import Registry, RuleSpec, default_registry
 from sms_model.rules._results import Assessment, Group, State, findings_of, verdicts
 from sms_model.rules._running import RuleRun, run_whole
@@ -247,6 +249,13 @@ def _nothing_selected(
     return f"{chosen} less ignore {list(ignore or ())} leaves no rule to run"
 
 
+_PLUGIN_FAILED: Final = "the rule plugin {plugin!r} failed to load ({error}); its rules did not run"
+_EXCLUDED: Final = (
+    "clause {clause} is declared not applicable, but ISO/IEC 20000-1 allows no exclusions: its "
+    "requirements still apply and its rules still ran"
+)
+
+
 def _plugin_errors(registry: Registry) -> list[Finding]:
     return [
         Finding(
@@ -254,7 +263,9 @@ def _plugin_errors(registry: Registry) -> list[Finding]:
             clause="4",
             status=Status.ERROR,
             severity=Severity.MAJOR,
-            message=f"the rule plugin {name!r} failed to load ({summary}); its rules did not run",
+            message=render(_PLUGIN_FAILED, {"plugin": name, "error": summary}),
+            code="plugin.failed",
+            params={"plugin": name, "error": summary},
         )
         for name, summary in registry.load_errors
     ]
@@ -271,10 +282,9 @@ def _declared_not_applicable(config: Config) -> list[Finding]:
                 clause=number,
                 status=Status.FAIL,
                 severity=Severity.OBSERVATION,
-                message=(
-                    f"clause {number} is declared not applicable, but ISO/IEC 20000-1 allows no "
-                    "exclusions: its requirements still apply and its rules still ran"
-                ),
+                message=render(_EXCLUDED, {"clause": number}),
+                code="engine.exclusion",
+                params={"clause": number},
                 subjects=(number,),
             )
         )

@@ -13,6 +13,7 @@ import attrs
 from sms_model.catalog import Cadence, default_cadences, expectation_by_id
 from sms_model.errors import FieldValueError, Issue, ModelValidationError
 from sms_model.model import Checked
+from sms_model.rules._messages import finding_id, plain_params
 
 __all__ = ["Config", "Finding", "Severity", "Status", "Waiver"]
 
@@ -59,17 +60,30 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _frozen_params(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(plain_params(value))
+
+
+def _identity(finding: Finding) -> str:
+    return finding_id(finding.rule, finding.subjects, finding.key)
+
+
 @attrs.frozen(kw_only=True)
 class Finding:
     """One result of one rule: what was found, about which subjects, on what evidence.
 
-    ``message`` names what was found and what was expected. ``subjects`` are the ids of the
-    entities concerned and ``evidence`` the ids of the records the rule relied on.
+    ``message`` names what was found and what was expected, in English; ``code`` and
+    ``params`` are the same as data: the message's code and the plain values it was rendered
+    from (see :doc:`/explanation/stability`), so a program can compare or translate it.
+    ``subjects`` are the ids of the entities concerned and ``evidence`` the ids of the records
+    the rule relied on. ``id`` is the finding's identity, the same for the same situation in
+    every assessment: it derives from the rule, the subjects and the rule's discriminator
+    ``key`` (see :func:`finding_id`), never from the message or the as-of date.
 
     >>> f = Finding(rule="SMS-4.1.4-1", clause="4.1.4", status=Status.FAIL,
     ...             severity=Severity.MAJOR, message="no management representative")
-    >>> f.failed, f.sort_key[:3]
-    (True, ((4, 1, 4), 'SMS-4.1.4-1', ()))
+    >>> f.failed, f.sort_key[:3], f.id
+    (True, ((4, 1, 4), 'SMS-4.1.4-1', ()), '2f3b6d82a831885d')
     """
 
     rule: str
@@ -81,6 +95,10 @@ class Finding:
     subjects: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     waiver: str | None = None
+    code: str = ""
+    params: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_params, hash=False)
+    key: str = ""
+    id: str = attrs.field(default=attrs.Factory(_identity, takes_self=True))
 
     @property
     def failed(self) -> bool:
@@ -106,8 +124,16 @@ class Finding:
         )
 
     def to_record(self) -> dict[str, Any]:
-        """The finding as plain data (for JSON, tables and DataFrames)."""
+        """The finding as plain data (for JSON, tables and DataFrames); :meth:`from_record`
+        reads it back.
+
+        >>> f = Finding(rule="R-1", clause="4.1", status=Status.FAIL, severity=Severity.MINOR,
+        ...             message="x is late", code="late", params={"what": "x"})
+        >>> Finding.from_record(f.to_record()) == f
+        True
+        """
         return {
+            "id": self.id,
             "rule": self.rule,
             "clause": self.clause,
             "guidance": list(self.guidance),
@@ -117,7 +143,29 @@ class Finding:
             "subjects": list(self.subjects),
             "evidence": list(self.evidence),
             "waiver": self.waiver,
+            "code": self.code,
+            "params": dict(self.params),
+            "key": self.key,
         }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Finding:
+        """A finding from :meth:`to_record`'s plain data (a report's ``findings`` item)."""
+        return cls(
+            rule=record["rule"],
+            clause=record["clause"],
+            status=Status(record["status"]),
+            severity=Severity(record["severity"]),
+            message=record["message"],
+            guidance=tuple(record.get("guidance", ())),
+            subjects=tuple(record.get("subjects", ())),
+            evidence=tuple(record.get("evidence", ())),
+            waiver=record.get("waiver"),
+            code=record.get("code", ""),
+            params=record.get("params", {}),
+            key=record.get("key", ""),
+            id=record["id"],
+        )
 
 
 def _clause_key(clause: str) -> tuple[int, ...]:

@@ -27,7 +27,7 @@ from sms_model.model import COLLECTIONS, Evidence, ServiceManagementSystem
 from sms_model.rules._context import Context, Facts
 from sms_model.rules._evidence import Ordered
 from sms_model.rules._findings import Config, Finding, Waiver
-from sms_model.rules._reads import ANY_PART, GLOBAL, PARTS
+from sms_model.rules._reads import ANY_PART, AS_OF, GLOBAL, PARTS
 from sms_model.rules._registry import Registry, RuleSpec
 from sms_model.rules._results import (
     ClauseVerdict,
@@ -59,12 +59,12 @@ class Settings:
     waivers: tuple[Waiver, ...]
 
     def same_rules(self, other: Settings) -> bool:
-        """Whether ``other`` runs the same rules the same way (waivers aside)."""
+        """Whether ``other`` runs the same rules the same way (waivers and the as-of date
+        aside: a rule that read the date is re-run when it moves)."""
         return (
             self.registry is other.registry
             and self.registry_version == other.registry_version
             and self.selection == other.selection
-            and self.as_of == other.as_of
             and self.config == other.config
         )
 
@@ -87,14 +87,20 @@ class Reuse:
         cls, previous: Assessment, sms: ServiceManagementSystem, settings: Settings
     ) -> Reuse | None:
         """The re-assessment of ``sms`` from ``previous``, or ``None`` when nothing of it can
-        be reused (other settings, or another provider, which colours every rule)."""
-        old: State = previous._state
-        if not settings.same_rules(old.settings):
+        be reused (other settings, another provider, which colours every rule, or an
+        assessment read from a report, which holds no system)."""
+        old = previous._state
+        if old is None or not settings.same_rules(old.settings):
             return None
         edits = sms.changes_since(old.sms)
         changed = frozenset(edits) if edits is not None else changed_parts(old.sms, sms)
         if "provider" in changed:
             return None
+        if settings.as_of != old.settings.as_of:
+            # Another date: what is in effect of the evidence changes too (indexed afresh).
+            changed |= {AS_OF, "evidence"}
+            reuse = cls(old=old, previous_findings=previous.findings, changed=changed)
+            return reuse
         reuse = cls(old=old, previous_findings=previous.findings, changed=changed)
         if "evidence" in changed:
             reuse.removed, reuse.added = _evidence_delta(old.sms, sms, edits)
@@ -148,7 +154,8 @@ class Reuse:
         """The earlier state when its waived groups may be kept: the same waivers, and the
         same top management to approve them."""
         same = self.old.settings.waivers == tuple(waivers)
-        return self.old if same and "top_management" not in self.changed else None
+        kept = "top_management" not in self.changed and AS_OF not in self.changed
+        return self.old if same and kept else None
 
     def results(
         self,

@@ -20,7 +20,7 @@ from sms_model.model import Evidence, ServiceManagementSystem, entity_types
 if TYPE_CHECKING:
     from sms_model.rules._evidence import EvidenceIndex
 
-__all__ = ["ANY_PART", "GLOBAL", "PARTS", "Reads", "RuleView", "Tracker", "fact"]
+__all__ = ["ANY_PART", "AS_OF", "GLOBAL", "PARTS", "Reads", "RuleView", "Tracker", "fact"]
 
 #: The partition of a rule's work outside any ``Context.each`` loop.
 GLOBAL: Any = None
@@ -33,6 +33,9 @@ PARTS: Final[tuple[str, ...]] = tuple(
 #: The part a read of "anything" is noted as (every id, an id no entity has): such a rule is
 #: re-run after any change.
 ANY_PART: Final = "*"
+#: Not a part of the SMS: the as-of date, noted when a rule or a fact reads it, so that an
+#: assessment at another date re-runs exactly the rules whose findings can depend on the date.
+AS_OF: Final = "as_of"
 
 T = TypeVar("T")
 

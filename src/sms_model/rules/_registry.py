@@ -85,6 +85,12 @@ class RuleSpec:
     description: str = ""
     origin: str = ""
 
+    @property
+    def identity(self) -> str:
+        """The name finding ids derive from: the rule's first id, which is its first alias once
+        it has been renamed (list the oldest id first), so a rename keeps its findings' ids."""
+        return self.aliases[0] if self.aliases else self.id
+
     def matches(self, selector: str) -> bool:
         """True when a selector names this rule: its id or an alias, a clause prefix, a tag,
         or a guidance id."""

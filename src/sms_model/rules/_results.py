@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: Version of the JSON document written by :meth:`Assessment.to_json`.
-REPORT_FORMAT: Final = 1
+REPORT_FORMAT: Final = 2
 
 
 class Verdict(enum.Enum):
@@ -189,13 +189,15 @@ class State:
         return combine(self.digests)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class Assessment:
     """The result of assessing an SMS as of a date: findings in a stable order, a verdict per
     clause, a PDCA summary, counts, and what produced them (versions, input digest).
 
-    ``to_json()`` is byte-identical for the same input, rules and configuration. Pass an
-    assessment as ``previous=`` to :func:`assess` to re-run only the rules whose inputs changed.
+    ``to_json()`` is byte-identical for the same input, rules and configuration, and
+    :meth:`from_json` reads it back. Two assessments are equal when everything a report holds
+    is equal. Pass an assessment as ``previous=`` to :func:`assess` to re-run only the rules
+    whose inputs changed (one read from a report has no system to reuse: the run is whole).
     """
 
     as_of: date
@@ -205,7 +207,26 @@ class Assessment:
     library_version: str
     ruleset_version: str
     system_name: str
-    _state: State = attrs.field(eq=False, repr=False, alias="_state")
+    _state: State | None = attrs.field(default=None, repr=False, alias="_state")
+    _digest: str | None = attrs.field(default=None, repr=False, alias="_digest")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return self._reported() == other._reported() and self.input_digest == other.input_digest
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _reported(self) -> tuple[Any, ...]:
+        return (
+            self.as_of,
+            self.findings,
+            self.verdicts,
+            self.rules,
+            self.library_version,
+            self.ruleset_version,
+            self.system_name,
+        )
 
     @property
     def input_digest(self) -> str:
@@ -214,12 +235,42 @@ class Assessment:
         Computed on first use (reports include it), reusing the digests of parts unchanged
         since a previous assessment.
         """
+        if self._state is None:
+            return self._digest or ""
         return self._state.input_digest()
 
     @property
     def sms(self) -> ServiceManagementSystem:
-        """The system that was assessed."""
+        """The system that was assessed; an assessment read from a report does not hold it
+        (:class:`~sms_model.errors.ArgumentError`)."""
+        if self._state is None:
+            from sms_model.errors import ArgumentError
+
+            raise ArgumentError(
+                "this assessment was read from a report, which holds the findings but not the "
+                "system assessed; load the system file instead"
+            )
         return self._state.sms
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Assessment:
+        """The assessment a JSON report (:meth:`to_json`) holds, equal to the one written.
+
+        Reports of every format version are read: findings of format 1, which carried no id,
+        get the id of their rule and subjects (:func:`~sms_model.rules.finding_id`). A
+        document that is not such a report raises
+        :class:`~sms_model.errors.ModelValidationError` naming what is wrong and where.
+
+        >>> import sms_model
+        >>> from datetime import date
+        >>> sms = sms_model.load("examples/minimal.yaml")
+        >>> result = sms_model.assess(sms, as_of=date(2026, 11, 27))
+        >>> Assessment.from_json(result.to_json()) == result
+        True
+        """
+        from sms_model.rules._reports import read_report
+
+        return read_report(text)
 
     @property
     def counts(self) -> Mapping[str, int]:

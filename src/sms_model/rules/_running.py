@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any, Final
 
 import attrs
 
 from sms_model.rules._context import Context, Facts
 from sms_model.rules._findings import Finding, Severity, Status, _clause_key
+from sms_model.rules._messages import finding_id, render
 from sms_model.rules._reads import GLOBAL, Reads
 from sms_model.rules._registry import RuleSpec, describe_exception
 from sms_model.rules._results import Group, order
@@ -80,7 +83,7 @@ def run_rule(spec: RuleSpec, facts: Facts) -> list[Finding]:
 
 def passed(spec: RuleSpec, facts: Facts) -> Finding:
     """The engine's pass for a rule that found nothing."""
-    return Context(facts, spec).passed("no nonconformity found")
+    return Context(facts, spec).passed("no nonconformity found", code="rule.clean")
 
 
 def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Finding:
@@ -93,21 +96,56 @@ def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Find
         else:
             parts = _collect_within(spec, context, timeout)
     except _TimedOut:
-        return _error(spec, f"the rule did not finish within {timeout:g} s and was abandoned")
+        return _error(
+            spec,
+            "the rule did not finish within {seconds} s and was abandoned",
+            "rule.timeout",
+            seconds=f"{timeout:g}",
+        )
     except _BadOutput as exc:
-        return _error(spec, f"the rule yielded {exc}; rules must yield ctx.fail(...) findings")
+        return _error(spec, _YIELDED, "rule.bad-output", what=str(exc))
     except KeyboardInterrupt:
         raise  # Ctrl-C stops the run; a rule raising it itself cannot be told apart
     except BaseException as exc:  # sys.exit(), GeneratorExit, its own BaseException: an error
-        return _error(spec, f"the rule raised {describe_exception(exc)}")
+        return _error(spec, "the rule raised {error}", "rule.raised", error=describe_exception(exc))
+    seen: set[str] = set()
+    clashes = False
     for found in parts.values():
         for result in found:
             problem = _malformed(result, spec)
             if problem is not None:
-                return _error(
-                    spec, f"the rule yielded {problem}; rules must yield ctx.fail(...) findings"
-                )
-    return parts
+                return _error(spec, _YIELDED, "rule.bad-output", what=problem)
+            clashes = clashes or result.id in seen
+            seen.add(result.id)
+    return _distinct(parts, spec) if clashes else parts
+
+
+def _distinct(parts: dict[Any, list[Finding]], spec: RuleSpec) -> dict[Any, list[Finding]]:
+    """The findings with ids made distinct: a rule that yields several findings about the same
+    subjects without a ``key`` to tell them apart gets one made from their evidence and, where
+    that is not enough, their message and then their place (less stable: state a ``key``)."""
+    count = Counter(f.id for found in parts.values() for f in found)
+    used: set[str] = set()
+
+    def keyed(finding: Finding) -> Finding:
+        if count[finding.id] == 1:
+            return finding
+        for extra in _discriminators(finding):
+            key = f"{finding.key}|{extra}" if finding.key else extra
+            new_id = finding_id(spec.identity, finding.subjects, key)
+            if new_id not in used and new_id not in count:
+                used.add(new_id)
+                return attrs.evolve(finding, key=key, id=new_id)
+        raise AssertionError("unreachable: the place of a finding is always new")
+
+    return {part: [keyed(f) for f in found] for part, found in parts.items()}
+
+
+def _discriminators(finding: Finding) -> Iterator[str]:
+    evidence = "evidence:" + ",".join(finding.evidence)
+    yield evidence
+    yield f"{evidence}|message:{finding.message}"
+    yield from (f"{evidence}|message:{finding.message}|#{n}" for n in itertools.count(2))
 
 
 #: A rule yielding more findings than this is taken to be stuck in an endless generator.
@@ -196,12 +234,18 @@ def _collect_within(spec: RuleSpec, context: Context, timeout: float) -> dict[An
     return results
 
 
-def _error(spec: RuleSpec, message: str) -> Finding:
+_YIELDED: Final = "the rule yielded {what}; rules must yield ctx.fail(...) findings"
+
+
+def _error(spec: RuleSpec, template: str, code: str, **params: Any) -> Finding:
     return Finding(
         rule=spec.id,
         clause=spec.clause,
         guidance=spec.guidance,
         status=Status.ERROR,
         severity=spec.severity,
-        message=message,
+        message=render(template, params),
+        code=code,
+        params=params,
+        id=finding_id(spec.identity, (), ""),
     )

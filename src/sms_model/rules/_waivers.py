@@ -4,13 +4,14 @@ that cannot be applied (wrong approver, unknown target, expired, too long, unuse
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from sms_model.catalog import clause as catalog_clause
 from sms_model.rules._context import Facts
 from sms_model.rules._findings import Finding, Severity, Status, Waiver, _within
+from sms_model.rules._messages import plain_params, render
 from sms_model.rules._registry import Registry, RuleSpec
 from sms_model.rules._results import Group
 
@@ -51,10 +52,9 @@ def apply_waivers(
                     waiver,
                     "SMS-waiver-scope",
                     Severity.OBSERVATION,
-                    f"waiver {waiver.id!r} waives every failure of clause {waiver.target} and "
-                    "its sub-clauses"
-                    + (f" about {waiver.subject!r}" if waiver.subject else "")
-                    + "; a waiver per rule (and subject) says what exactly is accepted",
+                    *_scope(waiver),
+                    clause=waiver.target,
+                    subject=waiver.subject,
                 )
             )
     for spec in specs:
@@ -75,10 +75,26 @@ def apply_waivers(
                     waiver,
                     "SMS-waiver-unused",
                     Severity.OBSERVATION,
-                    f"waiver {waiver.id!r} matches no failure; withdraw it or correct its target",
+                    "waiver.unused",
+                    "waiver {waiver!r} matches no failure; withdraw it or correct its target",
                 )
             )
     return groups, used, extra
+
+
+def _scope(waiver: Waiver) -> tuple[str, str]:
+    """The code and template of the note on a waiver of a whole clause."""
+    if waiver.subject is None:
+        return (
+            "waiver.clause-wide",
+            "waiver {waiver!r} waives every failure of clause {clause} and its sub-clauses; a "
+            "waiver per rule (and subject) says what exactly is accepted",
+        )
+    return (
+        "waiver.clause-wide-subject",
+        "waiver {waiver!r} waives every failure of clause {clause} and its sub-clauses about "
+        "{subject!r}; a waiver per rule (and subject) says what exactly is accepted",
+    )
 
 
 def _waived(
@@ -114,31 +130,39 @@ def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding
             waiver,
             "SMS-waiver-approver",
             Severity.MINOR,
-            f"waiver {waiver.id!r} was approved by {waiver.approver!r}, who is not a member "
-            "of top management; it was not applied",
+            "waiver.approver",
+            "waiver {waiver!r} was approved by {approver!r}, who is not a member of top "
+            "management; it was not applied",
+            approver=waiver.approver,
         )
     if not is_clause(waiver.target) and waiver.target not in registry:
         return _waiver_finding(
             waiver,
             "SMS-waiver-target",
             Severity.MINOR,
-            f"waiver {waiver.id!r} targets {waiver.target!r}, which is neither a clause of "
+            "waiver.target",
+            "waiver {waiver!r} targets {target!r}, which is neither a clause of "
             "ISO/IEC 20000-1:2011 nor a rule of this assessment; it was not applied",
+            target=waiver.target,
         )
     if waiver.expires < as_of:
         return _waiver_finding(
             waiver,
             "SMS-waiver-expired",
             Severity.OBSERVATION,
-            f"waiver {waiver.id!r} expired on {waiver.expires.isoformat()}; it was not applied",
+            "waiver.expired",
+            "waiver {waiver!r} expired on {expires}; it was not applied",
+            expires=waiver.expires,
         )
     if waiver.granted is not None and waiver.granted > as_of:
         return _waiver_finding(
             waiver,
             "SMS-waiver-expired",
             Severity.OBSERVATION,
-            f"waiver {waiver.id!r} is granted only on {waiver.granted.isoformat()}, after the "
-            "as-of date; it was not applied",
+            "waiver.not-yet-granted",
+            "waiver {waiver!r} is granted only on {granted}, after the as-of date; it was not "
+            "applied",
+            granted=waiver.granted,
         )
     start = waiver.granted or as_of
     limit = facts.config.waiver_limit
@@ -147,21 +171,29 @@ def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding
             waiver,
             "SMS-waiver-duration",
             Severity.MINOR,
-            f"waiver {waiver.id!r} runs from {start.isoformat()} to "
-            f"{waiver.expires.isoformat()}, longer than the limit ({limit}); shorten it and "
-            "review it again then; it was not applied",
+            "waiver.too-long",
+            "waiver {waiver!r} runs from {start} to {expires}, longer than the limit ({limit}); "
+            "shorten it and review it again then; it was not applied",
+            start=start,
+            expires=waiver.expires,
+            limit=str(limit),
         )
     return None
 
 
-def _waiver_finding(waiver: Waiver, rule_id: str, severity: Severity, message: str) -> Finding:
+def _waiver_finding(
+    waiver: Waiver, rule_id: str, severity: Severity, code: str, template: str, **params: Any
+) -> Finding:
     clause = waiver.target if is_clause(waiver.target) else "4.5.5.1"
+    plain = plain_params({"waiver": waiver.id, **params})
     return Finding(
         rule=rule_id,
         clause=clause,
         status=Status.FAIL,
         severity=severity,
-        message=message,
+        message=render(template, plain),
+        code=code,
+        params=plain,
         subjects=(waiver.id,),
     )
 

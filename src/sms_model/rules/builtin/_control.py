@@ -39,9 +39,12 @@ def _approval_findings(
     label = "emergency change" if change.emergency else "change"
     if change.approved_by is None:
         yield ctx.fail(
-            f"{label} {change.id!r} was implemented on {done.isoformat()} with no recorded "
-            "approval",
+            "{label} {change!r} was implemented on {implemented} with no recorded approval",
+            code="control.change-unapproved",
             subjects=change.id,
+            label=label,
+            change=change.id,
+            implemented=done,
         )
         return
     if after_the_fact:
@@ -52,16 +55,27 @@ def _approval_findings(
     if records and records[0].date > done:
         first = records[0]
         yield ctx.fail(
-            f"{label} {change.id!r} was implemented on {done.isoformat()}, before its "
-            f"approval {first.id!r} of {first.date.isoformat()}",
+            "{label} {change!r} was implemented on {implemented}, before its approval "
+            "{approval!r} of {approved}",
+            code="control.change-approved-late",
             subjects=change.id,
             evidence=first.id,
+            label=label,
+            change=change.id,
+            implemented=done,
+            approval=first.id,
+            approved=first.date,
         )
 
 
 def _policy(ctx: Context, kind: PolicyKind, what: str) -> Iterator[Finding]:
     if not ctx.facts.policies_by_kind.get(kind):
-        yield ctx.fail(f"there is no {what} policy (a policy of kind {kind.value!r})")
+        yield ctx.fail(
+            "there is no {what} policy (a policy of kind {kind!r})",
+            code="control.policy-missing",
+            what=what,
+            kind=kind.value,
+        )
 
 
 # --- 9.1 Configuration management ---------------------------------------------------------
@@ -80,7 +94,10 @@ def configuration_item_types_defined(ctx: Context) -> Iterator[Finding]:
     Conforming: ``{kind: configuration_item_types, status: issued}``.
     """
     if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.CONFIGURATION_ITEM_TYPES):
-        yield ctx.fail("no issued definition of the configuration item types")
+        yield ctx.fail(
+            "no issued definition of the configuration item types",
+            code="control.ci-types-missing",
+        )
 
 
 @rule(
@@ -152,7 +169,11 @@ def changes_recorded(ctx: Context) -> Iterator[Finding]:
     """
     since = ctx.back(_YEAR)
     if not any(since <= c.raised <= ctx.as_of for c in ctx.sms.changes):
-        yield ctx.fail(f"no change raised since {since.isoformat()}; check changes are recorded")
+        yield ctx.fail(
+            "no change raised since {since}; check changes are recorded",
+            code="control.changes-unrecorded",
+            since=since,
+        )
 
 
 @rule(
@@ -201,9 +222,12 @@ def changes_reviewed_after_implementation(ctx: Context) -> Iterator[Finding]:
             dates.append(change.reviewed)
         if not any(d >= done for d in dates):
             yield ctx.fail(
-                f"change {change.id!r} was implemented on {done.isoformat()} and has no "
+                "change {change!r} was implemented on {implemented} and has no "
                 "post-implementation review since",
+                code="control.change-unreviewed",
                 subjects=change.id,
+                change=change.id,
+                implemented=done,
             )
 
 

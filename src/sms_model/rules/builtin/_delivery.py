@@ -76,14 +76,24 @@ def _dated_evidence(ctx: Context, subject: str, kind: str) -> Iterator[tuple[dat
 def _plan_covers_live_services(ctx: Context, kind: DocumentKind, label: str) -> Iterator[Finding]:
     """A plan of ``kind`` is issued (MAJOR when none) and names every live service."""
     if not _documents_of_kind(ctx, kind):
-        yield ctx.fail(f"there is no issued {label} (a document of kind {kind.value!r})")
+        yield ctx.fail(
+            "there is no issued {label} (a document of kind {kind!r})",
+            code="delivery.plan-missing",
+            key=kind.value,
+            label=label,
+            kind=kind.value,
+        )
         return
     for service in _live(ctx):
         if not _named_by(ctx, service.id, kind):
             yield ctx.fail(
-                f"live service {service.id!r} is not covered by any issued {label}",
+                "live service {service!r} is not covered by any issued {label}",
+                code="delivery.plan-uncovered",
+                key=kind.value,
                 subjects=service.id,
                 severity=Severity.MINOR,
+                service=service.id,
+                label=label,
             )
 
 
@@ -97,14 +107,22 @@ def _security_risks(ctx: Context) -> list[str]:
 def _top_approval_findings(ctx: Context, kind: PolicyKind, label: str) -> Iterator[Finding]:
     policies = ctx.facts.policies_by_kind.get(kind, ())
     if not policies:
-        yield ctx.fail(f"there is no {label} (a policy of kind {kind.value!r})")
+        yield ctx.fail(
+            "there is no {label} (a policy of kind {kind!r})",
+            code="delivery.policy-missing",
+            label=label,
+            kind=kind.value,
+        )
         return
     for policy in policies:
         if not ctx.facts.top_approvals(policy.id):
             yield ctx.fail(
-                f"the {label} {policy.id!r} has no approval by a member of top management",
+                "the {label} {policy!r} has no approval by a member of top management",
+                code="delivery.policy-unapproved",
                 subjects=policy.id,
                 severity=Severity.MINOR,
+                label=label,
+                policy=policy.id,
             )
 
 
@@ -129,10 +147,12 @@ def service_catalogue(ctx: Context) -> Iterator[Finding]:
     for service in _live(ctx):
         if not service.in_catalogue and _named_by(ctx, service.id, DocumentKind.SERVICE_CATALOGUE):
             yield ctx.fail(
-                f"live service {service.id!r} is named by the catalogue but flagged as not in "
-                "it; keep the flag and the catalogue consistent",
+                "live service {service!r} is named by the catalogue but flagged as not in it; "
+                "keep the flag and the catalogue consistent",
+                code="delivery.catalogue-flag-inconsistent",
                 subjects=service.id,
                 severity=Severity.OBSERVATION,
+                service=service.id,
             )
 
 
@@ -151,7 +171,9 @@ def catalogue_agreed_with_customers(ctx: Context) -> Iterator[Finding]:
     """
     catalogues = _documents_of_kind(ctx, DocumentKind.SERVICE_CATALOGUE)
     if not catalogues:
-        yield ctx.not_applicable("there is no issued service catalogue to agree")
+        yield ctx.not_applicable(
+            "there is no issued service catalogue to agree", code="delivery.catalogue-none"
+        )
         return
     agreed: set[str] = set()
     for catalogue in catalogues:
@@ -160,9 +182,11 @@ def catalogue_agreed_with_customers(ctx: Context) -> Iterator[Finding]:
     for customer in customers:
         if customer not in agreed:
             yield ctx.fail(
-                f"customer {customer!r} has not acknowledged the service catalogue "
-                f"({', '.join(catalogues)})",
+                "customer {customer!r} has not acknowledged the service catalogue ({catalogues})",
+                code="delivery.catalogue-unacknowledged",
                 subjects=(customer, *catalogues),
+                customer=customer,
+                catalogues=catalogues,
             )
 
 
@@ -195,33 +219,59 @@ def sla_content(ctx: Context) -> Iterator[Finding]:
         ]
         if not slas:
             yield ctx.fail(
-                f"live service {service.id!r} is covered by no service level agreement",
+                "live service {service!r} is covered by no service level agreement",
+                code="delivery.sla-missing",
                 subjects=service.id,
                 evidence=sorted(candidates),
+                service=service.id,
             )
             continue
         current = [a for a in slas if a.in_force(as_of)]
         if not current:
             yield ctx.fail(
-                f"no service level agreement of live service {service.id!r} is in effect on "
-                f"{as_of.isoformat()}",
+                "no service level agreement of live service {service!r} is in effect on {as_of}",
+                code="delivery.sla-not-in-effect",
                 subjects=(service.id, *(a.id for a in slas)),
+                service=service.id,
+                as_of=as_of,
             )
             continue
         for sla in current:
-            problems = []
-            if service.id not in sla.services:
-                problems.append("does not list the service")
-            missing = [c for c in service.customers if c not in sla.parties]
-            if missing:
-                problems.append(f"is not made with customer(s) {', '.join(missing)}")
-            if AgreementTerm.TARGETS not in sla.terms:
-                problems.append("defines no service level targets")
-            if problems:
-                yield ctx.fail(
-                    f"the SLA {sla.id!r} of live service {service.id!r} " + "; ".join(problems),
-                    subjects=(service.id, sla.id),
-                )
+            yield from _sla_problems(ctx, service, sla)
+
+
+def _sla_problems(ctx: Context, service: Service, sla: Agreement) -> Iterator[Finding]:
+    """What an SLA in effect of a live service lacks, one finding each."""
+    subjects = (service.id, sla.id)
+    if service.id not in sla.services:
+        yield ctx.fail(
+            "the SLA {sla!r} of live service {service!r} does not list the service",
+            code="delivery.sla-service-unlisted",
+            key="service-unlisted",
+            subjects=subjects,
+            sla=sla.id,
+            service=service.id,
+        )
+    missing = [c for c in service.customers if c not in sla.parties]
+    if missing:
+        yield ctx.fail(
+            "the SLA {sla!r} of live service {service!r} is not made with customer(s) {customers}",
+            code="delivery.sla-customers-missing",
+            key="customers-missing",
+            subjects=subjects,
+            sla=sla.id,
+            service=service.id,
+            customers=missing,
+        )
+    if AgreementTerm.TARGETS not in sla.terms:
+        yield ctx.fail(
+            "the SLA {sla!r} of live service {service!r} defines no service level targets",
+            code="delivery.sla-no-targets",
+            key="no-targets",
+            subjects=subjects,
+            sla=sla.id,
+            service=service.id,
+        )
 
 
 @rule(
@@ -239,7 +289,7 @@ def sla_reviewed(ctx: Context) -> Iterator[Finding]:
     """
     services = _live(ctx)
     if not services:
-        yield ctx.not_applicable("no live service")
+        yield ctx.not_applicable("no live service", code="delivery.no-live-service")
         return
     for service in services:
         names = [service.id, *(a.id for a in ctx.facts.agreements_by_service.get(service.id, ()))]
@@ -280,9 +330,12 @@ def internal_groups_have_olas(ctx: Context) -> Iterator[Finding]:
                 continue
             if not any(supporter in a.parties for a in olas):
                 yield ctx.fail(
-                    f"internal group {supporter!r} supports live service {service.id!r} with "
-                    "no operational level agreement in effect for it",
+                    "internal group {group!r} supports live service {service!r} with no "
+                    "operational level agreement in effect for it",
+                    code="delivery.ola-missing",
                     subjects=(service.id, supporter),
+                    group=supporter,
+                    service=service.id,
                 )
 
 
@@ -305,7 +358,7 @@ def services_reported(ctx: Context) -> Iterator[Finding]:
     """
     services = _live(ctx)
     if not services:
-        yield ctx.not_applicable("no live service")
+        yield ctx.not_applicable("no live service", code="delivery.no-live-service")
         return
     for service in services:
         yield from ctx.check_cadence(
@@ -339,15 +392,30 @@ def reports_defined(ctx: Context) -> Iterator[Finding]:
     )
     for report in recent:
         if report.definition is None:
-            yield ctx.fail(f"report {report.id!r} names no report definition", subjects=report.id)
+            yield ctx.fail(
+                "report {report!r} names no report definition",
+                code="delivery.report-undefined",
+                key="no-definition",
+                subjects=report.id,
+                report=report.id,
+            )
         elif report.definition not in defined:
             yield ctx.fail(
-                f"report {report.id!r} follows {report.definition!r}, which is not an issued "
-                "report definition",
+                "report {report!r} follows {definition!r}, which is not an issued report "
+                "definition",
+                code="delivery.report-definition-not-issued",
                 subjects=(report.id, report.definition),
+                report=report.id,
+                definition=report.definition,
             )
         if not report.recipients:
-            yield ctx.fail(f"report {report.id!r} has no recipients", subjects=report.id)
+            yield ctx.fail(
+                "report {report!r} has no recipients",
+                code="delivery.report-no-recipients",
+                key="no-recipients",
+                subjects=report.id,
+                report=report.id,
+            )
 
 
 # --- 6.3 Service continuity and availability management ------------------------------------
@@ -374,7 +442,7 @@ def continuity_risks_assessed(ctx: Context) -> Iterator[Finding]:
     """
     services = _live(ctx)
     if not services:
-        yield ctx.not_applicable("no live service")
+        yield ctx.not_applicable("no live service", code="delivery.no-live-service")
         return
     other = set(_security_risks(ctx))
     other.update(c.risk_assessment for c in ctx.sms.changes if c.risk_assessment)
@@ -406,8 +474,10 @@ def availability_requirements_agreed(ctx: Context) -> Iterator[Finding]:
     for service in _live(ctx):
         if not any("availab" in level.metric.lower() for level in service.service_levels):
             yield ctx.fail(
-                f"live service {service.id!r} has no agreed availability target",
+                "live service {service!r} has no agreed availability target",
+                code="delivery.availability-target-missing",
                 subjects=service.id,
+                service=service.id,
             )
 
 
@@ -469,7 +539,7 @@ def continuity_tested(ctx: Context) -> Iterator[Finding]:
     """
     services = _live(ctx)
     if not services:
-        yield ctx.not_applicable("no live service")
+        yield ctx.not_applicable("no live service", code="delivery.no-live-service")
         return
     for service in services:
         yield from ctx.check_cadence(
@@ -506,7 +576,10 @@ def continuity_retested_after_major_change(ctx: Context) -> Iterator[Finding]:
         and live.intersection(c.subjects)
     ]
     if not touched:
-        yield ctx.not_applicable("no implemented major change to a live service")
+        yield ctx.not_applicable(
+            "no implemented major change to a live service",
+            code="delivery.no-major-change-to-live-service",
+        )
         return
     for change_id, went_live, services in touched:
         for service in services:
@@ -518,10 +591,13 @@ def continuity_retested_after_major_change(ctx: Context) -> Iterator[Finding]:
             ]
             if not tests:
                 yield ctx.fail(
-                    f"major change {change_id!r} to live service {service!r} was implemented "
-                    f"on {went_live.isoformat()}, and no continuity test covering "
-                    f"{service!r} followed",
+                    "major change {change!r} to live service {service!r} was implemented on "
+                    "{implemented}, and no continuity test covering {service!r} followed",
+                    code="delivery.continuity-retest-missing",
                     subjects=(change_id, service),
+                    change=change_id,
+                    service=service,
+                    implemented=went_live,
                 )
 
 
@@ -567,9 +643,13 @@ def services_budgeted_and_accounted(ctx: Context) -> Iterator[Finding]:
         for kind in ("budget", "cost-accounting"):
             if not any(when >= since for when, _ in _dated_evidence(ctx, service.id, kind)):
                 yield ctx.fail(
-                    f"no {kind} evidence naming live service {service.id!r} since "
-                    f"{since.isoformat()}",
+                    "no {kind} evidence naming live service {service!r} since {since}",
+                    code="delivery.budget-evidence-missing",
+                    key=kind,
                     subjects=service.id,
+                    kind=kind,
+                    service=service.id,
+                    since=since,
                 )
 
 
@@ -669,9 +749,11 @@ def security_policy_communicated(ctx: Context) -> Iterator[Finding]:
         missing = sorted(p for p in audience if p not in told)
         if missing:
             yield ctx.fail(
-                f"information security policy {policy.id!r} was not communicated to: "
-                f"{', '.join(missing)}",
+                "information security policy {policy!r} was not communicated to: {parties}",
+                code="delivery.security-policy-uncommunicated",
                 subjects=(policy.id, *missing),
+                policy=policy.id,
+                parties=missing,
             )
 
 
@@ -693,7 +775,7 @@ def security_risks_assessed(ctx: Context) -> Iterator[Finding]:
     """
     services = _live(ctx)
     if not services:
-        yield ctx.not_applicable("no live service")
+        yield ctx.not_applicable("no live service", code="delivery.no-live-service")
         return
     for service in services:
         risks = [r.id for r in ctx.facts.risks_by_subject.get(service.id, ())]
@@ -720,7 +802,10 @@ def security_controls_linked_to_risks(ctx: Context) -> Iterator[Finding]:
     Conforming: ``doc-controls`` of kind ``security_controls`` with ``subjects: [risk-sec]``.
     """
     if not _documents_of_kind(ctx, DocumentKind.SECURITY_CONTROLS):
-        yield ctx.fail("there is no issued document of information security controls")
+        yield ctx.fail(
+            "there is no issued document of information security controls",
+            code="delivery.security-controls-missing",
+        )
         return
     for risk_id in _security_risks(ctx):
         risk = ctx.sms.get(risk_id)
@@ -728,10 +813,13 @@ def security_controls_linked_to_risks(ctx: Context) -> Iterator[Finding]:
             continue
         if not _named_by(ctx, risk_id, DocumentKind.SECURITY_CONTROLS):
             yield ctx.fail(
-                f"security risk {risk_id!r} ({risk.status.value}) is not linked to any "
-                "documented security control",
+                "security risk {risk!r} ({status}) is not linked to any documented security "
+                "control",
+                code="delivery.security-risk-uncontrolled",
                 subjects=risk_id,
                 severity=Severity.MINOR,
+                risk=risk_id,
+                status=risk.status.value,
             )
 
 
@@ -758,7 +846,9 @@ def major_changes_security_assessed(ctx: Context) -> Iterator[Finding]:
         and (c.approved_by or (c.implemented is not None and c.implemented <= ctx.as_of))
     ]
     if not changes:
-        yield ctx.not_applicable("no approved or implemented major change")
+        yield ctx.not_applicable(
+            "no approved or implemented major change", code="delivery.no-major-change"
+        )
         return
     for change in changes:
         deadline = change.implemented or ctx.as_of
@@ -770,9 +860,12 @@ def major_changes_security_assessed(ctx: Context) -> Iterator[Finding]:
         ]
         if not held:
             yield ctx.fail(
-                f"major change {change.id!r} has no information security risk assessment "
-                f"naming it or its risk by {deadline.isoformat()}",
+                "major change {change!r} has no information security risk assessment naming it "
+                "or its risk by {deadline}",
+                code="delivery.change-security-unassessed",
                 subjects=change.id,
+                change=change.id,
+                deadline=deadline,
             )
 
 
@@ -793,10 +886,20 @@ def security_incidents_recorded_and_analysed(ctx: Context) -> Iterator[Finding]:
     since = ctx.back(_YEAR)
     records = ctx.facts.evidence_by_kind.get("security-incident-record", ())
     if not any(e.effective >= since for e in records):
-        yield ctx.fail(f"no security incident records on file since {since.isoformat()}")
+        yield ctx.fail(
+            "no security incident records on file since {since}",
+            code="delivery.security-incidents-unrecorded",
+            key="records",
+            since=since,
+        )
     reports = ctx.facts.reports_by_kind.get(ReportKind.SECURITY, ())
     if not any(r.date >= since for r in reports):
-        yield ctx.fail(f"no security report analysing security incidents since {since.isoformat()}")
+        yield ctx.fail(
+            "no security report analysing security incidents since {since}",
+            code="delivery.security-incidents-unanalysed",
+            key="report",
+            since=since,
+        )
 
 
 def _monitored(
@@ -806,7 +909,7 @@ def _monitored(
     ``report_kind`` or by evidence whose kind is the expectation id."""
     services = _live(ctx)
     if not services:
-        yield ctx.not_applicable("no live service")
+        yield ctx.not_applicable("no live service", code="delivery.no-live-service")
         return
     for service in ctx.each(services):
         yield from ctx.check_cadence(

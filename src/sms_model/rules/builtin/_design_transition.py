@@ -65,12 +65,6 @@ def _documents_naming(ctx: Context, subject: str, kind: DocumentKind) -> list[st
     return sorted(d.id for d in docs if d.kind is kind)
 
 
-def _describe(item: Any) -> str:
-    if isinstance(item, Service):
-        return f"{item.stage.value} service {item.id!r}"
-    return f"major change {item.id!r}"
-
-
 # --- 5.1 General -------------------------------------------------------------------------
 
 
@@ -93,12 +87,16 @@ def design_and_transition_process(ctx: Context) -> Iterator[Finding]:
     if not ctx.facts.processes_by_kind.get(ProcessKind.DESIGN_AND_TRANSITION):
         yield ctx.fail(
             "there is no design and transition process; new, transferred, removed and "
-            "majorly changed services need one"
+            "majorly changed services need one",
+            code="design.process-missing",
+            key="process",
         )
     if not ctx.facts.policies_by_kind.get(PolicyKind.CHANGE):
         yield ctx.fail(
             "there is no change policy, so nothing defines which changes have a major impact "
-            "and must go through design and transition"
+            "and must go through design and transition",
+            code="design.change-policy-missing",
+            key="change-policy",
         )
 
 
@@ -122,7 +120,9 @@ def transfers_and_removals_are_major_changes(ctx: Context) -> Iterator[Finding]:
         if s.stage in (LifecycleStage.TRANSFERRED, LifecycleStage.REMOVED)
     ]
     if not ended:
-        yield ctx.not_applicable("no service has been transferred or removed")
+        yield ctx.not_applicable(
+            "no service has been transferred or removed", code="design.none-ended"
+        )
         return
     majors: dict[str, list[str]] = {}
     for change in _major_changes(ctx):
@@ -131,9 +131,12 @@ def transfers_and_removals_are_major_changes(ctx: Context) -> Iterator[Finding]:
     for service in ended:
         if service.id not in majors:
             yield ctx.fail(
-                f"service {service.id!r} was {service.stage.value} but no major change names "
-                "it; a transfer or removal goes through design and transition",
+                "service {service!r} was {stage} but no major change names it; a transfer or "
+                "removal goes through design and transition",
+                code="design.ended-not-major",
                 subjects=service.id,
+                service=service.id,
+                stage=service.stage.value,
             )
 
 
@@ -157,15 +160,31 @@ def transition_planned(ctx: Context) -> Iterator[Finding]:
     """
     subjects: list[Any] = [*_new_services(ctx), *_committed_major_changes(ctx)]
     if not subjects:
-        yield ctx.not_applicable("no new or majorly changed service to plan")
+        yield ctx.not_applicable(
+            "no new or majorly changed service to plan", code="design.none-to-plan"
+        )
         return
     for item in subjects:
-        if not _documents_naming(ctx, item.id, DocumentKind.TRANSITION_PLAN):
+        if _documents_naming(ctx, item.id, DocumentKind.TRANSITION_PLAN):
+            continue
+        if isinstance(item, Service):
             yield ctx.fail(
-                f"{_describe(item)} has no issued transition plan naming it (expected a "
+                "{stage} service {service!r} has no issued transition plan naming it (expected "
+                "a transition_plan document covering resources, timescales, risks and "
+                "acceptance criteria)",
+                code="design.service-unplanned",
+                subjects=item.id,
+                stage=item.stage.value,
+                service=item.id,
+            )
+        else:
+            yield ctx.fail(
+                "major change {change!r} has no issued transition plan naming it (expected a "
                 "transition_plan document covering resources, timescales, risks and "
                 "acceptance criteria)",
+                code="design.change-unplanned",
                 subjects=item.id,
+                change=item.id,
             )
 
 
@@ -186,14 +205,19 @@ def new_services_risk_assessed(ctx: Context) -> Iterator[Finding]:
     """
     services = _new_services(ctx)
     if not services:
-        yield ctx.not_applicable("no new service is planned, in design or in transition")
+        yield ctx.not_applicable(
+            "no new service is planned, in design or in transition", code="design.none-new"
+        )
         return
     for service in services:
         if not ctx.facts.risks_by_subject.get(service.id):
             yield ctx.fail(
-                f"{_describe(service)} has no assessed risk naming it; the risks of a new "
-                "service are part of its plan",
+                "{stage} service {service!r} has no assessed risk naming it; the risks of a "
+                "new service are part of its plan",
+                code="design.service-risk-unassessed",
                 subjects=service.id,
+                stage=service.stage.value,
+                service=service.id,
             )
 
 
@@ -217,13 +241,27 @@ def service_designed(ctx: Context) -> Iterator[Finding]:
     """
     subjects: list[Any] = [*_new_services(ctx, _DESIGNED), *_committed_major_changes(ctx)]
     if not subjects:
-        yield ctx.not_applicable("no new or majorly changed service in design")
+        yield ctx.not_applicable(
+            "no new or majorly changed service in design", code="design.none-to-design"
+        )
         return
     for item in subjects:
-        if not _documents_naming(ctx, item.id, DocumentKind.SERVICE_DESIGN):
+        if _documents_naming(ctx, item.id, DocumentKind.SERVICE_DESIGN):
+            continue
+        if isinstance(item, Service):
             yield ctx.fail(
-                f"{_describe(item)} has no issued service design naming it",
+                "{stage} service {service!r} has no issued service design naming it",
+                code="design.service-undesigned",
                 subjects=item.id,
+                stage=item.stage.value,
+                service=item.id,
+            )
+        else:
+            yield ctx.fail(
+                "major change {change!r} has no issued service design naming it",
+                code="design.change-undesigned",
+                subjects=item.id,
+                change=item.id,
             )
 
 
@@ -243,19 +281,29 @@ def designed_services_have_requirements(ctx: Context) -> Iterator[Finding]:
     """
     services = _new_services(ctx, _DESIGNED)
     if not services:
-        yield ctx.not_applicable("no service is in design or transition")
+        yield ctx.not_applicable(
+            "no service is in design or transition", code="design.none-designed"
+        )
         return
     for service in services:
         if not service.requirements:
             yield ctx.fail(
-                f"{_describe(service)} states no service requirements to design against",
+                "{stage} service {service!r} states no service requirements to design against",
+                code="design.requirements-missing",
+                key="requirements",
                 subjects=service.id,
+                stage=service.stage.value,
+                service=service.id,
             )
         if service.stage is LifecycleStage.TRANSITION and not service.service_levels:
             yield ctx.fail(
-                f"{_describe(service)} has no service level targets to accept it against "
-                "before it goes live",
+                "{stage} service {service!r} has no service level targets to accept it "
+                "against before it goes live",
+                code="design.targets-missing",
+                key="targets",
                 subjects=service.id,
+                stage=service.stage.value,
+                service=service.id,
             )
 
 
@@ -279,7 +327,9 @@ def transition_tested(ctx: Context) -> Iterator[Finding]:
     """
     implemented = _implemented(ctx)
     if not implemented:
-        yield ctx.not_applicable("no major change has been implemented")
+        yield ctx.not_applicable(
+            "no major change has been implemented", code="design.none-implemented"
+        )
         return
     for change_id in ctx.each(implemented):
         went_live = implemented[change_id]
@@ -291,14 +341,29 @@ def transition_tested(ctx: Context) -> Iterator[Finding]:
         before = sorted(e.id for e in tests if e.effective <= went_live)
         if before:
             continue
+        # Tested late or not at all: one situation, so one finding id for both.
         late = sorted(e.id for e in tests)
-        detail = "only after go-live" if late else "with no test on record"
-        yield ctx.fail(
-            f"major change {change_id!r} was implemented on {went_live.isoformat()} "
-            f"{detail} (expected {_TRANSITION_TEST!r} evidence on or before that date)",
-            subjects=change_id,
-            evidence=late,
-        )
+        if late:
+            yield ctx.fail(
+                "major change {change!r} was implemented on {implemented} only after go-live "
+                "(expected {kind!r} evidence on or before that date)",
+                code="design.tested-late",
+                subjects=change_id,
+                evidence=late,
+                change=change_id,
+                implemented=went_live,
+                kind=_TRANSITION_TEST,
+            )
+        else:
+            yield ctx.fail(
+                "major change {change!r} was implemented on {implemented} with no test on "
+                "record (expected {kind!r} evidence on or before that date)",
+                code="design.untested",
+                subjects=change_id,
+                change=change_id,
+                implemented=went_live,
+                kind=_TRANSITION_TEST,
+            )
 
 
 @rule(
@@ -317,7 +382,9 @@ def post_implementation_reviewed(ctx: Context) -> Iterator[Finding]:
     """
     implemented = _implemented(ctx)
     if not implemented:
-        yield ctx.not_applicable("no major change has been implemented")
+        yield ctx.not_applicable(
+            "no major change has been implemented", code="design.none-implemented"
+        )
         return
     for change_id, went_live in implemented.items():
         reviews = [
@@ -327,7 +394,10 @@ def post_implementation_reviewed(ctx: Context) -> Iterator[Finding]:
         ]
         if not reviews:
             yield ctx.fail(
-                f"major change {change_id!r} was implemented on {went_live.isoformat()} and "
-                "has no post-implementation review naming it since",
+                "major change {change!r} was implemented on {implemented} and has no "
+                "post-implementation review naming it since",
+                code="design.unreviewed",
                 subjects=change_id,
+                change=change_id,
+                implemented=went_live,
             )

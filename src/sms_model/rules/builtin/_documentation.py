@@ -1,6 +1,10 @@
 """Built-in rules for documentation management (ISO/IEC 20000-1:2011, 4.3: process
 documentation, control of documents, control of records) and resource management (4.4:
-provision of resources, competence, training and awareness of people)."""
+provision of resources, competence, training and awareness of people).
+
+Length: one module per clause of the standard, as the rules reference is organised (4.3 and
+4.4 share the helpers for listing what is missing and for dated records).
+"""
 
 from __future__ import annotations
 
@@ -35,9 +39,9 @@ def _in_force(ctx: Context, kind: DocumentKind) -> tuple[Document, ...]:
     return tuple(ctx.facts.documents_in_force_by_kind.get(kind, ()))
 
 
-def _listing(ids: Sequence[str], limit: int = 10) -> str:
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+def _listing(ids: Sequence[str], limit: int = 10) -> tuple[list[str], int]:
+    """The first ``limit`` ids, to name in a message, and how many more there are."""
+    return list(ids[:limit]), max(len(ids) - limit, 0)
 
 
 # --- 4.3.1 Establish and maintain documents -----------------------------------------------
@@ -68,32 +72,48 @@ def processes_documented(ctx: Context) -> Iterator[Finding]:
     for process in sms.processes:
         if process.definition is None:
             yield ctx.fail(
-                f"process {process.id!r} ({process.kind.clause}) has no documented definition",
+                "process {process!r} ({clause}) has no documented definition",
+                code="documentation.process-undefined",
                 subjects=process.id,
+                process=process.id,
+                clause=process.kind.clause,
             )
         else:
             doc: Document = sms.get(process.definition)
             if doc.kind is not DocumentKind.PROCESS_DEFINITION:
                 yield ctx.fail(
-                    f"the definition {doc.id!r} of process {process.id!r} is a "
-                    f"{doc.kind.value}, not a process definition",
+                    "the definition {document!r} of process {process!r} is a {kind}, not a "
+                    "process definition",
+                    code="documentation.definition-wrong-kind",
+                    key="definition-kind",
                     subjects=(process.id, doc.id),
                     severity=Severity.MINOR,
+                    document=doc.id,
+                    process=process.id,
+                    kind=doc.kind.value,
                 )
             if _not_yet_issued(ctx, doc):
                 yield ctx.fail(
-                    f"the definition {doc.id!r} of process {process.id!r} has not been issued",
+                    "the definition {document!r} of process {process!r} has not been issued",
+                    code="documentation.definition-not-issued",
+                    key="definition-not-issued",
                     subjects=(process.id, doc.id),
                     severity=Severity.MINOR,
+                    document=doc.id,
+                    process=process.id,
                 )
         for procedure_id in process.procedures:
             procedure: Document = sms.get(procedure_id)
             if _not_yet_issued(ctx, procedure):
                 yield ctx.fail(
-                    f"process {process.id!r} names the procedure {procedure.id!r}, which has "
-                    "not been issued",
+                    "process {process!r} names the procedure {procedure!r}, which has not been "
+                    "issued",
+                    code="documentation.procedure-not-issued",
+                    key="procedure-not-issued",
                     subjects=(process.id, procedure.id),
                     severity=Severity.MINOR,
+                    process=process.id,
+                    procedure=procedure.id,
                 )
 
 
@@ -128,26 +148,41 @@ def documents_approved_before_issue(ctx: Context) -> Iterator[Finding]:
             (a for a in approvals if a.subject_version in (None, doc.version)),
             key=lambda a: (a.date, a.id),
         )
-        if not current:
-            which = "any version" if not approvals else f"version {doc.version!r}"
+        if not approvals:
             yield ctx.fail(
-                f"document {doc.id!r} is issued but no approval of {which} is on record",
+                "document {document!r} is issued but no approval of any version is on record",
+                code="documentation.unapproved",
+                subjects=doc.id,
+                document=doc.id,
+            )
+        elif not current:
+            yield ctx.fail(
+                "document {document!r} is issued but no approval of version {version!r} is on "
+                "record",
+                code="documentation.version-unapproved",
                 subjects=doc.id,
                 evidence=sorted(a.id for a in approvals),
+                document=doc.id,
+                version=doc.version,
             )
         elif doc.issued is None:
             yield ctx.fail(
-                f"document {doc.id!r} is issued with no issue date, so approval before issue "
+                "document {document!r} is issued with no issue date, so approval before issue "
                 "cannot be shown",
+                code="documentation.issue-undated",
                 subjects=doc.id,
                 evidence=current[0].id,
+                document=doc.id,
             )
         elif current[0].date > doc.issued:
             yield ctx.fail(
-                f"document {doc.id!r} was issued on {doc.issued.isoformat()} but approved only "
-                f"on {current[0].date.isoformat()}",
+                "document {document!r} was issued on {issued} but approved only on {approved}",
+                code="documentation.approved-late",
                 subjects=doc.id,
                 evidence=current[0].id,
+                document=doc.id,
+                issued=doc.issued,
+                approved=current[0].date,
             )
 
 
@@ -170,9 +205,13 @@ def superseded_documents_withdrawn(ctx: Context) -> Iterator[Finding]:
         old: Document = ctx.sms.get(doc.supersedes)
         if old.status not in _RETIRED:
             yield ctx.fail(
-                f"document {old.id!r} is superseded by {doc.id!r} but is still "
-                f"{old.status.value}; mark it obsolete or withdrawn",
+                "document {document!r} is superseded by {successor!r} but is still {status}; "
+                "mark it obsolete or withdrawn",
+                code="documentation.superseded-in-use",
                 subjects=(old.id, doc.id),
+                document=old.id,
+                successor=doc.id,
+                status=old.status.value,
             )
 
 
@@ -196,9 +235,12 @@ def processes_use_current_documents(ctx: Context) -> Iterator[Finding]:
             doc: Document = ctx.sms.get(ref)
             if doc.status in _RETIRED:
                 yield ctx.fail(
-                    f"process {process.id!r} still uses document {doc.id!r}, which is "
-                    f"{doc.status.value}",
+                    "process {process!r} still uses document {document!r}, which is {status}",
+                    code="documentation.retired-in-use",
                     subjects=(process.id, doc.id),
+                    process=process.id,
+                    document=doc.id,
+                    status=doc.status.value,
                 )
 
 
@@ -217,7 +259,12 @@ def documents_owned(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.sms.documents:
         if doc.status in _RETIRED or doc.owner is not None:
             continue
-        yield ctx.fail(f"document {doc.id!r} has no owner", subjects=doc.id)
+        yield ctx.fail(
+            "document {document!r} has no owner",
+            code="documentation.unowned",
+            subjects=doc.id,
+            document=doc.id,
+        )
 
 
 # --- 4.3.3 Control of records -------------------------------------------------------------
@@ -237,7 +284,10 @@ def records_procedure(ctx: Context) -> Iterator[Finding]:
     Conforming: ``{id: doc-records, kind: records_procedure, status: issued}``.
     """
     if not _in_force(ctx, DocumentKind.RECORDS_PROCEDURE):
-        yield ctx.fail("no issued procedure for the control of records")
+        yield ctx.fail(
+            "no issued procedure for the control of records",
+            code="documentation.records-procedure-missing",
+        )
 
 
 @rule(
@@ -254,11 +304,25 @@ def records_stored(ctx: Context) -> Iterator[Finding]:
     Conforming: the same record with ``location: "cmdb://prod"``.
     """
     missing = ctx.facts.evidence_without_location  # ids, in order
-    if missing:
+    if not missing:
+        return
+    shown, more = _listing(missing)
+    if more:
         yield ctx.fail(
-            f"{len(missing)} evidence record(s) do not say where they are kept: "
-            f"{_listing(missing)}",
+            "{count} evidence record(s) do not say where they are kept: {records} and {more} more",
+            code="documentation.records-unlocated-many",
             subjects=missing,
+            count=len(missing),
+            records=shown,
+            more=more,
+        )
+    else:
+        yield ctx.fail(
+            "{count} evidence record(s) do not say where they are kept: {records}",
+            code="documentation.records-unlocated",
+            subjects=missing,
+            count=len(missing),
+            records=shown,
         )
 
 
@@ -367,16 +431,25 @@ def records_not_dated_after_as_of(ctx: Context) -> Iterator[Finding]:
             for where, day in _dates_after(entity, as_of):
                 label = getattr(entity, "id", part)
                 yield ctx.fail(
-                    f"{COLLECTIONS.get(part, part).replace('_', ' ')} {label!r}: {where} "
-                    f"{day.isoformat()} is after the as-of date {as_of.isoformat()}: a record "
-                    "of what has not happened yet; check the date",
+                    "{collection} {record!r}: {field} {date} is after the as-of date {as_of}: "
+                    "a record of what has not happened yet; check the date",
+                    code="documentation.future-dated",
+                    key=f"{part}:{where}",
                     subjects=label,
+                    collection=COLLECTIONS.get(part, part).replace("_", " "),
+                    record=label,
+                    field=where,
+                    date=day,
+                    as_of=as_of,
                 )
     for record_id in ctx.facts.evidence_after_as_of:
         yield ctx.fail(
-            f"evidence {record_id!r} is dated after the as-of date {as_of.isoformat()}: a "
-            "record of what has not happened yet; check the date",
+            "evidence {record!r} is dated after the as-of date {as_of}: a record of what has "
+            "not happened yet; check the date",
+            code="documentation.evidence-future-dated",
             subjects=record_id,
+            record=record_id,
+            as_of=as_of,
         )
 
 
@@ -407,7 +480,10 @@ def resources_of_every_kind(ctx: Context) -> Iterator[Finding]:
     missing = [kind.value for kind, ids in live.items() if not ids]
     if missing:
         yield ctx.fail(
-            f"no {', '.join(missing)} resources are provided to the SMS as of {as_of.isoformat()}"
+            "no {kinds} resources are provided to the SMS as of {as_of}",
+            code="documentation.resources-missing",
+            kinds=missing,
+            as_of=as_of,
         )
 
 
@@ -430,7 +506,10 @@ def role_holders_competent(ctx: Context) -> Iterator[Finding]:
     for role in ctx.sms.roles:
         if not role.competences:
             yield ctx.fail(
-                f"role {role.id!r} does not state the competences it requires", subjects=role.id
+                "role {role!r} does not state the competences it requires",
+                code="documentation.competences-unstated",
+                subjects=role.id,
+                role=role.id,
             )
             continue
         for holder in dict.fromkeys(role.holders):
@@ -438,9 +517,13 @@ def role_holders_competent(ctx: Context) -> Iterator[Finding]:
             lacking = [c for c in role.competences if c not in person.competences]
             if lacking:
                 yield ctx.fail(
-                    f"{holder!r} holds role {role.id!r} without the required competences: "
-                    f"{', '.join(lacking)}",
+                    "{person!r} holds role {role!r} without the required competences: "
+                    "{competences}",
+                    code="documentation.competences-lacking",
                     subjects=(holder, role.id),
+                    person=holder,
+                    role=role.id,
+                    competences=lacking,
                 )
 
 
@@ -474,8 +557,11 @@ def role_holders_trained(ctx: Context) -> Iterator[Finding]:
         if not roles or any(trained(name) for name in (person, *roles)):
             continue
         yield ctx.fail(
-            f"{person!r} holds {', '.join(roles)} but no training record names them",
+            "{person!r} holds {roles} but no training record names them",
+            code="documentation.untrained",
             subjects=(person, *roles),
+            person=person,
+            roles=roles,
         )
 
 
@@ -501,11 +587,20 @@ def people_aware(ctx: Context) -> Iterator[Finding]:
     recent = [e for e in records if e.effective >= since]
     if not recent:
         last = max((e.effective for e in records), default=None)
-        found = f"; the last was on {last.isoformat()}" if last else ""
-        yield ctx.fail(
-            f"no awareness evidence since {since.isoformat()}{found}",
-            evidence=sorted(e.id for e in records),
-        )
+        if last is None:
+            yield ctx.fail(
+                "no awareness evidence since {since}",
+                code="documentation.awareness-none",
+                since=since,
+            )
+        else:
+            yield ctx.fail(
+                "no awareness evidence since {since}; the last was on {last}",
+                code="documentation.awareness-lapsed",
+                evidence=sorted(e.id for e in records),
+                since=since,
+                last=last,
+            )
         return
     covered = {s for e in recent for s in e.subjects}
     if sms.provider in covered:
@@ -518,9 +613,25 @@ def people_aware(ctx: Context) -> Iterator[Finding]:
         and p.id not in covered
         and not any(r in covered for r in roles_of.get(p.id, ()))
     ]
-    if missing:
+    if not missing:
+        return
+    shown, more = _listing(missing)
+    if more:
         yield ctx.fail(
-            f"no awareness evidence since {since.isoformat()} covers: {_listing(missing)}",
+            "no awareness evidence since {since} covers: {people} and {more} more",
+            code="documentation.awareness-uncovered-many",
             subjects=missing,
             evidence=sorted(e.id for e in recent),
+            since=since,
+            people=shown,
+            more=more,
+        )
+    else:
+        yield ctx.fail(
+            "no awareness evidence since {since} covers: {people}",
+            code="documentation.awareness-uncovered",
+            subjects=missing,
+            evidence=sorted(e.id for e in recent),
+            since=since,
+            people=shown,
         )

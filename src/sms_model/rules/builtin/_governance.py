@@ -52,9 +52,9 @@ class _Work:
     record: OtherPartyProcess | None
 
     @property
-    def label(self) -> str:
-        what = "process" if self.is_process else "Clause 4 activity"
-        return f"{what} {self.target!r} run by {self.party!r}"
+    def what(self) -> str:
+        """What the work is, for messages (with ``target`` and ``party``)."""
+        return "process" if self.is_process else "Clause 4 activity"
 
     @property
     def subjects(self) -> tuple[str, ...]:
@@ -115,17 +115,32 @@ def clause4_kept_by_provider(ctx: Context) -> Iterator[Finding]:
         if not process.kind.is_clause4 or owner is None:
             continue
         if not sms.is_provider_side(owner):
-            held = f"{owner!r} of {sms.party_of(owner)!r}"
-        else:
-            outside = sorted({p for p in sms.people_of(owner) if not sms.is_provider_side(p)})
-            if not outside:
-                continue
-            parties = sorted({str(sms.party_of(p)) for p in outside})
-            held = f"role {owner!r}, held by {', '.join(outside)} of {', '.join(parties)}"
+            yield ctx.fail(
+                "the Clause 4 process {process!r} ({clause}) is owned by {owner!r} of "
+                "{party!r}; a person or role of the provider {provider!r} must own it",
+                code="governance.clause4-process-owned-outside",
+                subjects=(process.id, owner),
+                process=process.id,
+                clause=process.kind.clause,
+                owner=owner,
+                party=sms.party_of(owner),
+                provider=sms.provider,
+            )
+            continue
+        outside = sorted({p for p in sms.people_of(owner) if not sms.is_provider_side(p)})
+        if not outside:
+            continue
         yield ctx.fail(
-            f"the Clause 4 process {process.id!r} ({process.kind.clause}) is owned by {held}; "
-            f"a person or role of the provider {sms.provider!r} must own it",
+            "the Clause 4 process {process!r} ({clause}) is owned by role {role!r}, held by "
+            "{holders} of {parties}; a person or role of the provider {provider!r} must own it",
+            code="governance.clause4-role-held-outside",
             subjects=(process.id, owner),
+            process=process.id,
+            clause=process.kind.clause,
+            role=owner,
+            holders=outside,
+            parties=sorted({str(sms.party_of(p)) for p in outside}),
+            provider=sms.provider,
         )
 
 
@@ -200,11 +215,9 @@ def most_processes_operated_by_provider(ctx: Context) -> Iterator[Finding]:
     Nonconforming: suppliers operate 8 of the 14 Clause 5-9 processes.
     Conforming: one supplier operates capacity management, 1 of 14 processes.
     """
-    for gap in ctx.facts.gaps_of("majority_operated_by_others", "other_party_ratio"):
-        if gap.informational:
-            yield ctx.passed(gap.message, subjects=gap.subjects)
-        else:
-            yield ctx.fail(gap.message, subjects=gap.subjects)
+    yield from ctx.fail_gaps("majority_operated_by_others")
+    # The share, when it is half or less, is information: the gap's finding, as a pass.
+    yield from ctx.passed_gaps("other_party_ratio")
 
 
 # --- 4.2 Governance of processes operated by other parties (and APP-5) ----------------------
@@ -235,15 +248,26 @@ def other_party_work_under_agreement(ctx: Context) -> Iterator[Finding]:
         record = work.record
         if record is None:
             yield ctx.fail(
-                f"{work.label} has no other-party record naming a documented agreement; "
-                "record it under other_party_processes with the agreement that governs it",
+                "{what} {target!r} run by {party!r} has no other-party record naming a "
+                "documented agreement; record it under other_party_processes with the "
+                "agreement that governs it",
+                code="governance.work-unrecorded",
                 subjects=work.subjects,
+                what=work.what,
+                target=work.target,
+                party=work.party,
             )
             continue
         if record.agreement is None:
             yield ctx.fail(
-                f"{work.label} ({record.id!r}) is covered by no documented agreement",
+                "{what} {target!r} run by {party!r} ({record!r}) is covered by no documented "
+                "agreement",
+                code="governance.work-no-agreement",
                 subjects=work.subjects,
+                what=work.what,
+                target=work.target,
+                party=work.party,
+                record=record.id,
             )
             continue
         agreement: Agreement = sms.get(record.agreement)
@@ -253,43 +277,77 @@ def other_party_work_under_agreement(ctx: Context) -> Iterator[Finding]:
 def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iterator[Finding]:
     subjects = (*work.subjects, agreement.id)
     provider = ctx.sms.provider
-    where = f"agreement {agreement.id!r} for {work.label}"
+    # Every message names the agreement and the work it is for.
+    where = {
+        "agreement": agreement.id,
+        "what": work.what,
+        "target": work.target,
+        "party": work.party,
+    }
     outside = [p for p in (provider, work.party) if p not in agreement.parties]
     if outside:
         yield ctx.fail(
-            f"{where} is not made between the provider and the party: it lacks "
-            f"{', '.join(outside)} among its parties",
+            "agreement {agreement!r} for {what} {target!r} run by {party!r} is not made between "
+            "the provider and the party: it lacks {outside} among its parties",
+            code="governance.agreement-parties",
+            key="parties",
             subjects=subjects,
             severity=Severity.MINOR,
+            outside=outside,
+            **where,
         )
     missing = [t.value for t in _APP5_TERMS if t not in agreement.terms]
     if missing:
         yield ctx.fail(
-            f"{where} does not define {', '.join(missing)}; it must define accountabilities, "
-            "authorities and responsibilities",
+            "agreement {agreement!r} for {what} {target!r} run by {party!r} does not define "
+            "{terms}; it must define accountabilities, authorities and responsibilities",
+            code="governance.agreement-terms",
+            key="terms",
             subjects=subjects,
             severity=Severity.MINOR,
+            terms=missing,
+            **where,
         )
     blind = [p for p in (provider, work.party) if p not in agreement.accessible_to]
     if blind:
         yield ctx.fail(
-            f"{where} is not accessible to {', '.join(blind)}; both sides must be able to read it",
+            "agreement {agreement!r} for {what} {target!r} run by {party!r} is not accessible "
+            "to {blind}; both sides must be able to read it",
+            code="governance.agreement-inaccessible",
+            key="access",
             subjects=subjects,
             severity=Severity.MINOR,
+            blind=blind,
+            **where,
         )
     record = work.record
     ongoing = record is None or record.end is None or record.end >= ctx.as_of
     if not ongoing or agreement.in_force(ctx.as_of):
         return
+    # One key for both: whether the agreement has expired or is yet to take effect depends
+    # on the as-of date, the situation (not in force while the work goes on) does not.
     if agreement.expired(ctx.as_of):
-        happened = f"expired on {agreement.expires!s}"
+        yield ctx.fail(
+            "agreement {agreement!r} for {what} {target!r} run by {party!r} expired on "
+            "{expires} while the work goes on: it is not in force",
+            code="governance.agreement-expired",
+            key="not-in-force",
+            subjects=subjects,
+            severity=Severity.MINOR,
+            expires=agreement.expires,
+            **where,
+        )
     else:
-        happened = f"takes effect only on {agreement.effective!s}"
-    yield ctx.fail(
-        f"{where} {happened} while the work goes on: it is not in force",
-        subjects=subjects,
-        severity=Severity.MINOR,
-    )
+        yield ctx.fail(
+            "agreement {agreement!r} for {what} {target!r} run by {party!r} takes effect only "
+            "on {effective} while the work goes on: it is not in force",
+            code="governance.agreement-not-yet-effective",
+            key="not-in-force",
+            subjects=subjects,
+            severity=Severity.MINOR,
+            effective=agreement.effective,
+            **where,
+        )
 
 
 @rule(
@@ -317,12 +375,16 @@ def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
         lacking = [c for c in GovernanceControl if c not in controls]
         if not lacking:
             continue
-        named = ", ".join(f"{_CONTROL_LETTER[c]}) {c.value}" for c in lacking)
         yield ctx.fail(
-            f"the provider does not show governance of {work.label}: it lacks the 4.2 "
-            f"controls {named}",
+            "the provider does not show governance of {what} {target!r} run by {party!r}: it "
+            "lacks the 4.2 controls {controls}",
+            code="governance.controls-lacking",
             subjects=work.subjects,
             severity=Severity.MAJOR if not controls else Severity.MINOR,
+            what=work.what,
+            target=work.target,
+            party=work.party,
+            controls=[f"{_CONTROL_LETTER[c]}) {c.value}" for c in lacking],
         )
 
 
@@ -343,10 +405,13 @@ def engagement_dates_in_order(ctx: Context) -> Iterator[Finding]:
     for record in ctx.sms.other_party_processes:
         if record.start is not None and record.end is not None and record.end < record.start:
             yield ctx.fail(
-                f"the engagement of other-party process {record.id!r} ends on "
-                f"{record.end.isoformat()}, before it starts on {record.start.isoformat()}; "
-                "correct the dates",
+                "the engagement of other-party process {record!r} ends on {end}, before it "
+                "starts on {start}; correct the dates",
+                code="governance.engagement-dates",
                 subjects=record.id,
+                record=record.id,
+                end=record.end,
+                start=record.start,
             )
 
 
@@ -392,13 +457,9 @@ def one_accountable_owner(ctx: Context) -> Iterator[Finding]:
     and ``cfo`` accountable for the scope.
     Conforming: ``{id: p-prb, owner: po}`` and one ``{duty: scope, accountable: ceo}``.
     """
-    for gap in ctx.facts.gaps_of("no_accountable_owner", "several_accountable_owners"):
-        several = gap.kind.value == "several_accountable_owners"
-        yield ctx.fail(
-            gap.message,
-            subjects=gap.subjects,
-            severity=Severity.MINOR if several else Severity.MAJOR,
-        )
+    yield from ctx.fail_gaps("no_accountable_owner")
+    # Several owners are less grave than none: the gap's findings, minor.
+    yield from ctx.fail_gaps("several_accountable_owners", severity=Severity.MINOR)
 
 
 @rule(

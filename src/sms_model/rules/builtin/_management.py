@@ -51,15 +51,22 @@ def top_management_identified(ctx: Context) -> Iterator[Finding]:
     """
     members = ctx.sms.top_management.members
     if not members:
-        yield ctx.fail("no top management is named; name the people who direct the provider")
+        yield ctx.fail(
+            "no top management is named; name the people who direct the provider",
+            code="management.top-management-none",
+        )
         return
     for member in members:
         if not ctx.sms.is_provider_side(member):
             party = ctx.sms.party_of(member)
             yield ctx.fail(
-                f"top management member {member!r} belongs to {party!r}, not to the provider "
-                f"{ctx.sms.provider!r}; no other party can supply top management",
+                "top management member {member!r} belongs to {party!r}, not to the provider "
+                "{provider!r}; no other party can supply top management",
+                code="management.top-management-outside",
                 subjects=member,
+                member=member,
+                party=party,
+                provider=ctx.sms.provider,
             )
 
 
@@ -94,9 +101,11 @@ def top_management_involved_at_every_stage(ctx: Context) -> Iterator[Finding]:
     missing = [stage.value for stage in SMSStage if stage not in covered]
     if missing:
         yield ctx.fail(
-            f"no record of top management taking part in these SMS stages since "
-            f"{since.isoformat()}: {', '.join(missing)}",
+            "no record of top management taking part in these SMS stages since {since}: {stages}",
+            code="management.stages-not-covered",
             evidence=sorted(evidence),
+            since=since,
+            stages=missing,
         )
 
 
@@ -147,8 +156,11 @@ def interested_parties_acknowledged(ctx: Context) -> Iterator[Finding]:
         missing = sorted(a for a in expected if party.id not in acknowledged.get(a, frozenset()))
         if missing:
             yield ctx.fail(
-                f"interested party {party.id!r} has not acknowledged: {', '.join(missing)}",
+                "interested party {party!r} has not acknowledged: {missing}",
+                code="management.not-acknowledged",
                 subjects=(party.id, *missing),
+                party=party.id,
+                missing=missing,
             )
 
 
@@ -169,13 +181,21 @@ def plan_created_implemented_maintained(ctx: Context) -> Iterator[Finding]:
     """
     plan = ctx.sms.plan
     if plan is None:
-        yield ctx.fail("there is no service management plan")
+        yield ctx.fail("there is no service management plan", code="management.plan-missing")
         return
     if plan.status.value != "implemented":
-        yield ctx.fail(f"the plan is {plan.status.value!r}, not implemented", subjects=plan.id)
+        yield ctx.fail(
+            "the plan is {status!r}, not implemented",
+            code="management.plan-not-implemented",
+            key="not-implemented",
+            subjects=plan.id,
+            status=plan.status.value,
+        )
     if not plan.business_objectives:
         yield ctx.fail(
             "the plan names no business objectives it is aligned with",
+            code="management.plan-no-business-objectives",
+            key="no-business-objectives",
             subjects=plan.id,
             severity=Severity.MINOR,
         )
@@ -213,8 +233,10 @@ def objectives_resourced(ctx: Context) -> Iterator[Finding]:
                 live.append(resource_id)
         if not live:
             yield ctx.fail(
-                f"objective {objective.id!r} has no resource provided to achieve it",
+                "objective {objective!r} has no resource provided to achieve it",
+                code="management.objective-unresourced",
                 subjects=objective.id,
+                objective=objective.id,
             )
 
 
@@ -285,7 +307,10 @@ def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
     for objective in ctx.sms.objectives:
         if not objective.target:
             yield ctx.fail(
-                f"objective {objective.id!r} has no measurable target", subjects=objective.id
+                "objective {objective!r} has no measurable target",
+                code="management.objective-no-target",
+                subjects=objective.id,
+                objective=objective.id,
             )
             continue
         yield from ctx.check_cadence(
@@ -298,17 +323,24 @@ def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
         last = max(past, key=lambda m: m.date) if past else None
         if objective.due and objective.due < ctx.as_of and last and last.met is False:
             yield ctx.fail(
-                f"objective {objective.id!r} was due on {objective.due.isoformat()} and its "
-                f"last measurement ({last.value}) did not meet the target",
+                "objective {objective!r} was due on {due} and its last measurement ({value}) "
+                "did not meet the target",
+                code="management.objective-target-missed",
+                key="target-missed",
                 subjects=objective.id,
+                objective=objective.id,
+                due=objective.due,
+                value=last.value,
             )
     if latest_change is not None and ctx.sms.objectives:
         revised = [o.revised for o in ctx.sms.objectives if o.revised]
         if not any(latest_change <= r <= ctx.as_of for r in revised):
             yield ctx.fail(
-                f"service requirements changed on {latest_change.isoformat()} but no objective "
-                "has been revised since; check the objectives still fit",
+                "service requirements changed on {changed} but no objective has been revised "
+                "since; check the objectives still fit",
+                code="management.objectives-not-revised",
                 severity=Severity.OBSERVATION,
+                changed=latest_change,
             )
 
 
@@ -329,20 +361,32 @@ def changes_risk_assessed(ctx: Context) -> Iterator[Finding]:
         if change.raised > ctx.as_of:
             continue
         if change.risk_assessment is None:
-            yield ctx.fail(f"change {change.id!r} has no risk assessment", subjects=change.id)
+            yield ctx.fail(
+                "change {change!r} has no risk assessment",
+                code="management.change-no-risk-assessment",
+                subjects=change.id,
+                change=change.id,
+            )
             continue
         risk = ctx.sms.get(change.risk_assessment)
         if risk.assessed is None or risk.assessed > ctx.as_of:
             yield ctx.fail(
-                f"the risk {risk.id!r} of change {change.id!r} was never assessed",
+                "the risk {risk!r} of change {change!r} was never assessed",
+                code="management.change-risk-not-assessed",
                 subjects=(change.id, risk.id),
+                risk=risk.id,
+                change=change.id,
             )
         elif change.implemented is not None and risk.assessed > change.implemented:
             yield ctx.fail(
-                f"change {change.id!r} was implemented on {change.implemented.isoformat()}, "
-                f"before its risk was assessed on {risk.assessed.isoformat()}",
+                "change {change!r} was implemented on {implemented}, before its risk was "
+                "assessed on {assessed}",
+                code="management.change-risk-assessed-late",
                 subjects=(change.id, risk.id),
                 evidence=risk.id,
+                change=change.id,
+                implemented=change.implemented,
+                assessed=risk.assessed,
             )
 
 
@@ -367,18 +411,22 @@ def services_delivered_to_agreed_levels(ctx: Context) -> Iterator[Finding]:
         if service.stage is LifecycleStage.LIVE:
             if service.agreement is None or not service.service_levels:
                 yield ctx.fail(
-                    f"live service {service.id!r} has no agreed service levels",
+                    "live service {service!r} has no agreed service levels",
+                    code="management.service-levels-missing",
                     subjects=service.id,
+                    service=service.id,
                 )
         elif (
             service.stage in (LifecycleStage.TRANSFERRED, LifecycleStage.REMOVED)
             and service.id not in changed_services
         ):
             yield ctx.fail(
-                f"service {service.id!r} was {service.stage.value} without a change "
-                "record that names it",
+                "service {service!r} was {stage} without a change record that names it",
+                code="management.service-retired-without-change",
                 subjects=service.id,
                 severity=Severity.MINOR,
+                service=service.id,
+                stage=service.stage.value,
             )
 
 
@@ -470,7 +518,9 @@ def sms_defines_scope_policy_objectives_plan(ctx: Context) -> Iterator[Finding]:
         if not present
     ]
     if missing:
-        yield ctx.fail(f"the SMS does not define: {', '.join(missing)}")
+        yield ctx.fail(
+            "the SMS does not define: {missing}", code="management.sms-undefined", missing=missing
+        )
 
 
 @rule(
@@ -505,27 +555,39 @@ def _approval_findings(
     approvals = ctx.facts.top_approvals(artefact)
     if not approvals:
         yield ctx.fail(
-            f"the {label} {artefact!r} has no approval by top management", subjects=artefact
+            "the {label} {artefact!r} has no approval by top management",
+            code="management.unapproved",
+            subjects=artefact,
+            label=label,
+            artefact=artefact,
         )
         return
     if version is not None:
         current = [a for a in approvals if a.subject_version in (None, version)]
         if not current:
             yield ctx.fail(
-                f"top management approved the {label} {artefact!r} but not its current "
-                f"version {version!r}",
+                "top management approved the {label} {artefact!r} but not its current "
+                "version {version!r}",
+                code="management.approved-old-version",
                 subjects=artefact,
                 evidence=[a.id for a in approvals],
+                label=label,
+                artefact=artefact,
+                version=version,
             )
             return
         approvals = tuple(current)
     if in_use is not None and approvals[0].date > in_use:
         yield ctx.fail(
-            f"the {label} {artefact!r} was in use from {in_use.isoformat()} but approved only "
-            f"on {approvals[0].date.isoformat()}",
+            "the {label} {artefact!r} was in use from {in_use} but approved only on {approved}",
+            code="management.approved-late",
             subjects=artefact,
             evidence=approvals[0].id,
             severity=Severity.MINOR,
+            label=label,
+            artefact=artefact,
+            in_use=in_use,
+            approved=approvals[0].date,
         )
 
 
@@ -546,8 +608,10 @@ def processes_approved_by_top_management(ctx: Context) -> Iterator[Finding]:
         candidates = [process.id, *((process.definition,) if process.definition else ())]
         if not any(ctx.facts.top_approvals(c) for c in candidates):
             yield ctx.fail(
-                f"process {process.id!r} has no approval by top management",
+                "process {process!r} has no approval by top management",
+                code="management.process-unapproved",
                 subjects=process.id,
+                process=process.id,
             )
 
 
@@ -569,15 +633,22 @@ def signs_of_weak_commitment(ctx: Context) -> Iterator[Finding]:
     for resource in ctx.sms.resources:
         if resource.withdrawn is not None and since <= resource.withdrawn <= ctx.as_of:
             yield ctx.fail(
-                f"resource {resource.id!r} was withdrawn from the SMS on "
-                f"{resource.withdrawn.isoformat()}, a possible sign of weakening commitment",
+                "resource {resource!r} was withdrawn from the SMS on {withdrawn}, a possible "
+                "sign of weakening commitment",
+                code="management.resource-withdrawn",
                 subjects=resource.id,
+                resource=resource.id,
+                withdrawn=resource.withdrawn,
             )
     recent = [
         e for e in ctx.facts.evidence_by_kind.get("communication", ()) if e.effective >= since
     ]
     if not recent:
-        yield ctx.fail(f"no communication about the SMS on record since {since.isoformat()}")
+        yield ctx.fail(
+            "no communication about the SMS on record since {since}",
+            code="management.no-communication",
+            since=since,
+        )
 
 
 # --- 4.1.2 Service management policy ------------------------------------------------------
@@ -600,14 +671,17 @@ def policy_commitments(ctx: Context) -> Iterator[Finding]:
     """
     policies = ctx.facts.policies_by_kind.get(PolicyKind.SERVICE_MANAGEMENT, ())
     if not policies:
-        yield ctx.fail("there is no service management policy")
+        yield ctx.fail("there is no service management policy", code="management.policy-missing")
         return
     for policy in policies:
         missing = [c.value for c in PolicyCommitment if c not in policy.commitments]
         if missing:
             yield ctx.fail(
-                f"policy {policy.id!r} lacks these commitments: {', '.join(missing)}",
+                "policy {policy!r} lacks these commitments: {missing}",
+                code="management.policy-commitments-missing",
                 subjects=policy.id,
+                policy=policy.id,
+                missing=missing,
             )
 
 
@@ -630,8 +704,11 @@ def policy_communicated(ctx: Context) -> Iterator[Finding]:
         missing = sorted(p for p in interested if p not in told)
         if missing:
             yield ctx.fail(
-                f"policy {policy.id!r} was not communicated to: {', '.join(missing)}",
+                "policy {policy!r} was not communicated to: {missing}",
+                code="management.policy-not-communicated",
                 subjects=(policy.id, *missing),
+                policy=policy.id,
+                missing=missing,
             )
 
 
@@ -684,7 +761,13 @@ def roles_defined(ctx: Context) -> Iterator[Finding]:
             if not value
         ]
         if missing:
-            yield ctx.fail(f"role {role.id!r} defines no {', '.join(missing)}", subjects=role.id)
+            yield ctx.fail(
+                "role {role!r} defines no {missing}",
+                code="management.role-incomplete",
+                subjects=role.id,
+                role=role.id,
+                missing=missing,
+            )
 
 
 @rule(
@@ -700,7 +783,9 @@ def communication_procedure(ctx: Context) -> Iterator[Finding]:
     Conforming: an issued communication procedure.
     """
     if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.COMMUNICATION_PROCEDURE):
-        yield ctx.fail("no issued communication procedure")
+        yield ctx.fail(
+            "no issued communication procedure", code="management.communication-procedure-missing"
+        )
 
 
 # --- 4.1.4 Management representative ------------------------------------------------------
@@ -723,26 +808,38 @@ def management_representative(ctx: Context) -> Iterator[Finding]:
     tm = ctx.sms.top_management
     rep = tm.representative
     if rep is None:
-        yield ctx.fail("no management representative is named")
+        yield ctx.fail(
+            "no management representative is named", code="management.representative-missing"
+        )
         return
     if not ctx.sms.is_provider_side(rep):
         yield ctx.fail(
-            f"the management representative {rep!r} is not a member of the provider's own "
+            "the management representative {rep!r} is not a member of the provider's own "
             "management",
+            code="management.representative-not-provider",
+            key="not-provider",
             subjects=rep,
+            rep=rep,
         )
     appointment = ctx.sms.find(tm.representative_appointment)
     if appointment is None or appointment.subject != rep or appointment.date > ctx.as_of:
         # An appointment dated after the as-of date is no record of one by then.
         yield ctx.fail(
-            f"no approval records the appointment of {rep!r} as management representative "
-            f"by {ctx.as_of.isoformat()}",
+            "no approval records the appointment of {rep!r} as management representative "
+            "by {as_of}",
+            code="management.representative-not-appointed",
+            key="appointment",
             subjects=rep,
             severity=Severity.MINOR,
+            rep=rep,
+            as_of=ctx.as_of,
         )
     elif appointment.approver not in ctx.facts.top_management:
         yield ctx.fail(
-            f"the appointment {appointment.id!r} was not made by top management",
+            "the appointment {appointment!r} was not made by top management",
+            code="management.representative-appointed-by-others",
+            key="appointment",
             subjects=rep,
             evidence=appointment.id,
+            appointment=appointment.id,
         )

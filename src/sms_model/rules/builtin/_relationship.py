@@ -118,19 +118,24 @@ def customers_identified(ctx: Context) -> Iterator[Finding]:
             continue
         if not service.customers:
             yield ctx.fail(
-                f"service {service.id!r} names no customers; identify who receives it",
+                "service {service!r} names no customers; identify who receives it",
+                code="relationship.customers-none",
                 subjects=service.id,
+                service=service.id,
             )
             continue
         for customer in service.customers:
             party = sms.get(customer)
             if party.kind not in _CUSTOMER_KINDS:
                 yield ctx.fail(
-                    f"service {service.id!r} names {customer!r} as a customer, but it is a "
-                    f"party of kind {party.kind.value!r}; expected a customer or an internal "
-                    "group",
+                    "service {service!r} names {customer!r} as a customer, but it is a party "
+                    "of kind {kind!r}; expected a customer or an internal group",
+                    code="relationship.customer-wrong-kind",
                     subjects=(service.id, customer),
                     severity=Severity.MINOR,
+                    service=service.id,
+                    customer=customer,
+                    kind=party.kind.value,
                 )
 
 
@@ -152,18 +157,24 @@ def customer_relationship_owned(ctx: Context) -> Iterator[Finding]:
         agreements = ctx.facts.agreements_in_force_by_party.get(customer, ())
         if not agreements:
             yield ctx.fail(
-                f"customer {customer!r} has no agreement in force, so no provider person is "
+                "customer {customer!r} has no agreement in force, so no provider person is "
                 "named as responsible for the relationship",
+                code="relationship.owner-no-agreement",
                 subjects=customer,
+                customer=customer,
             )
             continue
         owned = [a for a in agreements if _provider_people(ctx, a.owner)]
         if not owned:
+            checked = [a.id for a in agreements]
             yield ctx.fail(
-                f"no agreement with customer {customer!r} has an owner among the provider's "
-                f"people (checked {', '.join(a.id for a in agreements)}); name the person "
-                "responsible for the relationship",
-                subjects=(customer, *(a.id for a in agreements)),
+                "no agreement with customer {customer!r} has an owner among the provider's "
+                "people (checked {agreements}); name the person responsible for the "
+                "relationship",
+                code="relationship.owner-missing",
+                subjects=(customer, *checked),
+                customer=customer,
+                agreements=checked,
             )
 
 
@@ -207,7 +218,10 @@ def complaint_procedure(ctx: Context) -> Iterator[Finding]:
     Conforming: ``{kind: complaint_procedure, status: issued}``.
     """
     if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.COMPLAINT_PROCEDURE):
-        yield ctx.fail("no issued complaint procedure; document how service complaints are handled")
+        yield ctx.fail(
+            "no issued complaint procedure; document how service complaints are handled",
+            code="relationship.complaint-procedure-missing",
+        )
 
 
 @rule(
@@ -229,8 +243,9 @@ def customer_satisfaction_measured(ctx: Context) -> Iterator[Finding]:
         return
     if not _any_survey(ctx):
         yield ctx.fail(
-            f"no customer satisfaction survey on record by {ctx.as_of.isoformat()}; "
-            "measure customer satisfaction"
+            "no customer satisfaction survey on record by {as_of}; measure customer satisfaction",
+            code="relationship.satisfaction-none",
+            as_of=ctx.as_of,
         )
         return
     since = ctx.back(_YEAR)
@@ -244,10 +259,12 @@ def customer_satisfaction_measured(ctx: Context) -> Iterator[Finding]:
         )
         if not surveyed:
             yield ctx.fail(
-                f"no satisfaction survey naming customer {customer!r} or its services since "
-                f"{since.isoformat()}",
+                "no satisfaction survey naming customer {customer!r} or its services since {since}",
+                code="relationship.satisfaction-stale",
                 subjects=customer,
                 severity=Severity.MINOR,
+                customer=customer,
+                since=since,
             )
 
 
@@ -281,16 +298,25 @@ def supplier_has_contract(ctx: Context) -> Iterator[Finding]:
             and supplier.id in a.parties
             and ctx.sms.provider in a.parties
         ]
-        detail = (
-            f"its contracts are not in force on {ctx.as_of.isoformat()} "
-            f"({', '.join(a.id for a in lapsed)})"
-            if lapsed
-            else "no contract names both it and the provider"
-        )
-        yield ctx.fail(
-            f"supplier {supplier.id!r} has no contract with the provider: {detail}",
-            subjects=(supplier.id, *(a.id for a in lapsed)),
-        )
+        if lapsed:
+            contracts = [a.id for a in lapsed]
+            yield ctx.fail(
+                "supplier {supplier!r} has no contract with the provider: its contracts are not "
+                "in force on {as_of} ({contracts})",
+                code="relationship.contract-lapsed",
+                subjects=(supplier.id, *contracts),
+                supplier=supplier.id,
+                as_of=ctx.as_of,
+                contracts=contracts,
+            )
+        else:
+            yield ctx.fail(
+                "supplier {supplier!r} has no contract with the provider: no contract names "
+                "both it and the provider",
+                code="relationship.contract-missing",
+                subjects=supplier.id,
+                supplier=supplier.id,
+            )
 
 
 @rule(
@@ -308,17 +334,36 @@ def supplier_contract_owned(ctx: Context) -> Iterator[Finding]:
     for supplier, contract in _supplier_contracts(ctx):
         if _provider_people(ctx, contract.owner):
             continue
+        subjects = (contract.id, supplier.id)
         if contract.owner is None:
-            found = "has no owner"
+            yield ctx.fail(
+                "contract {contract!r} with supplier {supplier!r} has no owner; name the "
+                "provider person responsible for it",
+                code="relationship.contract-owner-none",
+                subjects=subjects,
+                contract=contract.id,
+                supplier=supplier.id,
+            )
         elif ctx.sms.is_provider_side(contract.owner):
-            found = f"is owned by {contract.owner!r}, a role no provider person holds"
+            yield ctx.fail(
+                "contract {contract!r} with supplier {supplier!r} is owned by {owner!r}, a role "
+                "no provider person holds; name the provider person responsible for it",
+                code="relationship.contract-owner-unheld",
+                subjects=subjects,
+                contract=contract.id,
+                supplier=supplier.id,
+                owner=contract.owner,
+            )
         else:
-            found = f"is owned by {contract.owner!r}, who is not of the provider"
-        yield ctx.fail(
-            f"contract {contract.id!r} with supplier {supplier.id!r} {found}; name the "
-            "provider person responsible for it",
-            subjects=(contract.id, supplier.id),
-        )
+            yield ctx.fail(
+                "contract {contract!r} with supplier {supplier!r} is owned by {owner!r}, who is "
+                "not of the provider; name the provider person responsible for it",
+                code="relationship.contract-owner-external",
+                subjects=subjects,
+                contract=contract.id,
+                supplier=supplier.id,
+                owner=contract.owner,
+            )
 
 
 @rule(
@@ -339,9 +384,12 @@ def supplier_contract_terms(ctx: Context) -> Iterator[Finding]:
         missing = [t.value for t in _CONTRACT_TERMS if t not in contract.terms]
         if missing:
             yield ctx.fail(
-                f"contract {contract.id!r} with supplier {supplier.id!r} does not state: "
-                f"{', '.join(missing)}",
+                "contract {contract!r} with supplier {supplier!r} does not state: {terms}",
+                code="relationship.contract-terms-missing",
                 subjects=(contract.id, supplier.id),
+                contract=contract.id,
+                supplier=supplier.id,
+                terms=missing,
             )
 
 
@@ -399,9 +447,13 @@ def subcontractors_contracted_by_lead(ctx: Context) -> Iterator[Finding]:
         lead = sms.get(lead_id)
         if lead.kind is not PartyKind.SUPPLIER:
             yield ctx.fail(
-                f"{party.id!r} names {lead_id!r} as its lead supplier, but that party is of "
-                f"kind {lead.kind.value!r}; a lead supplier must be a supplier",
+                "{party!r} names {lead!r} as its lead supplier, but that party is of kind "
+                "{kind!r}; a lead supplier must be a supplier",
+                code="relationship.lead-not-supplier",
                 subjects=(party.id, lead_id),
+                party=party.id,
+                lead=lead_id,
+                kind=lead.kind.value,
             )
             continue
         binding = [
@@ -411,7 +463,10 @@ def subcontractors_contracted_by_lead(ctx: Context) -> Iterator[Finding]:
         ]
         if not binding:
             yield ctx.fail(
-                f"sub-contracted supplier {party.id!r} has no contract in force with its lead "
-                f"supplier {lead_id!r}; expected a contract naming both",
+                "sub-contracted supplier {party!r} has no contract in force with its lead "
+                "supplier {lead!r}; expected a contract naming both",
+                code="relationship.subcontract-missing",
                 subjects=(party.id, lead_id),
+                party=party.id,
+                lead=lead_id,
             )

@@ -31,20 +31,33 @@ def _recent_evidence(
     latest = ctx.facts.latest_evidence(kind)
     if latest is None:
         yield ctx.fail(
-            f"no {what} by {ctx.as_of.isoformat()} (no evidence of kind {kind!r})",
+            "no {what} by {as_of} (no evidence of kind {kind!r})",
+            code="resolution.records-none",
             severity=Severity.MAJOR,
+            what=what,
+            as_of=ctx.as_of,
+            kind=kind,
         )
         return
     since = ctx.back(window)
     if latest.effective < since:
         yield ctx.fail(
-            f"the latest {what} is from {latest.effective.isoformat()}, none since "
-            f"{since.isoformat()}; keep recording them",
+            "the latest {what} is from {latest}, none since {since}; keep recording them",
+            code="resolution.records-stale",
             evidence=latest.id,
             severity=Severity.MINOR,
+            what=what,
+            latest=latest.effective,
+            since=since,
         )
         return
-    yield ctx.passed(f"latest {what} on {latest.effective.isoformat()}", evidence=latest.id)
+    yield ctx.passed(
+        "latest {what} on {latest}",
+        code="resolution.records-recent",
+        evidence=latest.id,
+        what=what,
+        latest=latest.effective,
+    )
 
 
 def _procedure_in_process(
@@ -54,24 +67,35 @@ def _procedure_in_process(
     process of ``process_kind`` lists one among its procedures."""
     documents = ctx.facts.documents_in_force_by_kind.get(document_kind, ())
     if not documents:
-        yield ctx.fail(f"no issued {what}", severity=Severity.MAJOR)
+        yield ctx.fail(
+            "no issued {what}",
+            code="resolution.procedure-missing",
+            severity=Severity.MAJOR,
+            what=what,
+        )
         return
     doc_ids = {d.id for d in documents}
     processes = ctx.facts.processes_by_kind.get(process_kind, ())
     label = process_kind.value.replace("_", " ")
     if not processes:
         yield ctx.fail(
-            f"the {what} is not part of any process: there is no {label} process",
+            "the {what} is not part of any process: there is no {process_kind} process",
+            code="resolution.procedure-no-process",
             subjects=sorted(doc_ids),
             severity=Severity.MINOR,
+            what=what,
+            process_kind=label,
         )
         return
     if not any(doc_ids & set(p.procedures) for p in processes):
         yield ctx.fail(
-            f"no {label} process lists the {what} ({', '.join(sorted(doc_ids))}) among its "
-            "procedures",
+            "no {process_kind} process lists the {what} ({documents}) among its procedures",
+            code="resolution.procedure-not-listed",
             subjects=(*(p.id for p in processes), *sorted(doc_ids)),
             severity=Severity.MINOR,
+            process_kind=label,
+            what=what,
+            documents=sorted(doc_ids),
         )
 
 
@@ -167,17 +191,27 @@ def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding
         seen = sorted([*(e.id for e in notices), *(r.id for r in reports)])
         if informed:
             continue
-        found = (
-            f"its reports ({', '.join(seen)}) reach no member of top management"
-            if seen
-            else "no report naming it was made since"
-        )
-        yield ctx.fail(
-            f"top management was not informed of major incident {incident.id!r} of "
-            f"{incident.effective.isoformat()}: {found}",
-            subjects=incident.id,
-            evidence=seen,
-        )
+        if seen:
+            yield ctx.fail(
+                "top management was not informed of major incident {incident!r} of {date}: its "
+                "reports ({reports}) reach no member of top management",
+                code="resolution.major-incident-reports-miss-top",
+                subjects=incident.id,
+                evidence=seen,
+                incident=incident.id,
+                date=incident.effective,
+                reports=seen,
+            )
+        else:
+            yield ctx.fail(
+                "top management was not informed of major incident {incident!r} of {date}: no "
+                "report naming it was made since",
+                code="resolution.major-incident-unreported",
+                subjects=incident.id,
+                evidence=seen,
+                incident=incident.id,
+                date=incident.effective,
+            )
 
 
 # --- 8.2 Problem management ---------------------------------------------------------------

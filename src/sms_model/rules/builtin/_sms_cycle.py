@@ -94,19 +94,32 @@ def scope_names_units_and_services(ctx: Context) -> Iterator[Finding]:
     """
     scope = ctx.sms.scope
     if scope is None:
-        yield ctx.fail("the SMS defines no scope; state the organisational units and services")
+        yield ctx.fail(
+            "the SMS defines no scope; state the organisational units and services",
+            code="cycle.scope-missing",
+        )
         return
     if not scope.statement.strip():
-        yield ctx.fail("the scope has no statement", subjects=scope.id, severity=Severity.MINOR)
+        yield ctx.fail(
+            "the scope has no statement",
+            code="cycle.scope-no-statement",
+            key="no-statement",
+            subjects=scope.id,
+            severity=Severity.MINOR,
+        )
     if not scope.organisational_units:
         yield ctx.fail(
             "the scope names no organisational unit; name the units of the provider it covers",
+            code="cycle.scope-no-units",
+            key="no-units",
             subjects=scope.id,
             severity=Severity.MINOR,
         )
     if not scope.services:
         yield ctx.fail(
             "the scope names no services; name the services the SMS covers",
+            code="cycle.scope-no-services",
+            key="no-services",
             subjects=scope.id,
             severity=Severity.MINOR,
         )
@@ -115,10 +128,13 @@ def scope_names_units_and_services(ctx: Context) -> Iterator[Finding]:
         party = ctx.sms.get(unit)
         if party.kind not in own:
             yield ctx.fail(
-                f"the scope names {unit!r}, a {party.kind.value}, as an organisational unit; "
+                "the scope names {unit!r}, a {party_kind}, as an organisational unit; "
                 "expected the provider or one of its internal groups",
+                code="cycle.scope-foreign-unit",
                 subjects=(scope.id, unit),
                 severity=Severity.MINOR,
+                unit=unit,
+                party_kind=party.kind.value,
             )
 
 
@@ -143,18 +159,23 @@ def live_services_in_scope(ctx: Context) -> Iterator[Finding]:
     for service in ctx.sms.services:
         if service.stage is LifecycleStage.LIVE and service.id not in in_scope:
             yield ctx.fail(
-                f"live service {service.id!r} is delivered but not within the scope of the SMS",
+                "live service {service!r} is delivered but not within the scope of the SMS",
+                code="cycle.scope-live-service-outside",
                 subjects=(scope.id, service.id),
+                service=service.id,
             )
     ended = (LifecycleStage.TRANSFERRED, LifecycleStage.REMOVED)
     for service_id in scope.services:
         service = ctx.sms.get(service_id)
         if service.stage in ended:
             yield ctx.fail(
-                f"the scope still names service {service_id!r}, which was "
-                f"{service.stage.value}; keep the scope current",
+                "the scope still names service {service!r}, which was {stage}; keep the scope "
+                "current",
+                code="cycle.scope-ended-service",
                 subjects=(scope.id, service_id),
                 severity=Severity.OBSERVATION,
+                service=service_id,
+                stage=service.stage.value,
             )
 
 
@@ -177,9 +198,12 @@ def scope_claims_no_exclusions(ctx: Context) -> Iterator[Finding]:
         return
     for exclusion in sorted(scope.exclusions):
         yield ctx.fail(
-            f"the scope claims the exclusion {exclusion!r}; no requirement may be excluded, so "
+            "the scope claims the exclusion {exclusion!r}; no requirement may be excluded, so "
             "narrow the organisational units or services instead",
+            code="cycle.scope-exclusion",
+            key=f"exclusion:{exclusion}",
             subjects=scope.id,
+            exclusion=exclusion,
         )
 
 
@@ -202,26 +226,35 @@ def plan_agreed(ctx: Context) -> Iterator[Finding]:
     """
     plan = ctx.sms.plan
     if plan is None:
-        yield ctx.fail("there is no service management plan")
+        yield ctx.fail("there is no service management plan", code="cycle.plan-missing")
         return
     if plan.status in (PlanStatus.DRAFT, PlanStatus.RETIRED):
         yield ctx.fail(
-            f"the plan {plan.id!r} is {plan.status.value}; expected an agreed plan in force",
+            "the plan {plan!r} is {status}; expected an agreed plan in force",
+            code="cycle.plan-not-in-force",
             subjects=plan.id,
+            plan=plan.id,
+            status=plan.status.value,
         )
         return
     if plan.agreed_on is None:
         yield ctx.fail(
-            f"the plan {plan.id!r} is {plan.status.value} but records no date of agreement",
+            "the plan {plan!r} is {status} but records no date of agreement",
+            code="cycle.plan-undated",
             subjects=plan.id,
             severity=Severity.MINOR,
+            plan=plan.id,
+            status=plan.status.value,
         )
     elif plan.agreed_on > ctx.as_of:
         yield ctx.fail(
-            f"the plan {plan.id!r} is agreed only on {plan.agreed_on.isoformat()}, after "
-            f"{ctx.as_of.isoformat()}",
+            "the plan {plan!r} is agreed only on {agreed_on}, after {as_of}",
+            code="cycle.plan-agreed-later",
             subjects=plan.id,
             severity=Severity.MINOR,
+            plan=plan.id,
+            agreed_on=plan.agreed_on,
+            as_of=ctx.as_of,
         )
 
 
@@ -247,16 +280,21 @@ def plan_covers_every_topic(ctx: Context) -> Iterator[Finding]:
         return  # SMS-4.5.2-agreed reports the missing plan
     if not plan.topics:
         yield ctx.fail(
-            f"the plan {plan.id!r} covers none of the topics a service management plan needs",
+            "the plan {plan!r} covers none of the topics a service management plan needs",
+            code="cycle.plan-no-topics",
             subjects=plan.id,
             severity=Severity.MAJOR,
+            plan=plan.id,
         )
         return
     missing = [topic.value for topic in PlanTopic if topic not in plan.topics]
     if missing:
         yield ctx.fail(
-            f"the plan {plan.id!r} does not cover: {', '.join(missing)}",
+            "the plan {plan!r} does not cover: {missing}",
+            code="cycle.plan-topics-missing",
             subjects=plan.id,
+            plan=plan.id,
+            missing=missing,
         )
 
 
@@ -278,15 +316,23 @@ def plan_carries_the_objectives(ctx: Context) -> Iterator[Finding]:
     if plan is None:
         return  # SMS-4.5.2-agreed reports the missing plan
     if not plan.objectives:
-        yield ctx.fail(f"the plan {plan.id!r} names no objectives", subjects=plan.id)
+        yield ctx.fail(
+            "the plan {plan!r} names no objectives",
+            code="cycle.plan-no-objectives",
+            subjects=plan.id,
+            plan=plan.id,
+        )
         return
     planned = set(plan.objectives)
     outside = [o.id for o in ctx.sms.objectives if o.id not in planned]
     if outside:
         yield ctx.fail(
-            f"objectives outside the plan {plan.id!r}: {', '.join(outside)}; expected every "
-            "objective to be planned",
+            "objectives outside the plan {plan!r}: {outside}; expected every objective to be "
+            "planned",
+            code="cycle.plan-objectives-outside",
             subjects=(plan.id, *outside),
+            plan=plan.id,
+            outside=outside,
         )
 
 
@@ -312,17 +358,27 @@ def risks_to_services_assessed(ctx: Context) -> Iterator[Finding]:
     if services and not any(services & set(r.subjects) for r in ctx.sms.risks):
         yield ctx.fail(
             "no risk to any service is recorded; expected risks to services to be identified",
+            code="cycle.risk-none",
             severity=Severity.MAJOR,
         )
     for risk in ctx.sms.risks:
         if risk.status is RiskStatus.CLOSED:
             continue
         if risk.owner is None:
-            yield ctx.fail(f"risk {risk.id!r} has no owner", subjects=risk.id)
+            yield ctx.fail(
+                "risk {risk!r} has no owner",
+                code="cycle.risk-no-owner",
+                key="no-owner",
+                subjects=risk.id,
+                risk=risk.id,
+            )
         if risk.assessed is not None and (risk.likelihood is None or risk.impact is None):
             yield ctx.fail(
-                f"risk {risk.id!r} was assessed without a likelihood and an impact score",
+                "risk {risk!r} was assessed without a likelihood and an impact score",
+                code="cycle.risk-unscored",
+                key="unscored",
                 subjects=risk.id,
+                risk=risk.id,
             )
         records = () if risk.assessed is None else ((risk.assessed, risk.id),)
         found = ctx.check_cadence(
@@ -352,20 +408,30 @@ def risks_to_services_treated(ctx: Context) -> Iterator[Finding]:
         if risk.status is RiskStatus.ACCEPTED:
             if risk.accepted_by is None:
                 yield ctx.fail(
-                    f"risk {risk.id!r} is accepted but nobody is recorded as accepting it",
+                    "risk {risk!r} is accepted but nobody is recorded as accepting it",
+                    code="cycle.risk-acceptor-missing",
                     subjects=risk.id,
+                    risk=risk.id,
                 )
             elif not ctx.sms.is_provider_side(risk.accepted_by):
                 yield ctx.fail(
-                    f"risk {risk.id!r} was accepted by {risk.accepted_by!r}, who is not of the "
-                    f"provider {ctx.sms.provider!r}",
+                    "risk {risk!r} was accepted by {accepted_by!r}, who is not of the provider "
+                    "{provider!r}",
+                    code="cycle.risk-acceptor-foreign",
                     subjects=(risk.id, risk.accepted_by),
+                    risk=risk.id,
+                    accepted_by=risk.accepted_by,
+                    provider=ctx.sms.provider,
                 )
         elif risk.status in (RiskStatus.OPEN, RiskStatus.TREATED) and not risk.treatment:
             yield ctx.fail(
-                f"risk {risk.id!r} was assessed on {risk.assessed.isoformat()} and is "
-                f"{risk.status.value} with no treatment; expected a treatment or an acceptance",
+                "risk {risk!r} was assessed on {assessed} and is {status} with no treatment; "
+                "expected a treatment or an acceptance",
+                code="cycle.risk-untreated",
                 subjects=risk.id,
+                risk=risk.id,
+                assessed=risk.assessed,
+                status=risk.status.value,
             )
 
 
@@ -405,13 +471,16 @@ def sms_funded(ctx: Context) -> Iterator[Finding]:
         return
     if not funds:
         yield ctx.fail(
-            "no financial resource is allocated to the SMS; expected a budget for running it"
+            "no financial resource is allocated to the SMS; expected a budget for running it",
+            code="cycle.funding-none",
         )
         return
     yield ctx.fail(
-        f"the funds allocated to the SMS were not provided or were withdrawn by "
-        f"{ctx.as_of.isoformat()}: {', '.join(r.id for r in funds)}",
+        "the funds allocated to the SMS were not provided or were withdrawn by {as_of}: {funds}",
+        code="cycle.funding-unavailable",
         subjects=tuple(r.id for r in funds),
+        as_of=ctx.as_of,
+        funds=[r.id for r in funds],
     )
 
 
@@ -434,17 +503,22 @@ def sms_monitoring_defined(ctx: Context) -> Iterator[Finding]:
     """
     processes = ctx.facts.processes_by_kind.get(ProcessKind.SMS_MONITORING, ())
     if not processes:
-        yield ctx.fail("the SMS has no monitoring and measurement process (kind sms_monitoring)")
+        yield ctx.fail(
+            "the SMS has no monitoring and measurement process (kind sms_monitoring)",
+            code="cycle.monitoring-missing",
+        )
         return
     for process in processes:
         documents = [process.definition, *process.procedures]
         kinds = (DocumentKind.PROCESS_DEFINITION, DocumentKind.PROCEDURE)
         if not any(_in_force(ctx, d, k) for d in documents for k in kinds):
             yield ctx.fail(
-                f"the monitoring process {process.id!r} has no issued definition or procedure "
+                "the monitoring process {process!r} has no issued definition or procedure "
                 "stating how the SMS is monitored and measured",
+                code="cycle.monitoring-undocumented",
                 subjects=process.id,
                 severity=Severity.MINOR,
+                process=process.id,
             )
 
 
@@ -471,14 +545,19 @@ def performance_reports_defined(ctx: Context) -> Iterator[Finding]:
     for report in sorted(reports, key=lambda r: (r.date, r.id)):
         if report.definition is None:
             yield ctx.fail(
-                f"SMS performance report {report.id!r} follows no report definition",
+                "SMS performance report {report!r} follows no report definition",
+                code="cycle.report-no-definition",
                 subjects=report.id,
+                report=report.id,
             )
         elif not _in_force(ctx, report.definition, DocumentKind.REPORT_DEFINITION):
             yield ctx.fail(
-                f"SMS performance report {report.id!r} names {report.definition!r}, which is "
-                "not an issued report definition",
+                "SMS performance report {report!r} names {definition!r}, which is not an "
+                "issued report definition",
+                code="cycle.report-definition-not-issued",
                 subjects=(report.id, report.definition),
+                report=report.id,
+                definition=report.definition,
             )
 
 
@@ -508,32 +587,44 @@ def audits_follow_a_programme(ctx: Context) -> Iterator[Finding]:
     four processes, within the year.
     """
     if not ctx.facts.documents_in_force_by_kind.get(DocumentKind.AUDIT_PROGRAMME):
-        yield ctx.fail("there is no issued audit programme")
+        yield ctx.fail("there is no issued audit programme", code="cycle.audit-programme-missing")
         return
     planned: list[tuple[date, str]] = []
     for audit in _internal_audits(ctx):
         programme: Any = ctx.sms.find(audit.programme)
         if not _in_force(ctx, audit.programme, DocumentKind.AUDIT_PROGRAMME):
             yield ctx.fail(
-                f"internal audit {audit.id!r} does not name an issued audit programme "
-                f"(found {audit.programme!r})",
+                "internal audit {audit!r} does not name an issued audit programme "
+                "(found {programme!r})",
+                code="cycle.audit-programme-not-named",
+                key="no-programme",
                 subjects=audit.id,
                 severity=Severity.MINOR,
+                audit=audit.id,
+                programme=audit.programme,
             )
         elif programme.issued is not None and programme.issued > audit.date:
             yield ctx.fail(
-                f"internal audit {audit.id!r} on {audit.date.isoformat()} predates its "
-                f"programme {programme.id!r}, issued on {programme.issued.isoformat()}",
+                "internal audit {audit!r} on {date} predates its programme {programme!r}, "
+                "issued on {issued}",
+                code="cycle.audit-before-programme",
                 subjects=(audit.id, programme.id),
                 severity=Severity.MINOR,
+                audit=audit.id,
+                date=audit.date,
+                programme=programme.id,
+                issued=programme.issued,
             )
         else:
             planned.append((audit.date, audit.id))
         if not audit.processes:
             yield ctx.fail(
-                f"internal audit {audit.id!r} names no processes it audited",
+                "internal audit {audit!r} names no processes it audited",
+                code="cycle.audit-no-processes",
+                key="no-processes",
                 subjects=audit.id,
                 severity=Severity.MINOR,
+                audit=audit.id,
             )
     yield from ctx.check_cadence(
         "internal-audit",
@@ -567,9 +658,13 @@ def auditors_do_not_audit_own_work(ctx: Context) -> Iterator[Finding]:
                 answerable.update(sms.people_of(responsible))
             if audit.auditor in answerable:
                 yield ctx.fail(
-                    f"internal audit {audit.id!r}: auditor {audit.auditor!r} audited process "
-                    f"{process_id!r}, which they own or are responsible for",
+                    "internal audit {audit!r}: auditor {auditor!r} audited process "
+                    "{process!r}, which they own or are responsible for",
+                    code="cycle.audit-own-process",
                     subjects=(audit.id, audit.auditor, process_id),
+                    audit=audit.id,
+                    auditor=audit.auditor,
+                    process=process_id,
                 )
             elif (
                 process.operated_by is not None
@@ -577,10 +672,14 @@ def auditors_do_not_audit_own_work(ctx: Context) -> Iterator[Finding]:
                 and process.operated_by == auditor_party
             ):
                 yield ctx.fail(
-                    f"internal audit {audit.id!r}: auditor {audit.auditor!r} of "
-                    f"{auditor_party!r} audited process {process_id!r}, which that party "
-                    "operates",
+                    "internal audit {audit!r}: auditor {auditor!r} of {party!r} audited "
+                    "process {process!r}, which that party operates",
+                    code="cycle.audit-own-party-process",
                     subjects=(audit.id, audit.auditor, process_id),
+                    audit=audit.id,
+                    auditor=audit.auditor,
+                    party=auditor_party,
+                    process=process_id,
                 )
 
 
@@ -618,10 +717,14 @@ def audit_nonconformities_followed_up(ctx: Context) -> Iterator[Finding]:
         age = (ctx.as_of - nc.raised).days
         if not actions and age > days:
             yield ctx.fail(
-                f"nonconformity {nc_id!r} from internal audit {raised[nc_id]!r} has been open "
-                f"for {age} days with no corrective action; expected follow-up within {days} "
-                "days",
+                "nonconformity {nonconformity!r} from internal audit {audit!r} has been open "
+                "for {age!d} with no corrective action; expected follow-up within {days!d}",
+                code="cycle.audit-nonconformity-not-followed-up",
                 subjects=(nc_id, raised[nc_id]),
+                nonconformity=nc_id,
+                audit=raised[nc_id],
+                age=age,
+                days=days,
             )
 
 
@@ -655,10 +758,13 @@ def management_reviews_by_top_management(ctx: Context) -> Iterator[Finding]:
     for review in _management_reviews(ctx):
         if review.chair not in top:
             yield ctx.fail(
-                f"management review {review.id!r} was chaired by {review.chair!r}; expected a "
-                "member of top management",
+                "management review {review!r} was chaired by {chair!r}; expected a member of "
+                "top management",
+                code="cycle.review-chair-not-top",
                 subjects=review.id,
                 severity=Severity.MINOR,
+                review=review.id,
+                chair=review.chair,
             )
     led = [
         (r.date, r.id)
@@ -692,8 +798,11 @@ def management_review_inputs(ctx: Context) -> Iterator[Finding]:
         missing = [i.value for i in ReviewInput if i not in review.inputs]
         if missing:
             yield ctx.fail(
-                f"management review {review.id!r} did not consider: {', '.join(missing)}",
+                "management review {review!r} did not consider: {missing}",
+                code="cycle.review-inputs-missing",
                 subjects=review.id,
+                review=review.id,
+                missing=missing,
             )
 
 
@@ -712,8 +821,10 @@ def management_review_outputs(ctx: Context) -> Iterator[Finding]:
     for review in _management_reviews(ctx):
         if not review.outputs:
             yield ctx.fail(
-                f"management review {review.id!r} records no decisions or actions",
+                "management review {review!r} records no decisions or actions",
+                code="cycle.review-no-outputs",
                 subjects=review.id,
+                review=review.id,
             )
 
 
@@ -735,21 +846,29 @@ def continual_improvement_policy(ctx: Context) -> Iterator[Finding]:
     """
     policies = ctx.facts.policies_by_kind.get(PolicyKind.CONTINUAL_IMPROVEMENT, ())
     if not policies:
-        yield ctx.fail("there is no continual improvement policy")
+        yield ctx.fail(
+            "there is no continual improvement policy", code="cycle.improvement-policy-missing"
+        )
         return
     for policy in policies:
         if policy.issued is None or policy.issued > ctx.as_of:
             yield ctx.fail(
-                f"continual improvement policy {policy.id!r} has not been issued by "
-                f"{ctx.as_of.isoformat()}",
+                "continual improvement policy {policy!r} has not been issued by {as_of}",
+                code="cycle.improvement-policy-not-issued",
+                key="not-issued",
                 subjects=policy.id,
                 severity=Severity.MINOR,
+                policy=policy.id,
+                as_of=ctx.as_of,
             )
         if not ctx.facts.top_approvals(policy.id):
             yield ctx.fail(
-                f"continual improvement policy {policy.id!r} has no approval by top management",
+                "continual improvement policy {policy!r} has no approval by top management",
+                code="cycle.improvement-policy-unapproved",
+                key="unapproved",
                 subjects=policy.id,
                 severity=Severity.MINOR,
+                policy=policy.id,
             )
 
 
@@ -784,14 +903,20 @@ def nonconformities_get_corrective_action(ctx: Context) -> Iterator[Finding]:
             continue
         if not _open_on(nc.closed, ctx.as_of):
             yield ctx.fail(
-                f"nonconformity {nc.id!r} was closed without a corrective action",
+                "nonconformity {nonconformity!r} was closed without a corrective action",
+                code="cycle.nonconformity-closed-uncorrected",
                 subjects=nc.id,
+                nonconformity=nc.id,
             )
         elif nc.id not in from_audits and (ctx.as_of - nc.raised).days > days:
             yield ctx.fail(
-                f"nonconformity {nc.id!r} has been open since {nc.raised.isoformat()} with no "
-                f"corrective action; expected one within {days} days",
+                "nonconformity {nonconformity!r} has been open since {raised} with no "
+                "corrective action; expected one within {days!d}",
+                code="cycle.nonconformity-open-uncorrected",
                 subjects=nc.id,
+                nonconformity=nc.id,
+                raised=nc.raised,
+                days=days,
             )
 
 
@@ -831,8 +956,11 @@ def improvements_recorded(ctx: Context) -> Iterator[Finding]:
         ]
         if missing:
             yield ctx.fail(
-                f"improvement {entry.id!r} records no {', '.join(missing)}",
+                "improvement {improvement!r} records no {missing}",
+                code="cycle.improvement-incomplete",
                 subjects=entry.id,
+                improvement=entry.id,
+                missing=missing,
             )
 
 
@@ -856,9 +984,13 @@ def improvements_approved_before_implementation(ctx: Context) -> Iterator[Findin
             continue  # SMS-4.5.5.2-recorded reports it
         if not ctx.sms.is_provider_side(approver):
             yield ctx.fail(
-                f"improvement {entry.id!r} was approved by {approver!r}, who is not of the "
-                f"provider {ctx.sms.provider!r}",
+                "improvement {improvement!r} was approved by {approver!r}, who is not of the "
+                "provider {provider!r}",
+                code="cycle.improvement-approver-foreign",
                 subjects=(entry.id, approver),
+                improvement=entry.id,
+                approver=approver,
+                provider=ctx.sms.provider,
             )
             continue
         records = sorted(
@@ -867,9 +999,12 @@ def improvements_approved_before_implementation(ctx: Context) -> Iterator[Findin
         )
         if not records:
             yield ctx.fail(
-                f"improvement {entry.id!r} names {approver!r} as approver but no approval by "
+                "improvement {improvement!r} names {approver!r} as approver but no approval by "
                 "them is on record",
+                code="cycle.improvement-approval-unrecorded",
                 subjects=entry.id,
+                improvement=entry.id,
+                approver=approver,
             )
         elif (
             entry.closed is not None
@@ -877,10 +1012,14 @@ def improvements_approved_before_implementation(ctx: Context) -> Iterator[Findin
             and (records[0].date > entry.closed)
         ):
             yield ctx.fail(
-                f"improvement {entry.id!r} was implemented by {entry.closed.isoformat()} but "
-                f"approved only on {records[0].date.isoformat()}",
+                "improvement {improvement!r} was implemented by {closed} but approved only on "
+                "{approved}",
+                code="cycle.improvement-approved-late",
                 subjects=entry.id,
                 evidence=records[0].id,
+                improvement=entry.id,
+                closed=entry.closed,
+                approved=records[0].date,
             )
 
 
@@ -907,10 +1046,24 @@ def improvements_measured(ctx: Context) -> Iterator[Finding]:
             *((r.date, r.id) for r in facts.reports_by_subject.get(entry.id, ())),
             *((e.effective, e.id) for e in facts.evidence_by_subject.get(entry.id, ())),
         ]
-        if not any(day >= entry.raised for day, _ in dated):
-            target = f" ({entry.target})" if entry.target else ""
+        if any(day >= entry.raised for day, _ in dated):
+            continue
+        if entry.target:
             yield ctx.fail(
-                f"improvement {entry.id!r} was closed on {entry.closed.isoformat()} but no "
-                f"review, report or evidence shows its result against its target{target}",
+                "improvement {improvement!r} was closed on {closed} but no review, report or "
+                "evidence shows its result against its target ({target})",
+                code="cycle.improvement-unmeasured-target",
                 subjects=entry.id,
+                improvement=entry.id,
+                closed=entry.closed,
+                target=entry.target,
+            )
+        else:
+            yield ctx.fail(
+                "improvement {improvement!r} was closed on {closed} but no review, report or "
+                "evidence shows its result against its target",
+                code="cycle.improvement-unmeasured",
+                subjects=entry.id,
+                improvement=entry.id,
+                closed=entry.closed,
             )
