@@ -171,7 +171,7 @@ def test_a_notebook_that_only_imports_the_package_shows_a_system_as_html() -> No
     assert sms_html(load(example)) == result.data["text/html"]
 
 
-@pytest.mark.parametrize("cell_id", ["over-time"])
+@pytest.mark.parametrize("cell_id", ["over-time", "history"])
 def test_walkthrough_plots_the_timeline(executed: Any, cell_id: str) -> None:
     kinds = [sorted(o.get("data", {})) for o in _outputs(executed, cell_id)]
     assert any("image/png" in kind for kind in kinds), kinds

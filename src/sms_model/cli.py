@@ -25,6 +25,12 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
+from sms_model._cli_history import (
+    add_history_command,
+    add_record_option,
+    history_command,
+    record_from_args,
+)
 from sms_model.errors import ModelValidationError, SMSModelError
 
 if TYPE_CHECKING:
@@ -114,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="abandon a rule that runs longer and report it as an error",
     )
+    add_record_option(a)
 
     d = sub.add_parser(
         "diff",
@@ -163,6 +170,7 @@ def _parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("init", help="write a commented starter SMS file that validates")
     i.add_argument("path")
+    add_history_command(sub)
     return parser
 
 
@@ -513,6 +521,7 @@ def _assess(args: argparse.Namespace) -> int:
     text, console = _render(result, args, sms)
     inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
     _write(text, args.output, inputs, console=console)
+    record_from_args(args, result, args.file)
     if args.fail_on == "never":
         return EXIT_OK
     return EXIT_FINDINGS if result.failed_at(Severity(args.fail_on)) else EXIT_OK
@@ -722,6 +731,7 @@ def _init(args: argparse.Namespace) -> int:
 _HANDLERS = {
     "assess": _assess,
     "diff": _diff,
+    "history": history_command,
     "validate": _validate,
     "graph": _graph,
     "rules": _rules,

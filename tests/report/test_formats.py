@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ACME = str(ROOT / "examples" / "acme-managed-services.yaml")
 AS_OF = ["--as-of", "2026-11-27"]
 
-BUILTIN_REPORTS = ("text", "markdown", "json", "html", "junit", "sarif")
+BUILTIN_REPORTS = ("text", "markdown", "json", "html", "junit", "sarif", "oscal")
 BUILTIN_GRAPHS = ("graphml", "json", "dot", "raci")
 
 

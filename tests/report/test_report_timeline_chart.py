@@ -61,3 +61,22 @@ def test_a_dataframe_draws_the_same(rows: list[dict[str, Any]], figure: Any) -> 
 def test_something_else_is_refused() -> None:
     with pytest.raises(TypeError, match="timeline_rows"):
         plot_timeline("not rows")
+
+
+def test_the_timeline_of_a_history_draws_too(tmp_path: Path, figure: Any) -> None:
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("pandas")
+    from sms_model import history
+
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    sms = sms_model.load(ROOT / "examples" / "acme-managed-services.yaml")
+    for result in sms_model.assess_over_time(sms, DAYS):
+        history.record(result, url)
+    frame = history.timeline(url)
+    assert frame["new"].isna().tolist() == [True, False, False]  # the first run has no "new"
+    ax = plot_timeline(frame, ax=figure.subplots())
+    expected = timeline_rows(sms_model.assess_over_time(sms, DAYS))
+    top = max(row["failures"] for row in expected)
+    assert max(max(h) for h in _heights(ax)) == top
+    assert frame["failures"].tolist() == [row["failures"] for row in expected]
+    assert frame["new"].tolist()[1:] == [row["new"] for row in expected][1:]

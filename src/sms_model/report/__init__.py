@@ -1,5 +1,5 @@
-"""Rendering an :class:`~sms_model.rules.Assessment` as text, Markdown, JSON, HTML, JUnit XML or
-SARIF 2.1.0, or in a format of your own; the comparison of two
+"""Rendering an :class:`~sms_model.rules.Assessment` as text, Markdown, JSON, HTML, JUnit XML,
+SARIF 2.1.0 or OSCAL assessment results, or in a format of your own; the comparison of two
 assessments (:func:`render_diff`); and, for notebooks, HTML fragments, a pandas DataFrame and
 charts of conformity per clause and over time.
 
@@ -94,7 +94,7 @@ __all__ = [
 #: :data:`FORMATS`. (Once a fixed list of names; now any registered name.)
 ReportFormat = _formats.ReportFormat
 #: The names of the report formats, in the order the command line lists them: the built-in
-#: ones (``text``, ``markdown``, ``json``, ``html``, ``junit``, ``sarif``), then those
+#: ones (``text``, ``markdown``, ``json``, ``html``, ``junit``, ``sarif``, ``oscal``), then those
 #: registered with :func:`register_format`. A read-only view that shows formats registered
 #: after it was imported; it compares equal to a tuple of the same names.
 FORMATS: Final = _formats.FORMATS

@@ -154,7 +154,7 @@ def plot_timeline(timeline: Any, *, ax: Axes | None = None) -> Axes:
 
     ``timeline`` is what :func:`sms_model.rules.timeline_rows` returns for assessments (for
     instance those of :func:`sms_model.assess_over_time`) or the DataFrame of
-    a history's timeline for stored runs. ``ax`` is the matplotlib Axes to draw
+    :func:`sms_model.history.timeline` for stored runs. ``ax`` is the matplotlib Axes to draw
     on (a new pyplot figure when not given). The Axes holds one filled area per severity, in
     the order major, minor, observation. Needs the optional ``matplotlib`` package.
 

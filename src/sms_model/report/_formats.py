@@ -9,6 +9,9 @@ everywhere at once.
 
 This module imports no renderer: each built-in renderer is imported when it first renders, so
 that listing the formats (as the command line does to parse its arguments) stays cheap.
+
+Length: the two registries, their public functions and one registration per built-in format,
+kept together so that the formats the command line offers are read in one place.
 """
 
 from __future__ import annotations
@@ -483,6 +486,12 @@ def _sarif(assessment: Assessment, options: RenderOptions) -> str:
     )
 
 
+def _oscal(assessment: Assessment, options: RenderOptions) -> str:
+    from sms_model.oscal import assessment_results
+
+    return assessment_results(assessment, docs_url=options.docs_url)
+
+
 _GRAPH: Final = "sms_model.graph"
 
 _REPORTS.add(
@@ -545,6 +554,16 @@ _REPORTS.add(
         suffix=".sarif",
         needs=["locate"],
         description="SARIF 2.1.0 for code scanning",
+    ),
+    builtin=True,
+)
+_REPORTS.add(
+    _report_spec(
+        "oscal",
+        _oscal,
+        media_type="application/oscal.assessment-results+json",
+        suffix=".json",
+        description="OSCAL assessment results, for GRC tools (needs the oscal extra)",
     ),
     builtin=True,
 )

@@ -39,7 +39,7 @@ def assess_over_time(
     registry: Registry | None = None,
 ) -> tuple[Assessment, ...]:
     """The system assessed as of each date (in date order, each date once), for a system whose
-    records span a period but which has no stored history (a history database).
+    records span a period but which has no stored history (:mod:`sms_model.history`).
 
     Each assessment equals :func:`assess` at that date; work is reused from one date to the
     next: the system is put in order once, and the rules that read neither the date nor the
@@ -73,7 +73,7 @@ def timeline_rows(assessments: Sequence[Assessment]) -> list[dict[str, Any]]:
     outstanding failures by severity (rules that could not run included) and in all, the
     failures new and resolved since the row before (matched by finding id; ``None`` in the
     first row), and the clauses conforming and in all:
-    the columns a history of stored runs gives, so that both draw
+    the columns :func:`sms_model.history.timeline` gives for stored runs, so that both draw
     with :func:`sms_model.report.plot_timeline`.
 
     >>> import sms_model
