@@ -535,7 +535,7 @@ class Context:
             severity=severity or spec.severity,
             message=render(message, plain) if plain else message,
             code=code or "",
-            params=plain,
+            params=MappingProxyType(plain),
             key=key,
             subjects=subjects,
             evidence=evidence,

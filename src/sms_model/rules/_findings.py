@@ -60,7 +60,13 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+_PLAIN: Final = frozenset({str, int, float, bool, type(None), list})
+
+
 def _frozen_params(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    # The engine hands over plain data made read-only already: kept as it is.
+    if type(value) is MappingProxyType and _PLAIN.issuperset(map(type, value.values())):
+        return value
     return MappingProxyType(plain_params(value))
 
 
