@@ -34,8 +34,8 @@ from sms_model.rules import (
     default_registry,
     diff,
     finding_id,
+    render,
 )
-from sms_model.rules import _context as context_module
 from sms_model.testing import sms_models
 from tests.rules.rule_fixtures import AS_OF, CASES, build, load_case_file
 
@@ -200,31 +200,20 @@ def _case_params() -> list[Any]:
     return out
 
 
-def test_each_message_code_has_one_template_and_every_finding_a_code(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_each_message_code_has_one_template_and_every_finding_a_code() -> None:
     templates: dict[str, set[str]] = defaultdict(set)
-    seen: list[tuple[str, dict[str, Any]]] = []
-    render = context_module.render
-
-    def recording(template: str, params: Any) -> str:
-        seen.append((template, dict(params)))
-        return render(template, params)
-
-    monkeypatch.setattr(context_module, "render", recording)
     codes: set[str] = set()
     for rule_id, case in _case_params():
         as_of = case.get("as_of", AS_OF)
         as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-        seen.clear()
         result = assess(build(case.get("edits")), as_of=as_of, select=[rule_id])
         for finding in result.findings:
             assert finding.code, f"{finding.rule}: a finding without a message code"
             codes.add(finding.code)
-        rendered = {render(t, p): t for t, p in seen}
-        for finding in result.findings:
             if finding.params:
-                templates[finding.code].add(rendered[finding.message])
+                assert finding.template, f"{finding.rule}: parameters but no template"
+                assert render(finding.template, finding.params) == finding.message
+                templates[finding.code].add(finding.template)
     clashes = {code: sorted(t) for code, t in templates.items() if len(t) > 1}
     assert clashes == {}
     assert len(codes) > 100

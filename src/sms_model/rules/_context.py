@@ -39,7 +39,7 @@ from sms_model.model import (
 )
 from sms_model.rules._evidence import EvidenceIndex, records_of
 from sms_model.rules._findings import Config, Finding, Severity, Status
-from sms_model.rules._messages import finding_id, plain_params, render
+from sms_model.rules._messages import Params, finding_id, plain_params
 from sms_model.rules._reads import ANY_PART, AS_OF, GLOBAL, RuleView, TrackedIndex, Tracker, fact
 
 if TYPE_CHECKING:
@@ -533,13 +533,15 @@ class Context:
             guidance=spec.guidance,
             status=status,
             severity=severity or spec.severity,
-            message=render(message, plain) if plain else message,
+            message="" if plain else message,
+            template=message if plain else "",
             code=code or "",
-            params=MappingProxyType(plain),
+            params=Params.of(plain),
             key=key,
             subjects=subjects,
             evidence=evidence,
-            id=finding_id(spec.identity, named, key),
+            # The rule's first id, when it was renamed: derived from the rule id otherwise.
+            id=finding_id(spec.identity, named, key) if spec.aliases else "",
         )
 
     def fail(

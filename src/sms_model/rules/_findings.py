@@ -13,7 +13,7 @@ import attrs
 from sms_model.catalog import Cadence, default_cadences, expectation_by_id
 from sms_model.errors import FieldValueError, Issue, ModelValidationError
 from sms_model.model import Checked
-from sms_model.rules._messages import finding_id, plain_params
+from sms_model.rules._messages import Params, finding_id, plain_params, render
 
 __all__ = ["Config", "Finding", "Severity", "Status", "Waiver"]
 
@@ -60,21 +60,12 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-_PLAIN: Final = frozenset({str, int, float, bool, type(None), list})
-
-
 def _frozen_params(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    # The engine hands over plain data made read-only already: kept as it is.
-    if type(value) is MappingProxyType and _PLAIN.issuperset(map(type, value.values())):
-        return value
-    return MappingProxyType(plain_params(value))
+    # The engine hands over parameters made plain and read-only already.
+    return value if type(value) is Params else Params.of(plain_params(value))
 
 
-def _identity(finding: Finding) -> str:
-    return finding_id(finding.rule, finding.subjects, finding.key)
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class Finding:
     """One result of one rule: what was found, about which subjects, on what evidence.
 
@@ -96,7 +87,9 @@ class Finding:
     clause: str
     status: Status
     severity: Severity
-    message: str
+    # The English message as given, or, for a finding of the engine, rendered from ``template``
+    # and ``params`` on first use (most findings of a large assessment are never read).
+    _message: str = attrs.field(default="", alias="message", repr=False)
     guidance: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     subjects: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings)
@@ -104,7 +97,53 @@ class Finding:
     code: str = ""
     params: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_params, hash=False)
     key: str = ""
-    id: str = attrs.field(default=attrs.Factory(_identity, takes_self=True))
+    # Derived from rule, subjects and key on first use (most findings are never asked), unless
+    # given: read back from a report, or of a renamed rule (whose first id it derives from).
+    _id: str = attrs.field(default="", alias="id", repr=False)
+    #: The English template ``message`` is rendered from (empty when it was given as text).
+    template: str = attrs.field(default="", repr=False)
+
+    @property
+    def message(self) -> str:
+        """What was found and what was expected, in English."""
+        found = self._message
+        if not found and self.template:
+            found = render(self.template, self.params)
+            object.__setattr__(self, "_message", found)
+        return found
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (
+            self.rule,
+            self.clause,
+            self.status,
+            self.severity,
+            self.message,
+            self.guidance,
+            self.subjects,
+            self.evidence,
+            self.waiver,
+            self.code,
+            self.params,
+            self.key,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Finding:
+            return NotImplemented
+        return self is other or self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.subjects, self.key, self.status))
+
+    @property
+    def id(self) -> str:
+        """The finding's identity (see :func:`finding_id`)."""
+        found = self._id
+        if not found:
+            found = finding_id(self.rule, self.subjects, self.key)
+            object.__setattr__(self, "_id", found)
+        return found
 
     @property
     def failed(self) -> bool:
@@ -120,13 +159,17 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
-        """Clause (numerically), rule id, subjects, status, message: the report order."""
+        """Clause (numerically), rule id, subjects, status, key, code and message template
+        (the message itself when given as text): the report order, which needs no message
+        rendered."""
         return (
             _clause_key(self.clause),
             self.rule,
             self.subjects,
             self.status.value,
-            self.message,
+            self.key,
+            self.code,
+            self.template or self._message,
         )
 
     def to_record(self) -> dict[str, Any]:

@@ -23,11 +23,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
-__all__ = ["finding_id", "plain_params", "render", "template_fields"]
+__all__ = ["Params", "finding_id", "plain_params", "render", "template_fields"]
 
 _FORMATTER: Final = string.Formatter()
 _CONVERSIONS: Final = frozenset({None, "r", "s", "d"})
@@ -91,7 +91,7 @@ def _plain(name: str, value: Any) -> Any:
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value.isoformat()
+        return _iso(value)
     if isinstance(value, list | tuple | frozenset | set):
         items = sorted(value) if isinstance(value, frozenset | set) else value
         return [_plain(name, item) for item in items]
@@ -99,6 +99,10 @@ def _plain(name: str, value: Any) -> Any:
         f"message parameter {name!r} must be plain data (text, a number, a date or a list of "
         f"those), not {type(value).__name__}"
     )
+
+
+# Dates repeat across findings (the as-of date, due dates): their text is shared.
+_iso = functools.lru_cache(maxsize=4096)(date.isoformat)
 
 
 def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,6 +113,45 @@ def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
     {'due': '2026-01-31', 'ids': ['b', 'a'], 'n': 2}
     """
     return {name: _plain(name, value) for name, value in params.items()}
+
+
+class Params(Mapping[str, Any]):
+    """A finding's message parameters: a read-only mapping of plain data, compact (the names
+    of a message's parameters are stored once, shared by every finding that has them).
+
+    >>> params = Params.of({"what": "review", "late": 3})
+    >>> params["late"], dict(params), params == {"what": "review", "late": 3}
+    (3, {'what': 'review', 'late': 3}, True)
+    """
+
+    __slots__ = ("_names", "_values")
+    _shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # noqa: RUF012 (a cache, by design)
+
+    def __init__(self, names: tuple[str, ...], values: tuple[Any, ...]) -> None:
+        self._names = self._shared.setdefault(names, names)
+        self._values = values
+
+    @classmethod
+    def of(cls, plain: Mapping[str, Any]) -> Params:
+        """The parameters of a mapping of plain data (see :func:`plain_params`)."""
+        return cls(tuple(plain), tuple(plain.values()))
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._values[self._names.index(name)]
+        except ValueError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"Params({dict(self)!r})"
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a dict, so not hashable either
 
 
 def finding_id(rule: str, subjects: Iterable[str], key: str) -> str:

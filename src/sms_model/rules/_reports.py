@@ -17,13 +17,50 @@ from typing import Any, Final
 import attrs
 
 from sms_model.errors import ArgumentError, Issue, ModelValidationError
-from sms_model.rules._findings import Finding
+from sms_model.rules._findings import Finding, Severity, Status
 from sms_model.rules._results import REPORT_FORMAT, Assessment, ClauseVerdict, Findings
 
 __all__ = ["load_assessment", "read_report"]
 
 #: Report format versions this library reads.
 READABLE: Final = frozenset({1, REPORT_FORMAT})
+
+
+@attrs.frozen(kw_only=True)
+class _FindingRecord:
+    """A finding as a report holds it (:meth:`Finding.to_record`); format 1 has no ``id``,
+    ``code``, ``params`` or ``key``."""
+
+    rule: str
+    clause: str
+    guidance: tuple[str, ...]
+    status: Status
+    severity: Severity
+    message: str
+    subjects: tuple[str, ...]
+    evidence: tuple[str, ...]
+    waiver: str | None
+    id: str = ""
+    code: str = ""
+    params: Mapping[str, Any] = attrs.Factory(dict)
+    key: str = ""
+
+    def finding(self) -> Finding:
+        return Finding(
+            rule=self.rule,
+            clause=self.clause,
+            guidance=self.guidance,
+            status=self.status,
+            severity=self.severity,
+            message=self.message,
+            subjects=self.subjects,
+            evidence=self.evidence,
+            waiver=self.waiver,
+            code=self.code,
+            params=self.params,
+            key=self.key,
+            id=self.id,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -42,7 +79,7 @@ class _Report:
     pdca: Mapping[str, Mapping[str, int]]
     clauses: tuple[ClauseVerdict, ...]
     rules: tuple[str, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[_FindingRecord, ...]
 
 
 def _version(data: Any) -> int:
@@ -68,7 +105,7 @@ def _build(data: Any) -> Assessment:
     report = structure_as(_Report, data)
     return Assessment(
         as_of=report.as_of,
-        findings=Findings(report.findings),
+        findings=Findings(record.finding() for record in report.findings),
         verdicts=report.clauses,
         rules=report.rules,
         library_version=report.library_version,

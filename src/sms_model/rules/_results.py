@@ -106,7 +106,9 @@ def order(finding: Finding) -> tuple[Any, ...]:
     return (
         finding.subjects,
         finding.status._value_,
-        finding.message,
+        finding.key,
+        finding.code,
+        finding.template or finding._message,  # no message is rendered to sort
         finding.severity._value_,
         finding.evidence,
         finding.guidance,

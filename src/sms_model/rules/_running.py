@@ -108,16 +108,27 @@ def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Find
         raise  # Ctrl-C stops the run; a rule raising it itself cannot be told apart
     except BaseException as exc:  # sys.exit(), GeneratorExit, its own BaseException: an error
         return _error(spec, "the rule raised {error}", "rule.raised", error=describe_exception(exc))
-    seen: set[str] = set()
+    seen: set[Any] = set()
     clashes = False
     for found in parts.values():
         for result in found:
             problem = _malformed(result, spec)
             if problem is not None:
                 return _error(spec, _YIELDED, "rule.bad-output", what=problem)
-            clashes = clashes or result.id in seen
-            seen.add(result.id)
+            # Findings of one rule share its identity: the rest of an id's input tells them apart
+            # (made without allocating for the usual finding, about one subject, with no key).
+            sign = result._id or _sign(result.subjects, result.key)
+            clashes = clashes or sign in seen
+            seen.add(sign)
     return _distinct(parts, spec) if clashes else parts
+
+
+def _sign(subjects: tuple[str, ...], key: str) -> Any:
+    """What a finding's id derives from, besides its rule: equal exactly when the ids are."""
+    if len(subjects) < 2:
+        return (subjects, key) if key else subjects
+    named = frozenset(subjects)
+    return ((next(iter(named)),) if len(named) == 1 else named, key)
 
 
 def _distinct(parts: dict[Any, list[Finding]], spec: RuleSpec) -> dict[Any, list[Finding]]:
@@ -174,8 +185,10 @@ def _malformed(result: Any, spec: RuleSpec) -> str | None:
         return f"a finding with status {result.status!r} (only the engine waives)"
     if type(result.severity) is not Severity:
         return f"a finding with severity {result.severity!r}"
-    if type(result.message) is not str:
-        return f"a finding whose message is a {type(result.message).__name__}"
+    if type(result._message) is not str:  # not .message: that renders it
+        return f"a finding whose message is a {type(result._message).__name__}"
+    if type(result.template) is not str:
+        return f"a finding whose template is a {type(result.template).__name__}"
     if result.waiver is not None:
         return "a finding that names a waiver (only the engine applies waivers)"
     for name in ("subjects", "evidence", "guidance"):
