@@ -168,6 +168,14 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of SMS files")
 
+    c = sub.add_parser(
+        "crosswalk", help="the clauses of one edition of ISO/IEC 20000-1 against the other's"
+    )
+    c.add_argument("--from", dest="source", choices=("2011", "2018"), default="2011")
+    c.add_argument("--to", dest="target", choices=("2011", "2018"), default="2018")
+    c.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    c.add_argument("--output", "-o", help="write the table to this file (as for assess)")
+
     i = sub.add_parser("init", help="write a commented starter SMS file that validates")
     i.add_argument("path")
     add_history_command(sub)
@@ -707,6 +715,16 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _crosswalk(args: argparse.Namespace) -> int:
+    from sms_model.report import render_crosswalk
+
+    if args.source == args.target:
+        raise _UsageError("--from and --to name the same edition; a crosswalk needs two")
+    text = render_crosswalk(args.source, args.target, args.format)
+    _write(text, args.output, [], console=args.format == "text")
+    return EXIT_OK
+
+
 def _schema(_args: argparse.Namespace) -> int:
     import json
 
@@ -736,5 +754,6 @@ _HANDLERS = {
     "graph": _graph,
     "rules": _rules,
     "schema": _schema,
+    "crosswalk": _crosswalk,
     "init": _init,
 }

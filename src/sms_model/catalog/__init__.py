@@ -15,6 +15,7 @@ from sms_model.catalog._clauses import (
     is_within,
     leaf_clauses,
 )
+from sms_model.catalog._crosswalk import crosswalk
 from sms_model.catalog._expectations import (
     EvidenceExpectation,
     default_cadences,
@@ -34,6 +35,7 @@ __all__ = [
     "Phase",
     "clause",
     "clauses",
+    "crosswalk",
     "default_cadences",
     "default_interfaces",
     "expectation_by_id",

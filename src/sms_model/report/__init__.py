@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
     from sms_model.report._chart import plot_conformity, plot_timeline
     from sms_model.report._ci import Locator, render_junit, render_sarif
+    from sms_model.report._crosswalk import render_crosswalk
     from sms_model.report._diff import render_diff
     from sms_model.report._html import graph_svg, render_html
     from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
@@ -76,6 +77,7 @@ __all__ = [
     "register_format",
     "register_graph_format",
     "render",
+    "render_crosswalk",
     "render_diff",
     "render_graph",
     "render_html",
@@ -120,6 +122,7 @@ _LAZY: dict[str, str] = {
     "graph_svg": "sms_model.report._html",
     "plot_conformity": "sms_model.report._chart",
     "plot_timeline": "sms_model.report._chart",
+    "render_crosswalk": "sms_model.report._crosswalk",
     "render_diff": "sms_model.report._diff",
     "render_html": "sms_model.report._html",
     "render_junit": "sms_model.report._ci",
