@@ -58,12 +58,39 @@ def _environment_url() -> str | None:
 
 
 def _checked_url(url: str, option: str, hint: str = "") -> str:
+    from sms_model.history import _masked
+
     if "://" not in url:
         raise ArgumentError(
-            f"{option} {url!r} is not a database URL (such as sqlite:///sms-history.db or "
-            f"postgresql+psycopg://user@host/dbname){hint}"
+            f"{option} {_masked(url)!r} is not a database URL (such as sqlite:///sms-history.db "
+            f"or postgresql+psycopg://user@host/dbname){hint}"
         )
     return url
+
+
+def _record_url(args: argparse.Namespace, source_path: str | os.PathLike[str]) -> str | None:
+    """The database ``--record`` names, ``None`` without ``--record``."""
+    from sms_model.history import default_url
+
+    given = getattr(args, "record", None)
+    if given is None:
+        return None
+    if given:
+        return _checked_url(given, "--record", _AFTER)
+    from_environment = _environment_url()
+    if from_environment:
+        return _checked_url(from_environment, f"${URL_VARIABLE}")
+    return default_url(Path(source_path))
+
+
+def record_files(args: argparse.Namespace, source_path: str | os.PathLike[str]) -> list[str]:
+    """The local file of the database ``--record`` names, if it is one: ``--output`` must not
+    overwrite it."""
+    from sms_model.history import sqlite_file
+
+    url = _record_url(args, source_path)
+    found = sqlite_file(url) if url is not None else None
+    return [str(found)] if found is not None else []
 
 
 _AFTER: Final = "; for the default database, give --record after the file"
@@ -75,15 +102,14 @@ def record_from_args(
     """Store ``assessment`` when ``--record`` was given (nothing otherwise), in the database
     the option names (see the module's description), noting ``source_path`` (the SMS file) as
     its source; says which run it made on stderr."""
-    from sms_model.history import _masked, default_url, record
+    from sms_model.history import _masked, record
     from sms_model.report._escape import terminal_text
 
-    given = getattr(args, "record", None)
-    if given is None:
+    url = _record_url(args, source_path)
+    if url is None:
         return
     path = Path(source_path)
-    url = given or _environment_url() or default_url(path)
-    run_id = record(assessment, _checked_url(url, "--record", _AFTER), source=str(path.resolve()))
+    run_id = record(assessment, url, source=str(path.resolve()))
     print(f"recorded run {run_id} in {terminal_text(_masked(url))}", file=sys.stderr)
 
 
@@ -133,12 +159,20 @@ def _date(option: str, text: str | None) -> date | None:
 def history_command(args: argparse.Namespace) -> int:
     """Run ``sms-model history``: print the timeline of the runs recorded; returns 0."""
     from sms_model.cli import EXIT_OK, _write
-    from sms_model.history import DEFAULT_FILE_NAME, _sqlite_url, render_timeline, runs
+    from sms_model.history import (
+        DEFAULT_FILE_NAME,
+        _sqlite_url,
+        render_timeline,
+        runs,
+        sqlite_file,
+    )
 
     since, until = _date("--since", args.since), _date("--until", args.until)
     if since is not None and until is not None and since > until:
         raise ArgumentError(f"--since {args.since} is after --until {args.until}")
     url = args.url or _environment_url() or _sqlite_url(Path(DEFAULT_FILE_NAME))
     found = runs(_checked_url(url, "URL"), system=args.system, since=since, until=until)
-    _write(render_timeline(found, args.format), args.output, [], console=args.format == "text")
+    database = sqlite_file(url)
+    inputs = [str(database)] if database is not None else []  # never overwritten by --output
+    _write(render_timeline(found, args.format), args.output, inputs, console=args.format == "text")
     return EXIT_OK

@@ -29,6 +29,7 @@ from sms_model._cli_history import (
     add_history_command,
     add_record_option,
     history_command,
+    record_files,
     record_from_args,
 )
 from sms_model.errors import ModelValidationError, SMSModelError
@@ -528,6 +529,7 @@ def _assess(args: argparse.Namespace) -> int:
         )
     text, console = _render(result, args, sms)
     inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
+    inputs += record_files(args, args.file)  # --output never overwrites the history
     _write(text, args.output, inputs, console=console)
     record_from_args(args, result, args.file)
     if args.fail_on == "never":

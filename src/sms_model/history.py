@@ -107,6 +107,7 @@ _SEVERITIES: Final = ("major", "minor", "observation")
 _VERDICTS: Final = ("conforming", "minor", "major", "not_assessed", "not_applicable")
 _OUTSTANDING: Final = ("fail", "error")
 _RUNS, _FINDINGS, _SCHEMA = "sms_model_runs", "sms_model_findings", "sms_model_schema"
+_OWN_TABLES: Final = (_RUNS, _FINDINGS, _SCHEMA)
 # Serialises migrations on PostgreSQL (pg_advisory_xact_lock): any constant, ours alone.
 _LOCK_KEY: Final = 0x534D535F48495354  # "SMS_HIST"
 _CHUNK: Final = 500  # ids per IN (...) list
@@ -214,17 +215,42 @@ def _sqlite_url(path: Path) -> str:
     return "sqlite:///" + urllib.parse.quote(str(path.resolve()), safe="/\\:")
 
 
-_PASSWORD = re.compile(r"(://[^/:@]*:)[^@/]*@")
+# The password of a URL, also in one SQLAlchemy cannot read ("postgres:/user:secret@host").
+_PASSWORD = re.compile(r"(:/{0,3}[^/:@]*:)[^@/]*@")
 
 
 def _masked(url: str) -> str:
-    """``url`` with its password, if any, shown as ``***``."""
+    """``url`` with its password, if any, shown as ``***``.
+
+    >>> _masked("postgres:/alice:s3cret@db/history")
+    'postgres:/alice:***@db/history'
+    """
     try:
         import sqlalchemy as sa
 
         return sa.make_url(url).render_as_string(hide_password=True)
     except Exception:  # not a URL SQLAlchemy reads (or no SQLAlchemy): mask it by pattern
         return _PASSWORD.sub(r"\1***@", url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite history URL, ``None`` for any other database (or one in memory).
+
+    >>> sqlite_file("sqlite:////tmp/h.db"), sqlite_file("postgresql://h/db")
+    (PosixPath('/tmp/h.db'), None)
+    """
+    if not url.startswith("sqlite:"):
+        return None
+    _sqlalchemy_present()
+    import sqlalchemy as sa
+
+    try:
+        database = sa.make_url(url).database or ""
+    except (sa.exc.ArgumentError, ValueError):
+        return None
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _sqlalchemy_present() -> None:
@@ -464,7 +490,9 @@ def _version(connection: sa.Connection, url: str) -> int:
     inspector = sa.inspect(connection)
     if not inspector.has_table(_SCHEMA):
         names = sorted(inspector.get_table_names())
-        if names:
+        # Our own tables without the version table: another process is creating the history
+        # right now (seen between two catalogue reads); the migration decides under its lock.
+        if names and not set(names) <= set(_OWN_TABLES):
             shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
             raise HistorySchemaError(
                 f"{_masked(url)} holds tables that are not an assessment history ({shown}) "
@@ -570,6 +598,11 @@ def record(
         raise ArgumentError(f"record: source must be text, not {type(source).__name__}")
     when = _now() if run_at is None else _aware(run_at, "run_at")
     report = assessment.to_json()
+    if isinstance(url, str) and url.startswith("sqlite:") and sqlite_file(url) is None:
+        raise HistoryConnectionError(
+            f"{_masked(url)} is a SQLite database in memory, which keeps nothing once closed: "
+            "name a file (sqlite:///path/sms-history.db)"
+        )
     with _connected(url, create=True) as connection:
         return _insert(connection, assessment, report, when, source)
 
@@ -659,7 +692,9 @@ def runs(
     """The runs recorded at ``url``, in chronological order (as-of date, then the time each was
     recorded, then id): of one ``system`` when given, with an as-of date from ``since`` to
     ``until`` (both included) when given. ``new`` and ``resolved`` compare each run with the
-    run before it of the same system and edition, even when that one is before ``since``.
+    run before it of the same system, edition and rule set (``ruleset_version``: a run of
+    selected rules is compared only with runs of the same selection, never with a whole run),
+    even when that one is before ``since``.
 
     >>> import pytest; _ = pytest.importorskip("sqlalchemy")
     >>> runs("sqlite:///no/such/history.db")
@@ -681,9 +716,9 @@ no/such/history.db does not exist; record an assessment first
     with _connected(url, create=False) as connection:
         rows = connection.execute(query).mappings().all()
         previous: dict[int, int] = {}
-        last: dict[tuple[str, str], int] = {}
+        last: dict[tuple[str, str, str], int] = {}
         for row in rows:
-            series = (row["system"], row["edition"])
+            series = (row["system"], row["edition"], row["ruleset_version"])
             if series in last:
                 previous[row["id"]] = last[series]
             last[series] = row["id"]
@@ -763,13 +798,13 @@ def _previous_id(connection: sa.Connection, run_id: int, url: str) -> int | None
 
     runs = _tables().runs
     this = connection.execute(
-        sa.select(runs.c.system, runs.c.edition, runs.c.as_of, runs.c.run_at).where(
-            runs.c.id == run_id
-        )
+        sa.select(
+            runs.c.system, runs.c.edition, runs.c.ruleset_version, runs.c.as_of, runs.c.run_at
+        ).where(runs.c.id == run_id)
     ).first()
     if this is None:
         raise UnknownRunError(f"{_masked(url)} has no run {run_id}")
-    system, edition, as_of, run_at = this
+    system, edition, ruleset, as_of, run_at = this
     earlier = sa.or_(
         runs.c.as_of < as_of,
         sa.and_(runs.c.as_of == as_of, runs.c.run_at < run_at),
@@ -777,7 +812,12 @@ def _previous_id(connection: sa.Connection, run_id: int, url: str) -> int | None
     )
     query = (
         sa.select(runs.c.id)
-        .where(runs.c.system == system, runs.c.edition == edition, earlier)
+        .where(
+            runs.c.system == system,
+            runs.c.edition == edition,
+            runs.c.ruleset_version == ruleset,
+            earlier,
+        )
         .order_by(*(c.desc() for c in _ordered(runs)))
         .limit(1)
     )
@@ -847,13 +887,19 @@ def _open_since(
     connection: sa.Connection, system: str, as_of: datetime.date, only: str | None
 ) -> dict[str, datetime.date]:
     """:func:`open_since` (of finding ``only`` alone, when given): walks the runs back from
-    ``as_of``, a batch at a time, until every finding open in the latest has a gap."""
+    ``as_of``, a batch at a time, until every finding open in the latest has a gap. Only the
+    runs of the latest run's rule set count: a run of other rules says nothing of these."""
     import sqlalchemy as sa
 
     runs = _tables().runs
+    ordered = (c.desc() for c in _ordered(runs))
+    mine = sa.and_(runs.c.system == system, runs.c.as_of <= as_of)
+    latest = connection.execute(
+        sa.select(runs.c.ruleset_version).where(mine).order_by(*ordered).limit(1)
+    ).scalar()
     series = connection.execute(
         sa.select(runs.c.id, runs.c.as_of)
-        .where(runs.c.system == system, runs.c.as_of <= as_of)
+        .where(mine, runs.c.ruleset_version == latest)
         .order_by(*(c.desc() for c in _ordered(runs)))
     ).all()
     since: dict[str, datetime.date] = {}
