@@ -173,7 +173,9 @@ def _parser() -> argparse.ArgumentParser:
         "crosswalk", help="the clauses of one edition of ISO/IEC 20000-1 against the other's"
     )
     c.add_argument("--from", dest="source", choices=("2011", "2018"), default="2011")
-    c.add_argument("--to", dest="target", choices=("2011", "2018"), default="2018")
+    c.add_argument(
+        "--to", dest="target", choices=("2011", "2018"), help="default: the other edition"
+    )
     c.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     c.add_argument("--output", "-o", help="write the table to this file (as for assess)")
 
@@ -720,9 +722,10 @@ def _rules(args: argparse.Namespace) -> int:
 def _crosswalk(args: argparse.Namespace) -> int:
     from sms_model.report import render_crosswalk
 
-    if args.source == args.target:
+    target = args.target or ("2018" if args.source == "2011" else "2011")
+    if args.source == target:
         raise _UsageError("--from and --to name the same edition; a crosswalk needs two")
-    text = render_crosswalk(args.source, args.target, args.format)
+    text = render_crosswalk(args.source, target, args.format)
     _write(text, args.output, [], console=args.format == "text")
     return EXIT_OK
 

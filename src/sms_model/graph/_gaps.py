@@ -253,7 +253,8 @@ def find_gaps(
     ):
         gaps.extend(detector(view))
     gaps.extend(_missing_interfaces(view, pairs))
-    return tuple(sorted(gaps, key=lambda g: (g.kind.value, g.subjects, g.message)))
+    # The same gap found twice (two records of the same work, say) is one gap.
+    return tuple(sorted(dict.fromkeys(gaps), key=lambda g: (g.kind.value, g.subjects, g.message)))
 
 
 # --- the index every detector reads ---------------------------------------------------------

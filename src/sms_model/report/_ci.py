@@ -353,17 +353,27 @@ def _with_baseline(
     index: Mapping[str, int],
     uri: str,
 ) -> list[dict[str, Any]]:
+    # A result is a failure or a waived failure: a finding that was not one before (a pass that
+    # now fails keeps its id) is a new result, and one that is no longer a result is absent.
+    was = {n.id: o for o, n in baseline.changed}
     new = {f.id for f in baseline.new}
-    updated = {n.id for _, n in baseline.changed}
     for result, finding in zip(results, reported, strict=True):
-        state = "new" if finding.id in new else "updated" if finding.id in updated else "unchanged"
+        earlier = was.get(finding.id)
+        if earlier is not None:
+            state = "updated" if earlier.status in _RESULTS else "new"
+        else:
+            state = "new" if finding.id in new else "unchanged"
         result["baselineState"] = state
-    for finding in baseline.resolved:
-        if finding.status in (Status.FAIL, Status.WAIVED):
+    gone = [*baseline.resolved, *(o for o, n in baseline.changed if n.status not in _RESULTS)]
+    for finding in gone:
+        if finding.status in _RESULTS:
             absent = _result(finding, index[finding.rule], uri, None)
             absent["baselineState"] = "absent"
             results.append(absent)
     return results
+
+
+_RESULTS: Final = frozenset({Status.FAIL, Status.WAIVED})
 
 
 def _help_for(rule_id: str, spec: RuleSpec | None, clause: str) -> RuleHelp:

@@ -145,8 +145,8 @@ def _names(findings: Sequence[Finding]) -> list[str]:
     return out
 
 
-def _json(change: Diff, _threshold: Severity) -> str:
-    return change.to_json()
+def _json(change: Diff, threshold: Severity) -> str:
+    return change.to_json(threshold)
 
 
 #: The formats a comparison can be written in, and how.

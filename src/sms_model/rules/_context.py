@@ -39,7 +39,7 @@ from sms_model.model import (
 )
 from sms_model.rules._evidence import EvidenceIndex, records_of
 from sms_model.rules._findings import Config, Finding, Severity, Status
-from sms_model.rules._messages import Params, finding_id, plain_params
+from sms_model.rules._messages import Params, finding_id, plain_params, template_fields
 from sms_model.rules._reads import ANY_PART, AS_OF, GLOBAL, RuleView, TrackedIndex, Tracker, fact
 
 if TYPE_CHECKING:
@@ -526,6 +526,10 @@ class Context:
     ) -> Finding:
         spec = self.spec
         plain = plain_params(params)
+        if plain:  # a wrong template fails here, in the rule (an error finding), not in a report
+            missing = template_fields(message) - plain.keys()
+            if missing:
+                raise KeyError(f"message template {message!r} has no parameter {min(missing)!r}")
         named = (subjects,) if isinstance(subjects, str) else subjects
         return Finding(
             rule=spec.id,

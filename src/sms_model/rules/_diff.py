@@ -73,8 +73,9 @@ class Diff:
         better.extend(old for old, new in self.changed if old.outstanding and not new.outstanding)
         return Findings(sorted(better, key=lambda f: f.sort_key))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The comparison as plain data (the ``diff`` JSON document)."""
+    def to_dict(self, threshold: Severity = Severity.OBSERVATION) -> dict[str, Any]:
+        """The comparison as plain data (the ``diff`` JSON document); ``regressions`` counts
+        those at ``threshold`` or worse, which it names."""
         return {
             "diff_format": DIFF_FORMAT,
             "system": self.system,
@@ -85,8 +86,9 @@ class Diff:
                 "resolved": len(self.resolved),
                 "persisting": len(self.persisting),
                 "changed": len(self.changed),
-                "regressions": len(self.regressions()),
+                "regressions": len(self.regressions(threshold)),
             },
+            "threshold": threshold.value,
             "new": self.new.to_records(),
             "resolved": self.resolved.to_records(),
             "changed": [
@@ -95,9 +97,9 @@ class Diff:
             "persisting": self.persisting.to_records(),
         }
 
-    def to_json(self) -> str:
+    def to_json(self, threshold: Severity = Severity.OBSERVATION) -> str:
         """The comparison as JSON: deterministic, byte-identical for the same two reports."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(self.to_dict(threshold), indent=2, ensure_ascii=False) + "\n"
 
 
 def diff(old: Assessment, new: Assessment) -> Diff:
@@ -116,11 +118,15 @@ def diff(old: Assessment, new: Assessment) -> Diff:
     for name, value in (("old", old), ("new", new)):
         if not isinstance(value, Assessment):
             raise ArgumentError(f"diff: {name} must be an Assessment, not {type(value).__name__}")
-    before = {f.id: f for f in old.findings}
-    after = {f.id: f for f in new.findings}
+    # Ids are unique within an assessment; a report of an older format may repeat one, so
+    # findings of the same id are paired in order.
+    before: dict[str, list[Finding]] = {}
+    for finding in old.findings:
+        before.setdefault(finding.id, []).append(finding)
     added, persisting, changed = [], [], []
     for finding in new.findings:
-        earlier = before.get(finding.id)
+        waiting = before.get(finding.id)
+        earlier = waiting.pop(0) if waiting else None
         if earlier is None:
             added.append(finding)
         elif earlier.status is finding.status and earlier.severity is finding.severity:
@@ -132,7 +138,7 @@ def diff(old: Assessment, new: Assessment) -> Diff:
         new_as_of=new.as_of,
         system=new.system_name,
         new=Findings(added),
-        resolved=Findings(f for f in old.findings if f.id not in after),
+        resolved=Findings(f for found in before.values() for f in found),
         persisting=Findings(persisting),
         changed=tuple(changed),
     )

@@ -108,9 +108,13 @@ def _check_arguments(
             raise ArgumentError(f"{name} must be a {cls.__name__} or None, not {_kind(value)}")
     if isinstance(waivers, str | bytes) or not isinstance(waivers, Sequence):
         raise ArgumentError(f"waivers must be a sequence of Waiver, not {_kind(waivers)}")
+    seen: set[str] = set()
     for i, waiver in enumerate(waivers):
         if not isinstance(waiver, Waiver):
             raise ArgumentError(f"waivers[{i}] must be a Waiver, not {_kind(waiver)}")
+        if waiver.id in seen:  # its findings would share ids, and which one applies is unclear
+            raise ArgumentError(f"waivers[{i}] repeats the waiver id {waiver.id!r}")
+        seen.add(waiver.id)
     if progress is not None and not callable(progress):
         raise ArgumentError(f"progress must be callable, not {_kind(progress)}")
 

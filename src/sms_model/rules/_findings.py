@@ -102,14 +102,18 @@ class Finding:
     _id: str = attrs.field(default="", alias="id", repr=False)
     #: The English template ``message`` is rendered from (empty when it was given as text).
     template: str = attrs.field(default="", repr=False)
+    # What was worked out on first use; not passed on by attrs.evolve, which may change what
+    # it derives from.
+    _rendered: str = attrs.field(init=False, default="", repr=False)
+    _derived: str = attrs.field(init=False, default="", repr=False)
 
     @property
     def message(self) -> str:
         """What was found and what was expected, in English."""
-        found = self._message
+        found = self._message or self._rendered
         if not found and self.template:
             found = render(self.template, self.params)
-            object.__setattr__(self, "_message", found)
+            object.__setattr__(self, "_rendered", found)
         return found
 
     def _compared(self) -> tuple[Any, ...]:
@@ -131,7 +135,12 @@ class Finding:
     def __eq__(self, other: object) -> bool:
         if type(other) is not Finding:
             return NotImplemented
-        return self is other or self._compared() == other._compared()
+        if self is other:
+            return True
+        # Ids given (read from a report, or of a renamed rule) must agree as well.
+        if self._id and other._id and self._id != other._id:
+            return False
+        return self._compared() == other._compared()
 
     def __hash__(self) -> int:
         return hash((self.rule, self.subjects, self.key, self.status))
@@ -139,10 +148,10 @@ class Finding:
     @property
     def id(self) -> str:
         """The finding's identity (see :func:`finding_id`)."""
-        found = self._id
+        found = self._id or self._derived
         if not found:
             found = finding_id(self.rule, self.subjects, self.key)
-            object.__setattr__(self, "_id", found)
+            object.__setattr__(self, "_derived", found)
         return found
 
     @property
@@ -213,7 +222,7 @@ class Finding:
             code=record.get("code", ""),
             params=record.get("params", {}),
             key=record.get("key", ""),
-            id=record["id"],
+            id=record.get("id", ""),
         )
 
 

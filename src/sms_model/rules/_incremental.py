@@ -39,6 +39,7 @@ from sms_model.rules._results import (
     verdicts,
 )
 from sms_model.rules._running import RuleRun, execute, passed
+from sms_model.rules._running import _sign as sign
 
 if TYPE_CHECKING:
     from sms_model.rules._results import Assessment
@@ -281,6 +282,20 @@ def changed_parts(old: ServiceManagementSystem, new: ServiceManagementSystem) ->
     return frozenset(changed)
 
 
+def _ids_may_clash(
+    findings: Sequence[Finding], gone: Sequence[Finding], new: Sequence[Finding]
+) -> bool:
+    """Whether the findings of a partial re-run could share an id with one another or with
+    the findings kept, or were told apart by the engine (whose keys need every finding)."""
+    if any(f._id or "evidence:" in f.key for f in (*findings, *new)):
+        return True
+    signs = {sign(f.subjects, f.key) for f in new}
+    if len(signs) < len(new):
+        return True
+    leaving = {id(f) for f in gone}
+    return any(id(f) not in leaving and sign(f.subjects, f.key) in signs for f in findings)
+
+
 def _rerun_changed(
     spec: RuleSpec, facts: Facts, before: RuleRun, touched: set[tuple[str, Any]]
 ) -> RuleRun | None:
@@ -311,6 +326,8 @@ def _rerun_changed(
     new = [f for part in affected for f in fresh.get(part, ())]
     if gone == new:  # the same findings for every item checked again: keep the same objects
         return before
+    if _ids_may_clash(before.findings, gone, new):
+        return None  # telling findings apart needs all of them: the rule runs whole
     for part in affected:
         parts.pop(part, None)
     parts.update((part, found) for part, found in fresh.items() if found)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -88,8 +89,15 @@ _SCALARS: Final = (str, int, float, bool, type(None))
 
 
 def _plain(name: str, value: Any) -> Any:
-    if isinstance(value, _SCALARS):
+    kind = type(value)
+    if kind in _SCALARS:
+        if kind is float and not math.isfinite(value):
+            raise TypeError(f"message parameter {name!r} must be a finite number, not {value}")
         return value
+    if isinstance(value, str):  # a subclass (a str enum, say): its plain text
+        return str.__str__(value)
+    if isinstance(value, bool | int):
+        return int(value) if not isinstance(value, bool) else bool(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         return _iso(value)
     if isinstance(value, list | tuple | frozenset | set):
@@ -150,6 +158,9 @@ class Params(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"Params({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Params, (self._names, self._values))
 
     __hash__ = None  # type: ignore[assignment]  # equal to a dict, so not hashable either
 

@@ -105,7 +105,7 @@ def _build(data: Any) -> Assessment:
     report = structure_as(_Report, data)
     return Assessment(
         as_of=report.as_of,
-        findings=Findings(record.finding() for record in report.findings),
+        findings=Findings(_findings(report.findings)),
         verdicts=report.clauses,
         rules=report.rules,
         library_version=report.library_version,
@@ -113,6 +113,18 @@ def _build(data: Any) -> Assessment:
         system_name=report.system,
         _digest=report.input_digest,
     )
+
+
+def _findings(records: tuple[_FindingRecord, ...]) -> list[Finding]:
+    found, issues = [], []
+    for i, record in enumerate(records):
+        try:
+            found.append(record.finding())
+        except TypeError as exc:  # a parameter that is not plain data (an object, say)
+            issues.append(Issue(what=str(exc), path=f"$.findings[{i}].params"))
+    if issues:
+        raise ModelValidationError(issues, subject="the assessment report")
+    return found
 
 
 def read_report(text: str | bytes, source: str | None = None) -> Assessment:

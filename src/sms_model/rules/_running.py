@@ -110,6 +110,8 @@ def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Find
         return _error(spec, "the rule raised {error}", "rule.raised", error=describe_exception(exc))
     seen: set[Any] = set()
     clashes = False
+    # A hand-made finding may carry an id of its own: then compare the ids themselves.
+    explicit = any(f._id for found in parts.values() for f in found if type(f) is Finding)
     for found in parts.values():
         for result in found:
             problem = _malformed(result, spec)
@@ -117,7 +119,7 @@ def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Find
                 return _error(spec, _YIELDED, "rule.bad-output", what=problem)
             # Findings of one rule share its identity: the rest of an id's input tells them apart
             # (made without allocating for the usual finding, about one subject, with no key).
-            sign = result._id or _sign(result.subjects, result.key)
+            sign = result.id if explicit else _sign(result.subjects, result.key)
             clashes = clashes or sign in seen
             seen.add(sign)
     return _distinct(parts, spec) if clashes else parts
@@ -125,16 +127,18 @@ def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Find
 
 def _sign(subjects: tuple[str, ...], key: str) -> Any:
     """What a finding's id derives from, besides its rule: equal exactly when the ids are."""
-    if len(subjects) < 2:
-        return (subjects, key) if key else subjects
-    named = frozenset(subjects)
-    return ((next(iter(named)),) if len(named) == 1 else named, key)
+    named: Any = subjects
+    if len(subjects) > 1:
+        distinct = frozenset(subjects)
+        named = (next(iter(distinct)),) if len(distinct) == 1 else distinct
+    return (named, key) if key else named
 
 
 def _distinct(parts: dict[Any, list[Finding]], spec: RuleSpec) -> dict[Any, list[Finding]]:
     """The findings with ids made distinct: a rule that yields several findings about the same
     subjects without a ``key`` to tell them apart gets one made from their evidence and, where
-    that is not enough, their message and then their place (less stable: state a ``key``)."""
+    that is not enough, their message code and template (never the text rendered from it,
+    which moves with the as-of date) and then their place (less stable: state a ``key``)."""
     count = Counter(f.id for found in parts.values() for f in found)
     used: set[str] = set()
 
@@ -155,8 +159,9 @@ def _distinct(parts: dict[Any, list[Finding]], spec: RuleSpec) -> dict[Any, list
 def _discriminators(finding: Finding) -> Iterator[str]:
     evidence = "evidence:" + ",".join(finding.evidence)
     yield evidence
-    yield f"{evidence}|message:{finding.message}"
-    yield from (f"{evidence}|message:{finding.message}|#{n}" for n in itertools.count(2))
+    message = f"{evidence}|code:{finding.code}|message:{finding.template or finding._message}"
+    yield message
+    yield from (f"{message}|#{n}" for n in itertools.count(2))
 
 
 #: A rule yielding more findings than this is taken to be stuck in an endless generator.
@@ -187,8 +192,10 @@ def _malformed(result: Any, spec: RuleSpec) -> str | None:
         return f"a finding with severity {result.severity!r}"
     if type(result._message) is not str:  # not .message: that renders it
         return f"a finding whose message is a {type(result._message).__name__}"
-    if type(result.template) is not str:
-        return f"a finding whose template is a {type(result.template).__name__}"
+    for name in ("template", "code", "key", "_id"):
+        value = getattr(result, name)
+        if type(value) is not str:
+            return f"a finding whose {name.lstrip('_')} is a {type(value).__name__}, not text"
     if result.waiver is not None:
         return "a finding that names a waiver (only the engine applies waivers)"
     for name in ("subjects", "evidence", "guidance"):

@@ -231,7 +231,7 @@ def processes_use_current_documents(ctx: Context) -> Iterator[Finding]:
     """
     for process in ctx.sms.processes:
         refs = (*((process.definition,) if process.definition else ()), *process.procedures)
-        for ref in refs:
+        for ref in dict.fromkeys(refs):  # a document named twice is one finding
             doc: Document = ctx.sms.get(ref)
             if doc.status in _RETIRED:
                 yield ctx.fail(

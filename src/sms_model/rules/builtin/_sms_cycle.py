@@ -196,7 +196,7 @@ def scope_claims_no_exclusions(ctx: Context) -> Iterator[Finding]:
     scope = ctx.sms.scope
     if scope is None or not scope.exclusions:
         return
-    for exclusion in sorted(scope.exclusions):
+    for exclusion in sorted(set(scope.exclusions)):  # one finding per exclusion claimed
         yield ctx.fail(
             "the scope claims the exclusion {exclusion!r}; no requirement may be excluded, so "
             "narrow the organisational units or services instead",
