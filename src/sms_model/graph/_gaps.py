@@ -485,34 +485,31 @@ def _clause4_activities(view: _View) -> Iterator[Gap]:
         named = data.get("accountable")
         owners = [str(named)] if named is not None else view.accountable(target)
         outside = sorted({p for owner in owners for p in view.outsiders(owner)})
-        if outside:
+        if outside or not owners:
+            variant = "outside" if outside else "unset"
+            holders: dict[str, Any] = {"holders": outside} if outside else {}
             yield _gap(
                 GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE,
-                "party '{party}' performs {what}, but accountability for it is held outside "
-                "the provider by {holders!r}; name a person or role of the provider "
-                "'{provider}' as accountable",
-                variant="outside",
-                subjects=(target, party),
-                path=(party, target),
-                clause=view.clause(target),
-                party=party,
-                what=what,
-                holders=outside,
-                provider=view.provider,
-            )
-        elif not owners:
-            yield _gap(
-                GapKind.CLAUSE4_ACTIVITY_NOT_ACCOUNTABLE,
-                "party '{party}' performs {what}, but accountability for it is unset; name a "
-                "person or role of the provider '{provider}' as accountable",
-                variant="unset",
+                _UNACCOUNTABLE[variant],
+                variant=variant,
                 subjects=(target, party),
                 path=(party, target),
                 clause=view.clause(target),
                 party=party,
                 what=what,
                 provider=view.provider,
+                **holders,
             )
+
+
+#: The wordings of Clause 4 work of another party without the provider's accountability, by
+#: variant: held by people outside the provider, or by nobody.
+_UNACCOUNTABLE: Final = {
+    "outside": "party '{party}' performs {what}, but accountability for it is held outside the "
+    "provider by {holders!r}; name a person or role of the provider '{provider}' as accountable",
+    "unset": "party '{party}' performs {what}, but accountability for it is unset; name a person "
+    "or role of the provider '{provider}' as accountable",
+}
 
 
 #: The wordings of a plan kept by its drafting party, by variant: what is wrong with who

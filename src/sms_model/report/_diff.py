@@ -8,7 +8,7 @@ value that comes from an SMS file is escaped for its medium, as in the assessmen
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Final
 
 from sms_model.report._ci import _case_names, _xml, junit_classname, render_sarif
@@ -114,7 +114,7 @@ def _junit(change: Diff, threshold: Severity) -> str:
     for number, (title, findings) in enumerate(_sections(change, threshold)):
         suite = ET.SubElement(root, "testsuite", name=title)
         failing = number == 0
-        for finding, name in zip(findings, _names(findings), strict=True):
+        for finding, name in zip(findings, _case_names(findings), strict=True):
             case = ET.SubElement(
                 suite, "testcase", name=name, classname=_xml(junit_classname(finding.clause))
             )
@@ -132,17 +132,6 @@ def _junit(change: Diff, threshold: Severity) -> str:
         root.set(key, str(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-def _names(findings: Sequence[Finding]) -> list[str]:
-    # Unique within a suite even across clauses: the finding's id tells repeats apart.
-    names = _case_names(findings)
-    seen: set[str] = set()
-    out = []
-    for name, finding in zip(names, findings, strict=True):
-        out.append(f"{name} #{finding.id}" if name in seen and "#" not in name else name)
-        seen.add(name)
-    return out
 
 
 def _json(change: Diff, threshold: Severity) -> str:

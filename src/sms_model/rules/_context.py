@@ -39,7 +39,7 @@ from sms_model.model import (
 )
 from sms_model.rules._evidence import EvidenceIndex, records_of
 from sms_model.rules._findings import Config, Finding, Severity, Status
-from sms_model.rules._messages import Params, finding_id, plain_params, template_fields
+from sms_model.rules._messages import Params, plain_params, template_fields
 from sms_model.rules._reads import ANY_PART, AS_OF, GLOBAL, RuleView, TrackedIndex, Tracker, fact
 
 if TYPE_CHECKING:
@@ -544,8 +544,7 @@ class Context:
             key=key,
             subjects=subjects,
             evidence=evidence,
-            # The rule's first id, when it was renamed: derived from the rule id otherwise.
-            id=finding_id(spec.identity, named, key) if spec.aliases else "",
+            id=spec.given_id(named, key),
         )
 
     def fail(

@@ -16,6 +16,7 @@ change is found by comparing the parts of the two versions.
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from operator import is_
@@ -287,7 +288,7 @@ def _ids_may_clash(
 ) -> bool:
     """Whether the findings of a partial re-run could share an id with one another or with
     the findings kept, or were told apart by the engine (whose keys need every finding)."""
-    if any(f._id or "evidence:" in f.key for f in (*findings, *new)):
+    if any(f._id or "evidence:" in f.key for f in itertools.chain(findings, new)):
         return True
     signs = {sign(f.subjects, f.key) for f in new}
     if len(signs) < len(new):

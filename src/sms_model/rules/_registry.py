@@ -7,7 +7,7 @@ import inspect
 import re
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -16,6 +16,7 @@ from sms_model.catalog import clause as catalog_clause
 from sms_model.catalog import guidance_by_id, is_within
 from sms_model.errors import RuleDefinitionError, SelectionError
 from sms_model.rules._findings import Severity
+from sms_model.rules._messages import finding_id
 
 if TYPE_CHECKING:
     from sms_model.rules._context import Context
@@ -90,6 +91,11 @@ class RuleSpec:
         """The name finding ids derive from: the rule's first id, which is its first alias once
         it has been renamed (list the oldest id first), so a rename keeps its findings' ids."""
         return self.aliases[0] if self.aliases else self.id
+
+    def given_id(self, subjects: Sequence[str], key: str) -> str:
+        """The id a finding of this rule is made with: derived from the rule's first id once it
+        has been renamed, else empty (the finding derives it from its rule on first use)."""
+        return finding_id(self.identity, subjects, key) if self.aliases else ""
 
     def matches(self, selector: str) -> bool:
         """True when a selector names this rule: its id or an alias, a clause prefix, a tag,

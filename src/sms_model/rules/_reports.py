@@ -46,21 +46,8 @@ class _FindingRecord:
     key: str = ""
 
     def finding(self) -> Finding:
-        return Finding(
-            rule=self.rule,
-            clause=self.clause,
-            guidance=self.guidance,
-            status=self.status,
-            severity=self.severity,
-            message=self.message,
-            subjects=self.subjects,
-            evidence=self.evidence,
-            waiver=self.waiver,
-            code=self.code,
-            params=self.params,
-            key=self.key,
-            id=self.id,
-        )
+        # The record's fields are the finding's own arguments, names included.
+        return Finding(**attrs.asdict(self, recurse=False))
 
 
 @attrs.frozen(kw_only=True)

@@ -109,9 +109,7 @@ def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Find
     except BaseException as exc:  # sys.exit(), GeneratorExit, its own BaseException: an error
         return _error(spec, "the rule raised {error}", "rule.raised", error=describe_exception(exc))
     seen: set[Any] = set()
-    clashes = False
-    # A hand-made finding may carry an id of its own: then compare the ids themselves.
-    explicit = any(f._id for found in parts.values() for f in found if type(f) is Finding)
+    clashes = explicit = False
     for found in parts.values():
         for result in found:
             problem = _malformed(result, spec)
@@ -119,9 +117,13 @@ def execute(spec: RuleSpec, context: Context) -> dict[Any, list[Finding]] | Find
                 return _error(spec, _YIELDED, "rule.bad-output", what=problem)
             # Findings of one rule share its identity: the rest of an id's input tells them apart
             # (made without allocating for the usual finding, about one subject, with no key).
-            sign = result.id if explicit else _sign(result.subjects, result.key)
+            sign = _sign(result.subjects, result.key)
             clashes = clashes or sign in seen
             seen.add(sign)
+            explicit = explicit or bool(result._id)
+    if explicit:  # a hand-made finding may carry an id of its own: the ids themselves count
+        ids = [f.id for found in parts.values() for f in found]
+        clashes = len(set(ids)) < len(ids)
     return _distinct(parts, spec) if clashes else parts
 
 
@@ -267,5 +269,5 @@ def _error(spec: RuleSpec, template: str, code: str, **params: Any) -> Finding:
         message=render(template, params),
         code=code,
         params=params,
-        id=finding_id(spec.identity, (), ""),
+        id=spec.given_id((), ""),
     )
