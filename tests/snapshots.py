@@ -42,3 +42,14 @@ def check(path: Path, key: str, value: Any) -> None:
             pytrace=False,
         )
     assert recorded[key] == plain, f"{path.name}[{key!r}] differs from the recorded snapshot"
+
+
+def matches(path: Path, key: str, value: Any) -> bool:
+    """Whether ``value`` equals the snapshot recorded under ``key`` (False when none is)."""
+    recorded = _recorded(path)
+    return key in recorded and recorded[key] == json.loads(json.dumps(value))
+
+
+def has(path: Path, key: str) -> bool:
+    """Whether a snapshot is recorded under ``key``."""
+    return key in _recorded(path)

@@ -287,7 +287,10 @@ def test_provider_must_be_a_party_of_kind_provider() -> None:
 
 @pytest.mark.parametrize(
     ("process", "activity", "found"),
-    [("p-problem", Clause4Duty.INTERNAL_AUDIT, "both"), (None, None, "neither")],
+    [
+        ("p-problem", Clause4Duty.INTERNAL_AUDIT, "process and activity"),
+        (None, None, "none"),
+    ],
 )
 def test_other_party_process_names_exactly_one_of_process_and_activity(
     process: str | None, activity: Clause4Duty | None, found: str
@@ -295,7 +298,7 @@ def test_other_party_process_names_exactly_one_of_process_and_activity(
     opp = OtherPartyProcess(id="opp-1", party="globex", process=process, activity=activity)
     _, issues = _problems(other_party_processes=[opp])
     expected = Issue(
-        what="set exactly one of 'process' and 'activity'",
+        what="set exactly one of 'process', 'activity', 'service' and 'component'",
         path="$.other_party_processes[0]",
         found=found,
     )

@@ -119,6 +119,20 @@ def _find(data: dict[str, Any], entity_id: str) -> dict[str, Any]:
     raise KeyError(f"no entity {entity_id!r} in the base SMS")
 
 
-def build(edits: dict[str, Any] | None = None) -> ServiceManagementSystem:
-    """The base SMS with the edits applied."""
-    return structure(apply_edits(base_data(), edits or {}))
+#: Overlays (edits, as a case states them) that make the base conform to the 2018 edition too:
+#: the records it asks for that 2011 does not. Applied in file-name order.
+OVERLAYS_2018 = HERE / "base-2018"
+
+
+def base_data_for(edition: str) -> dict[str, Any]:
+    """A fresh copy of the base SMS as plain data, with the overlays of ``edition``."""
+    data = base_data()
+    if edition == "2018":
+        for path in sorted(OVERLAYS_2018.glob("*.yaml")):
+            apply_edits(data, load_case_file(path))
+    return data
+
+
+def build(edits: dict[str, Any] | None = None, edition: str = "2011") -> ServiceManagementSystem:
+    """The base SMS (for ``edition``) with the edits applied."""
+    return structure(apply_edits(base_data_for(edition), edits or {}))

@@ -143,7 +143,8 @@ def test_drawn_system_is_consistent(sms: ServiceManagementSystem) -> None:
     assert all(sms.is_provider_side(m) for m in sms.top_management.members)
     assert all(p.reports_to is None or position[p.reports_to] < i for i, p in enumerate(sms.people))
     for opp in sms.other_party_processes:
-        assert (opp.process is None) != (opp.activity is None)
+        operated = (opp.process, opp.activity, opp.service, opp.component)
+        assert sum(value is not None for value in operated) == 1
         assert opp.start is None or opp.end is None or opp.start <= opp.end
     for process in sms.processes:
         assert process.id not in process.interfaces

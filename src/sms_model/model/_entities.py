@@ -22,6 +22,7 @@ from sms_model.model._checks import Checked
 from sms_model.model._enums import (
     AgreementKind,
     AgreementTerm,
+    AssetKind,
     AuditKind,
     Clause4Duty,
     DocumentKind,
@@ -35,12 +36,14 @@ from sms_model.model._enums import (
     PlanStatus,
     PlanTopic,
     PolicyCommitment,
+    PolicyContent,
     PolicyKind,
     ProcessKind,
     ReportKind,
     ResourceKind,
     ReviewInput,
     ReviewKind,
+    RiskKind,
     RiskStatus,
     SMSStage,
 )
@@ -50,17 +53,21 @@ __all__ = [
     "Acknowledgement",
     "Agreement",
     "Approval",
+    "Asset",
     "Audit",
     "Change",
+    "ContextIssue",
     "Document",
     "DutyAssignment",
     "Evidence",
     "Improvement",
+    "Knowledge",
     "Measurement",
     "Meeting",
     "Objective",
     "OtherPartyProcess",
     "Party",
+    "PartyRequirement",
     "Person",
     "Policy",
     "Process",
@@ -143,6 +150,8 @@ class Party(Checked):
     lead_supplier: str | None = ref("party")
     interested: bool = True  # counts among the interested parties of the SMS (guidance TM-c)
     description: str | None = None
+    # the criteria it was evaluated and selected against, for another party (2018: 8.2.3)
+    selection_criteria: str | None = ref("document")
 
 
 @attrs.frozen(kw_only=True)
@@ -197,6 +206,7 @@ class Policy(Checked):
     issued: date | None = None
     commitments: tuple[PolicyCommitment, ...] = _many()
     communicated_to: tuple[str, ...] = refs("party")
+    contents: tuple[PolicyContent, ...] = _many()  # what a change or release policy defines
 
 
 @attrs.frozen(kw_only=True)
@@ -222,6 +232,9 @@ class Objective(Checked):
     resources: tuple[str, ...] = refs("resource")  # allocated to meet it
     # last revision, e.g. after the service requirements changed
     revised: date | None = _happened_or_none()
+    # how it will be achieved (2018: 6.2.2): what will be done, and how results are evaluated
+    actions: tuple[str, ...] = _many()
+    evaluation: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -287,6 +300,8 @@ class Service(Checked):
     requirements_changed: date | None = _happened_or_none()
     in_catalogue: bool = True
     supported_by: tuple[str, ...] = refs("party")  # suppliers and internal groups
+    depends_on: tuple[str, ...] = refs("service")  # services it depends on (2018: 8.2.4)
+    components: tuple[str, ...] = refs("asset")  # service components it is built from
 
 
 @attrs.frozen(kw_only=True)
@@ -353,10 +368,12 @@ class Agreement(Checked):
 @attrs.frozen(kw_only=True)
 class OtherPartyProcess(Checked):
     """A process, or a specific Clause 4 activity, operated or performed by another party
-    (4.2; guidance APP-1, APP-2, APP-5).
+    (4.2; guidance APP-1, APP-2, APP-5), or a service or service component another party
+    provides or operates (2018: 8.2.3).
 
-    Exactly one of ``process`` and ``activity`` is set. ``accountable`` must be someone of the
-    provider; ``controls`` are the governance controls of 4.2 a-d the provider exercises.
+    Exactly one of ``process``, ``activity``, ``service`` and ``component`` is set.
+    ``accountable`` must be someone of the provider; ``controls`` are the governance controls
+    of 4.2 a-d the provider exercises.
     """
 
     id: str = _ident()
@@ -370,6 +387,8 @@ class OtherPartyProcess(Checked):
     start: date | None = None
     end: date | None = None
     governed_through: str | None = ref("party")  # for a sub-contracted supplier: its lead supplier
+    service: str | None = ref("service")
+    component: str | None = ref("asset")
 
 
 @attrs.frozen(kw_only=True)
@@ -497,6 +516,9 @@ class Risk(Checked):
     status: RiskStatus = RiskStatus.OPEN
     treatment: str | None = None
     accepted_by: str | None = ref("person")
+    kind: RiskKind = RiskKind.RISK  # the 2018 edition plans for opportunities too (6.1)
+    criteria: str | None = ref("document")  # the criteria it was assessed against
+    evaluated: date | None = _happened_or_none()  # effectiveness of its actions evaluated
 
 
 @attrs.frozen(kw_only=True)
@@ -561,3 +583,80 @@ class Evidence(Checked):
     guidance: tuple[str, ...] = _many()
     location: str | None = None
     digest: str | None = None
+
+
+# --- context, knowledge and assets (the 2018 edition) -------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ContextIssue(Checked):
+    """An external or internal issue that affects the SMS and what it sets out to achieve
+    (2018: 4.1), determined on a date and reviewed since.
+
+    >>> ContextIssue(id="ci-1", title="Cloud migration", external=True,
+    ...              determined=date(2026, 1, 5)).external
+    True
+    """
+
+    id: str = _ident()
+    title: str
+    external: bool = False
+    determined: date = _happened()
+    reviewed: date | None = _happened_or_none()
+    owner: str | None = ref("person", "role")
+    subjects: tuple[str, ...] = refs_any()
+
+
+@attrs.frozen(kw_only=True)
+class PartyRequirement(Checked):
+    """A requirement of an interested party that bears on the services or the SMS
+    (2018: 4.2).
+
+    >>> PartyRequirement(id="rq-1", party="bank", statement="Data stays in the EU",
+    ...                  determined=date(2026, 2, 1)).party
+    'bank'
+    """
+
+    id: str = _ident()
+    party: str = attrs.field(metadata=reference("party"))
+    statement: str
+    determined: date = _happened()
+    reviewed: date | None = _happened_or_none()
+    services: tuple[str, ...] = refs("service")
+
+
+@attrs.frozen(kw_only=True)
+class Knowledge(Checked):
+    """Knowledge needed to operate the SMS and deliver the services, where it is kept and who
+    can reach it (2018: 7.6).
+
+    >>> Knowledge(id="kn-1", topic="Failover runbook", documents=("doc-run",)).documents
+    ('doc-run',)
+    """
+
+    id: str = _ident()
+    topic: str
+    subjects: tuple[str, ...] = refs_any()
+    documents: tuple[str, ...] = refs("document")  # where it is kept
+    owner: str | None = ref("person", "role")
+    available_to: tuple[str, ...] = refs("person", "role", "party")
+    reviewed: date | None = _happened_or_none()
+
+
+@attrs.frozen(kw_only=True)
+class Asset(Checked):
+    """An asset used to deliver services, managed to meet requirements and obligations
+    (2018: 8.2.5): hardware, software, licences, information, facilities.
+
+    >>> Asset(id="as-1", name="Core switch", kind="hardware").kind
+    <AssetKind.HARDWARE: 'hardware'>
+    """
+
+    id: str = _ident()
+    name: str
+    kind: AssetKind
+    owner: str | None = ref("person", "role")
+    services: tuple[str, ...] = refs("service")
+    location: str | None = None
+    licence: str | None = None  # the licence terms, for software and licences
+    verified: date | None = _happened_or_none()  # last checked against the real asset

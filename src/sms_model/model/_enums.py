@@ -11,10 +11,12 @@ import enum
 __all__ = [
     "AgreementKind",
     "AgreementTerm",
+    "AssetKind",
     "AuditKind",
     "Clause4Duty",
     "DocumentKind",
     "DocumentStatus",
+    "Edition",
     "Engagement",
     "GovernanceControl",
     "ImprovementKind",
@@ -24,15 +26,36 @@ __all__ = [
     "PlanStatus",
     "PlanTopic",
     "PolicyCommitment",
+    "PolicyContent",
     "PolicyKind",
     "ProcessKind",
     "ReportKind",
     "ResourceKind",
     "ReviewInput",
     "ReviewKind",
+    "RiskKind",
     "RiskStatus",
     "SMSStage",
 ]
+
+
+class Edition(enum.Enum):
+    """The editions of ISO/IEC 20000-1 the library assesses against.
+
+    A system file may declare its edition; one that declares none is assessed against 2011, so
+    results of files written before editions existed stay as they were.
+
+    >>> Edition("2018"), Edition.ISO_20000_1_2011.value
+    (<Edition.ISO_20000_1_2018: '2018'>, '2011')
+    """
+
+    ISO_20000_1_2011 = "2011"
+    ISO_20000_1_2018 = "2018"
+
+    @property
+    def title(self) -> str:
+        """The edition's full name, as reports print it."""
+        return f"ISO/IEC 20000-1:{self.value}"
 
 
 class PartyKind(enum.Enum):
@@ -79,6 +102,12 @@ class ProcessKind(enum.Enum):
     INTERNAL_AUDIT = "internal_audit"
     MANAGEMENT_REVIEW = "management_review"
     IMPROVEMENT = "improvement"
+    # Processes the 2018 edition names on their own; 2011 covered each inside another process,
+    # whose clause :attr:`clause` gives.
+    SERVICE_CATALOGUE = "service_catalogue"
+    ASSET = "asset"
+    DEMAND = "demand"
+    SERVICE_REQUEST = "service_request"
 
     @property
     def clause(self) -> str:
@@ -119,6 +148,10 @@ _PROCESS_CLAUSE: dict[ProcessKind, str] = {
     ProcessKind.INTERNAL_AUDIT: "4.5.4.2",
     ProcessKind.MANAGEMENT_REVIEW: "4.5.4.3",
     ProcessKind.IMPROVEMENT: "4.5.5",
+    ProcessKind.SERVICE_CATALOGUE: "6.1",
+    ProcessKind.ASSET: "9.1",
+    ProcessKind.DEMAND: "6.5",
+    ProcessKind.SERVICE_REQUEST: "8.1",
 }
 
 
@@ -220,6 +253,17 @@ class PolicyKind(enum.Enum):
     OTHER = "other"
 
 
+class PolicyContent(enum.Enum):
+    """What a change management or release policy defines (2018: 8.5.1.1 and 8.5.3)."""
+
+    CONTROLLED_COMPONENTS = "controlled_components"  # what is under change management
+    CHANGE_CATEGORIES = "change_categories"
+    EMERGENCY_CHANGES = "emergency_changes"
+    MAJOR_IMPACT_CRITERIA = "major_impact_criteria"  # which changes go through 8.5.2
+    RELEASE_TYPES = "release_types"
+    RELEASE_FREQUENCY = "release_frequency"
+
+
 class PolicyCommitment(enum.Enum):
     """Commitments the service management policy makes (4.1.2)."""
 
@@ -299,6 +343,8 @@ class DocumentKind(enum.Enum):
     SERVICE_DESIGN = "service_design"
     TRANSITION_PLAN = "transition_plan"
     REPORT_DEFINITION = "report_definition"
+    RISK_CRITERIA = "risk_criteria"  # criteria to assess and accept risks (2018: 6.1)
+    SELECTION_CRITERIA = "selection_criteria"  # criteria to select other parties (2018: 8.2.3)
     OTHER = "other"
 
 
@@ -349,6 +395,35 @@ class ReviewInput(enum.Enum):
     PREVIOUS_ACTIONS = "previous_actions"
     CHANGES = "changes"
     IMPROVEMENT_OPPORTUNITIES = "improvement_opportunities"
+    # inputs the 2018 edition adds (9.3)
+    CONTEXT_CHANGES = "context_changes"
+    NONCONFORMITIES = "nonconformities"
+    OTHER_PARTY_PERFORMANCE = "other_party_performance"
+    FORECAST_WORKLOAD = "forecast_workload"
+
+    @property
+    def edition(self) -> str:
+        """The first edition of ISO/IEC 20000-1 that asks a management review for this input.
+
+        >>> ReviewInput.RISKS.edition, ReviewInput.FORECAST_WORKLOAD.edition
+        ('2011', '2018')
+        """
+        return "2018" if self in _INPUTS_SINCE_2018 else "2011"
+
+    @classmethod
+    def required(cls, edition: str) -> tuple[ReviewInput, ...]:
+        """The inputs a management review considers under ``edition``, in declaration order."""
+        return tuple(i for i in cls if i.edition <= edition)
+
+
+_INPUTS_SINCE_2018: frozenset[ReviewInput] = frozenset(
+    {
+        ReviewInput.CONTEXT_CHANGES,
+        ReviewInput.NONCONFORMITIES,
+        ReviewInput.OTHER_PARTY_PERFORMANCE,
+        ReviewInput.FORECAST_WORKLOAD,
+    }
+)
 
 
 class AuditKind(enum.Enum):
@@ -368,6 +443,7 @@ class ReportKind(enum.Enum):
     CAPACITY = "capacity"
     FINANCIAL = "financial"
     SECURITY = "security"
+    DEMAND = "demand"  # current and forecast demand, consumption (2018: 8.4.2)
     OTHER = "other"
 
 
@@ -395,3 +471,21 @@ class RiskStatus(enum.Enum):
     TREATED = "treated"
     ACCEPTED = "accepted"
     CLOSED = "closed"
+
+
+class RiskKind(enum.Enum):
+    """A risk, or an opportunity: the 2018 edition plans for both (6.1)."""
+
+    RISK = "risk"
+    OPPORTUNITY = "opportunity"
+
+
+class AssetKind(enum.Enum):
+    """Kinds of assets used to deliver services (2018: 8.2.5)."""
+
+    HARDWARE = "hardware"
+    SOFTWARE = "software"
+    LICENCE = "licence"
+    INFORMATION = "information"
+    FACILITY = "facility"
+    OTHER = "other"

@@ -23,16 +23,20 @@ from sms_model.model._entities import (
     Acknowledgement,
     Agreement,
     Approval,
+    Asset,
     Audit,
     Change,
+    ContextIssue,
     Document,
     DutyAssignment,
     Evidence,
     Improvement,
+    Knowledge,
     Meeting,
     Objective,
     OtherPartyProcess,
     Party,
+    PartyRequirement,
     Person,
     Policy,
     Process,
@@ -46,7 +50,7 @@ from sms_model.model._entities import (
     ServiceManagementPlan,
     TopManagement,
 )
-from sms_model.model._enums import PartyKind
+from sms_model.model._enums import Edition, PartyKind
 from sms_model.model._meta import (
     EntityType,
     collection_of,
@@ -86,6 +90,8 @@ class ServiceManagementSystem:
 
     name: str
     provider: str
+    # the edition the system is written for; None: the 2011 edition (see Edition)
+    edition: Edition | None = None
     top_management: TopManagement = attrs.field(factory=TopManagement)
     # The fields that hold entity types say so (collection_of, singleton_of): the tables below,
     # and every other table of entity types, are derived from them. (singleton_of makes an attrs
@@ -98,10 +104,14 @@ class ServiceManagementSystem:
     roles: tuple[Role, ...] = collection_of("role")
     policies: tuple[Policy, ...] = collection_of("policy")
     objectives: tuple[Objective, ...] = collection_of("objective")
+    context_issues: tuple[ContextIssue, ...] = collection_of("context_issue")
+    party_requirements: tuple[PartyRequirement, ...] = collection_of("party_requirement")
     services: tuple[Service, ...] = collection_of("service")
+    assets: tuple[Asset, ...] = collection_of("asset")
     processes: tuple[Process, ...] = collection_of("process")
     other_party_processes: tuple[OtherPartyProcess, ...] = collection_of("other_party_process")
     agreements: tuple[Agreement, ...] = collection_of("agreement")
+    knowledge: tuple[Knowledge, ...] = collection_of("knowledge")
     documents: tuple[Document, ...] = collection_of("document", record=True)
     meetings: tuple[Meeting, ...] = collection_of("meeting", record=True)
     approvals: tuple[Approval, ...] = collection_of("approval", record=True)
@@ -384,12 +394,17 @@ class ServiceManagementSystem:
                 found=f"{self.provider!r} of kind {provider.kind.value!r}",
             )
         for i, opp in enumerate(self.other_party_processes):
-            if (opp.process is None) == (opp.activity is None):
+            named = [f for f in _OPERATED if getattr(opp, f) is not None]
+            if len(named) != 1:
                 yield Issue(
-                    what="set exactly one of 'process' and 'activity'",
+                    what="set exactly one of 'process', 'activity', 'service' and 'component'",
                     path=f"$.other_party_processes[{i}]",
-                    found="both" if opp.process else "neither",
+                    found=" and ".join(named) if named else "none",
                 )
+
+
+#: What an other-party entry may name as operated or provided by the other party.
+_OPERATED: Final = ("process", "activity", "service", "component")
 
 
 # --- the entity types: every table below is derived from the fields that declare them --------

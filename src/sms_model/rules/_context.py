@@ -489,6 +489,12 @@ class Context:
         """The date the assessment speaks for: records after it are ignored."""
         return self.facts.as_of
 
+    @property
+    def edition(self) -> str:
+        """The edition of ISO/IEC 20000-1 being assessed (``"2011"`` or ``"2018"``): a rule
+        that checks both may word or weigh what it finds by edition."""
+        return self.spec.edition
+
     def back(self, span: relativedelta | timedelta) -> date:
         """The as-of date less ``span`` (the start of a look-back window), or ``date.min`` when
         that would fall before year 1.

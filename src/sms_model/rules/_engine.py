@@ -15,9 +15,10 @@ from datetime import date, datetime
 from typing import Final
 
 from sms_model._gc import paused_gc
+from sms_model.catalog import EDITIONS
 from sms_model.catalog import clause as catalog_clause
 from sms_model.errors import ArgumentError, SelectionError
-from sms_model.model import ServiceManagementSystem
+from sms_model.model import Edition, ServiceManagementSystem
 from sms_model.rules._context import Facts
 from sms_model.rules._evidence import Ordered
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
@@ -42,8 +43,10 @@ def assess(
     registry: Registry | None = None,
     previous: Assessment | None = None,
     progress: Callable[[int, int], object] | None = None,
+    edition: str | Edition | None = None,
 ) -> Assessment:
-    """Assess an SMS against the rules, as of a date (today when not given).
+    """Assess an SMS against the rules, as of a date (today when not given), for an edition of
+    ISO/IEC 20000-1: ``edition`` when given, else the one the system declares, else 2011.
 
     Each selected rule runs once; a rule that raises, or yields something that is not a
     finding, becomes an ``error`` finding and every other rule still runs. Waivers turn
@@ -65,10 +68,14 @@ def assess(
     >>> again = assess(renamed, as_of=date(2026, 11, 27), select=["4.1.4"], previous=result)
     >>> again.findings == result.findings
     True
+    >>> in_2018 = assess(sms, as_of=date(2026, 11, 27), select=["5.3"], edition="2018")
+    >>> in_2018.edition, in_2018.verdict("5.3").verdict.value
+    ('2018', 'major')
     """
     _check_arguments(sms, as_of, config, waivers, registry, previous, progress)
     registry = registry if registry is not None else default_registry()
     settings = Settings(
+        edition=edition_of(sms, edition),
         as_of=as_of or date.today(),
         config=config or Config(),
         registry=registry,
@@ -79,6 +86,30 @@ def assess(
     # A full assessment builds long-lived indexes and findings; a re-assessment builds little.
     with paused_gc(promote=previous is None):
         return _assess(sms, settings, previous, progress)
+
+
+def edition_of(sms: ServiceManagementSystem, edition: str | Edition | None = None) -> str:
+    """The edition an assessment of ``sms`` is for: ``edition`` when given, else the one the
+    system declares, else 2011 (the edition of files written before editions existed).
+
+    >>> import attrs
+    >>> from sms_model.model import Party, ServiceManagementSystem
+    >>> sms = ServiceManagementSystem(
+    ...     name="A", provider="a", parties=[Party(id="a", name="A", kind="provider")])
+    >>> edition_of(sms), edition_of(sms, "2018"), edition_of(attrs.evolve(sms, edition="2018"))
+    ('2011', '2018', '2018')
+    >>> edition_of(sms, "2005")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.ArgumentError: edition must be one of 2011, 2018, not str '2005'
+    """
+    if edition is None:
+        return sms.edition.value if sms.edition is not None else EDITIONS[0]
+    if isinstance(edition, Edition):
+        return edition.value
+    if not isinstance(edition, str) or edition not in EDITIONS:
+        raise ArgumentError(f"edition must be one of {', '.join(EDITIONS)}, not {_kind(edition)}")
+    return edition
 
 
 def _check_arguments(
@@ -174,7 +205,7 @@ def _assess(
         findings, clause_verdicts = reuse.results(groups, extra, ordered)
     else:
         findings = findings_of(ordered)
-        clause_verdicts = verdicts(ordered)
+        clause_verdicts = verdicts(ordered, settings.edition)
     state = State(
         sms=sms,
         view=view,
@@ -191,6 +222,7 @@ def _assess(
         digests=reuse.digests(sms) if reuse is not None else {},
     )
     return Assessment(
+        edition=settings.edition,
         as_of=settings.as_of,
         findings=findings,
         verdicts=clause_verdicts,
@@ -204,7 +236,7 @@ def _assess(
 
 def _selected(settings: Settings) -> tuple[RuleSpec, ...]:
     """The rules the settings select; refused when none."""
-    specs = settings.registry.select(*settings.selection)
+    specs = settings.registry.select(*settings.selection, edition=settings.edition)
     if not specs:
         raise SelectionError(_nothing_selected(settings.selection, settings.registry))
     return specs

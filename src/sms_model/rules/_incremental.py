@@ -53,6 +53,7 @@ class Settings:
     """What an assessment was asked for, besides the system: an earlier assessment is reused
     only when made with the very same settings (the registry unchanged since)."""
 
+    edition: str
     as_of: Any  # datetime.date
     config: Config
     registry: Registry = attrs.field(eq=False)
@@ -64,7 +65,8 @@ class Settings:
         """Whether ``other`` runs the same rules the same way (waivers and the as-of date
         aside: a rule that read the date is re-run when it moves)."""
         return (
-            self.registry is other.registry
+            self.edition == other.edition
+            and self.registry is other.registry
             and self.registry_version == other.registry_version
             and self.selection == other.selection
             and self.config == other.config
@@ -168,12 +170,13 @@ class Reuse:
         """The findings and verdicts: the very same as before when nothing any rule found has
         changed, the verdicts kept when the tallies are the same."""
         old = self.old
+        edition = old.settings.edition
         if tuple(extra) != old.extra:
-            return findings_of(ordered), verdicts(ordered)
+            return findings_of(ordered), verdicts(ordered, edition)
         if _groups_match(groups, old.groups, is_):
             return self.previous_findings, old.verdicts
         same_tally = _groups_match(groups, old.groups, _same_tally)
-        return findings_of(ordered), old.verdicts if same_tally else verdicts(ordered)
+        return findings_of(ordered), old.verdicts if same_tally else verdicts(ordered, edition)
 
     def digests(self, sms: ServiceManagementSystem) -> dict[str, str]:
         """The digests of the parts of ``sms`` unchanged since the earlier assessment."""

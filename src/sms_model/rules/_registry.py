@@ -7,13 +7,13 @@ import inspect
 import re
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from sms_model.catalog import EDITIONS, guidance_by_id, is_within
 from sms_model.catalog import clause as catalog_clause
-from sms_model.catalog import guidance_by_id, is_within
 from sms_model.errors import RuleDefinitionError, SelectionError
 from sms_model.rules._findings import Severity
 from sms_model.rules._messages import finding_id
@@ -67,16 +67,35 @@ def describe_exception(exc: BaseException) -> str:
     return f"{name}: {message}" if message else name
 
 
+def _default_clauses(spec: RuleSpec) -> tuple[tuple[str, str], ...]:
+    return ((spec.edition, spec.clause),)
+
+
 @attrs.frozen(kw_only=True)
 class RuleSpec:
     """A registered rule: a plain function plus what it checks and how much a failure matters.
 
+    A rule checks one clause in each edition of ISO/IEC 20000-1 it applies to (``clauses``,
+    edition and clause number); ``clause`` is its clause in ``edition``. A requirement the
+    two editions share is one rule with a clause in each; the engine assesses an edition
+    with the rules that have a clause in it, each seen through :meth:`in_edition`.
+
     What the rule reads of the SMS is not declared: the engine records it while the rule
     runs, and re-assessment re-runs the rule exactly when something it read changed.
+
+    >>> spec = default_registry().get("SMS-4.1.4-representative")
+    >>> spec.clauses
+    (('2011', '4.1.4'), ('2018', '5.3'))
+    >>> spec.in_edition("2018").clause, spec.clause_in("2011")
+    ('5.3', '4.1.4')
     """
 
     id: str
     clause: str
+    edition: str = "2011"
+    clauses: tuple[tuple[str, str], ...] = attrs.field(
+        default=attrs.Factory(_default_clauses, takes_self=True)
+    )
     function: RuleFunction = attrs.field(eq=False, repr=False)
     severity: Severity = Severity.MAJOR
     guidance: tuple[str, ...] = ()
@@ -91,6 +110,24 @@ class RuleSpec:
         """The name finding ids derive from: the rule's first id, which is its first alias once
         it has been renamed (list the oldest id first), so a rename keeps its findings' ids."""
         return self.aliases[0] if self.aliases else self.id
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The editions this rule checks a clause of, oldest first."""
+        return tuple(edition for edition, _ in self.clauses)
+
+    def clause_in(self, edition: str) -> str | None:
+        """The clause this rule checks in ``edition``; ``None`` when it does not apply there."""
+        return dict(self.clauses).get(edition)
+
+    def in_edition(self, edition: str) -> RuleSpec:
+        """This rule as it checks ``edition``: ``clause`` and ``edition`` are that edition's."""
+        if edition == self.edition:
+            return self
+        number = self.clause_in(edition)
+        if number is None:
+            raise SelectionError(f"rule {self.id} checks no clause of the {edition} edition")
+        return attrs.evolve(self, clause=number, edition=edition)
 
     def given_id(self, subjects: Sequence[str], key: str) -> str:
         """The id a finding of this rule is made with: derived from the rule's first id once it
@@ -114,6 +151,8 @@ def _make_spec(
     *,
     id: str,
     clause: str,
+    edition: str,
+    clauses: Mapping[str, str],
     guidance: Iterable[str],
     severity: Severity | str,
     tags: Iterable[str],
@@ -123,12 +162,7 @@ def _make_spec(
     where = f"{function.__module__}.{function.__qualname__}"
     if not isinstance(id, str) or not _RULE_ID.fullmatch(id):
         raise RuleDefinitionError(f"{where}: rule id {id!r} must be letters, digits, '.-_'")
-    try:
-        catalog_clause(clause)
-    except LookupError:
-        raise RuleDefinitionError(
-            f"{where}: rule {id} names clause {clause!r}, which ISO/IEC 20000-1:2011 lacks"
-        ) from None
+    pairs = _edition_clauses(where, id, clause, edition, clauses)
     guidance = tuple(guidance)
     for gid in guidance:
         try:
@@ -160,6 +194,8 @@ def _make_spec(
     return RuleSpec(
         id=id,
         clause=clause,
+        edition=edition,
+        clauses=pairs,
         function=function,
         severity=severity,
         guidance=guidance,
@@ -169,6 +205,32 @@ def _make_spec(
         description=doc,
         origin=function.__module__,
     )
+
+
+def _edition_clauses(
+    where: str, id: str, clause: str, edition: str, clauses: Mapping[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """The (edition, clause) pairs of a rule, oldest edition first, each checked against the
+    catalogue; ``clause`` in ``edition`` and ``clauses`` must not disagree."""
+    if not isinstance(clauses, Mapping):
+        raise RuleDefinitionError(f"{where}: rule {id}: clauses must map editions to clauses")
+    given = {edition: clause, **clauses}
+    if given[edition] != clause:
+        raise RuleDefinitionError(
+            f"{where}: rule {id} names clause {clause!r} and clauses[{edition!r}] = "
+            f"{given[edition]!r} for the same edition"
+        )
+    for name, number in given.items():
+        if name not in EDITIONS:
+            known = ", ".join(EDITIONS)
+            raise RuleDefinitionError(f"{where}: rule {id} names edition {name!r} (known: {known})")
+        try:
+            catalog_clause(number, edition=name)
+        except (LookupError, TypeError):
+            raise RuleDefinitionError(
+                f"{where}: rule {id} names clause {number!r}, which ISO/IEC 20000-1:{name} lacks"
+            ) from None
+    return tuple(sorted(given.items()))
 
 
 class Registry:
@@ -209,13 +271,16 @@ class Registry:
         *,
         id: str,
         clause: str,
+        edition: str = "2011",
+        clauses: Mapping[str, str] | None = None,
         guidance: Iterable[str] = (),
         severity: Severity | str = Severity.MAJOR,
         tags: Iterable[str] = (),
         reads: Iterable[str] | None = None,
         aliases: Iterable[str] = (),
     ) -> Callable[[RuleFunction], RuleFunction]:
-        """Decorator: register a plain function as a rule of this registry."""
+        """Decorator: register a plain function as a rule of this registry (see :func:`rule`
+        for the arguments)."""
 
         def register(function: RuleFunction) -> RuleFunction:
             self.add(
@@ -223,6 +288,8 @@ class Registry:
                     function,
                     id=id,
                     clause=clause,
+                    edition=edition,
+                    clauses=clauses or {},
                     guidance=guidance,
                     severity=severity,
                     tags=tags,
@@ -266,19 +333,31 @@ class Registry:
         return rule_id in self._rules or rule_id in self._aliases
 
     def select(
-        self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+        self,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        *,
+        edition: str | None = None,
     ) -> tuple[RuleSpec, ...]:
         """The rules named by ``select`` (all when ``None``) less those named by ``ignore``.
 
         A selector is a rule id or alias, a clause number (its sub-clauses included), a tag or
         a guidance id. A selector that names nothing is an error, and so is an empty
-        ``select``, so typos do not silently assess less than asked.
+        ``select``, so typos do not silently assess less than asked. With ``edition``, only
+        the rules that check a clause of that edition, each as it checks it (clause numbers
+        in selectors are that edition's).
+
+        >>> registry = default_registry()
+        >>> [s.id for s in registry.select(["8.2.5"], edition="2018")]
+        ['SMS18-8.2.5-assets']
         """
         if select is not None:
             select = list(select)
             if not select:
                 raise SelectionError("an empty selection selects no rule (None selects all)")
         rules = list(self)
+        if edition is not None:
+            rules = [spec.in_edition(edition) for spec in rules if spec.clause_in(edition)]
         chosen = rules if select is None else self._matching(rules, select)
         if ignore is not None:
             dropped = {spec.id for spec in self._matching(rules, ignore)}
@@ -352,6 +431,8 @@ def rule(
     *,
     id: str,
     clause: str,
+    edition: str = "2011",
+    clauses: Mapping[str, str] | None = None,
     guidance: Iterable[str] = (),
     severity: Severity | str = Severity.MAJOR,
     tags: Iterable[str] = (),
@@ -363,6 +444,11 @@ def rule(
     The function receives a read-only :class:`~sms_model.rules.Context` and yields findings
     made with ``ctx.fail(...)`` (and, if it likes, ``ctx.passed(...)``); a rule that yields
     nothing passes.
+
+    ``clause`` is the clause the rule checks in ``edition`` (2011 unless said); ``clauses``
+    names its clause in other editions when the requirement is the same there, e.g.
+    ``clause="4.1.4", clauses={"2018": "5.3"}``. A rule of the 2018 edition only says
+    ``clause="8.2.5", edition="2018"``.
 
     >>> from sms_model.rules import rule
     >>> @rule(id="EXAMPLE-policy-title", clause="4.1.2", severity="observation")
@@ -379,6 +465,8 @@ def rule(
     return _DEFAULT.rule(
         id=id,
         clause=clause,
+        edition=edition,
+        clauses=clauses,
         guidance=guidance,
         severity=severity,
         tags=tags,

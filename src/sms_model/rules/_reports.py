@@ -67,6 +67,7 @@ class _Report:
     clauses: tuple[ClauseVerdict, ...]
     rules: tuple[str, ...]
     findings: tuple[_FindingRecord, ...]
+    edition: str = "2011"  # reports written before editions were assessed against 2011
 
 
 def _version(data: Any) -> int:
@@ -91,6 +92,7 @@ def _build(data: Any) -> Assessment:
     _version(data)
     report = structure_as(_Report, data)
     return Assessment(
+        edition=report.edition,
         as_of=report.as_of,
         findings=Findings(_findings(report.findings)),
         verdicts=report.clauses,

@@ -209,6 +209,7 @@ class Assessment:
     library_version: str
     ruleset_version: str
     system_name: str
+    edition: str = "2011"  # the edition of ISO/IEC 20000-1 assessed against
     _state: State | None = attrs.field(default=None, repr=False, alias="_state")
     _digest: str | None = attrs.field(default=None, repr=False, alias="_digest")
 
@@ -221,6 +222,7 @@ class Assessment:
 
     def _reported(self) -> tuple[Any, ...]:
         return (
+            self.edition,
             self.as_of,
             self.findings,
             self.verdicts,
@@ -310,7 +312,7 @@ class Assessment:
     @property
     def pdca(self) -> Mapping[str, Mapping[str, int]]:
         """:attr:`failures` by severity for each Plan-Do-Check-Act phase (4.5.2-4.5.5)."""
-        phases = {c.number: c.pdca for c in clauses() if c.pdca is not None}
+        phases = {c.number: c.pdca for c in clauses(self.edition) if c.pdca is not None}
         summary: dict[str, Counter[str]] = {phase.value: Counter() for phase in Phase}
         for finding in self.findings:
             phase = _phase_of(finding.clause, phases)
@@ -341,6 +343,7 @@ class Assessment:
             "report_format": REPORT_FORMAT,
             "system": self.system_name,
             "as_of": self.as_of.isoformat(),
+            "edition": self.edition,
             "library_version": self.library_version,
             "ruleset_version": self.ruleset_version,
             "input_digest": self.input_digest,
@@ -389,7 +392,7 @@ def findings_of(groups: Iterable[Group]) -> Findings:
     return Findings(itertools.chain.from_iterable(group.findings for group in groups))
 
 
-def verdicts(groups: Sequence[Group]) -> tuple[ClauseVerdict, ...]:
+def verdicts(groups: Sequence[Group], edition: str = "2011") -> tuple[ClauseVerdict, ...]:
     # Each group counts towards its clause and every ancestor clause: work in the number of
     # groups (about one per rule), not of findings.
     counts: dict[str, Counter[str]] = {}
@@ -402,7 +405,7 @@ def verdicts(groups: Sequence[Group]) -> tuple[ClauseVerdict, ...]:
             if group.worst > worst[number]:
                 worst[number] = group.worst
     out = []
-    for clause in clauses():
+    for clause in clauses(edition):
         mine = counts.get(clause.number, Counter())
         verdict = _verdict(worst[clause.number], mine)
         out.append(

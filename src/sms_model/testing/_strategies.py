@@ -450,11 +450,33 @@ def _supersedes(draw: Any, drawing: _Drawing) -> str | None:
 
 
 def _activity(draw: Any, drawing: _Drawing) -> Clause4Duty | None:
-    # Exactly one of a process and a Clause 4 activity.
+    # Exactly one of a process, a Clause 4 activity, a service and a component: an activity
+    # unless a process is named, or a service or component is drawn instead (when any exists).
     if drawing.values["process"] is not None:
+        return None
+    pool = drawing.pool.ids
+    if (pool["service"] or pool["asset"]) and draw(st.booleans()):
         return None
     activity: Clause4Duty = draw(_CLAUSE4)
     return activity
+
+
+def _operated_service(draw: Any, drawing: _Drawing) -> str | None:
+    if drawing.values["process"] is not None or drawing.values["activity"] is not None:
+        return None
+    services, assets = drawing.pool.ids["service"], drawing.pool.ids["asset"]
+    if services and (not assets or draw(st.booleans())):
+        service: str = draw(st.sampled_from(services))
+        return service
+    return None
+
+
+def _operated_component(draw: Any, drawing: _Drawing) -> str | None:
+    named = ("process", "activity", "service")
+    if any(drawing.values[field] is not None for field in named):
+        return None
+    component: str = draw(st.sampled_from(drawing.pool.ids["asset"]))
+    return component
 
 
 def _end_after(start: str) -> _Picker:
@@ -490,6 +512,8 @@ _RULES: Final[Mapping[tuple[type, str], _Picker]] = {
     (Process, "interfaces"): _interfaces,
     (Document, "supersedes"): _supersedes,
     (OtherPartyProcess, "activity"): _activity,
+    (OtherPartyProcess, "service"): _operated_service,
+    (OtherPartyProcess, "component"): _operated_component,
     (OtherPartyProcess, "end"): _end_after("start"),
     (Agreement, "expires"): _end_after("effective"),
     (TopManagement, "members"): _members,

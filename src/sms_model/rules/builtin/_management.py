@@ -794,6 +794,7 @@ def communication_procedure(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.1.4-representative",
     clause="4.1.4",
+    clauses={"2018": "5.3"},
     guidance=("APP-1",),
     severity=Severity.MAJOR,
     tags=("top-management", "approval"),

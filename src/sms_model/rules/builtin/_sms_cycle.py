@@ -783,6 +783,7 @@ def management_reviews_by_top_management(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.5.4.3-inputs",
     clause="4.5.4.3",
+    clauses={"2018": "9.3"},
     severity=Severity.MINOR,
     tags=("review",),
 )
@@ -791,11 +792,15 @@ def management_review_inputs(ctx: Context) -> Iterator[Finding]:
     considered every input: customer feedback, performance, resources, risks, audit results,
     previous actions, changes and improvement opportunities.
 
+    The 2018 edition (9.3) adds changes of context, nonconformities, other parties'
+    performance and forecast workload.
+
     Nonconforming: ``rev-mgmt-2026`` lists no ``audit_results`` and no ``risks``.
-    Conforming: all eight ``ReviewInput`` values among its inputs.
+    Conforming: every ``ReviewInput`` of the edition among its inputs.
     """
+    required = ReviewInput.required(ctx.edition)
     for review in _management_reviews(ctx):
-        missing = [i.value for i in ReviewInput if i not in review.inputs]
+        missing = [i.value for i in required if i not in review.inputs]
         if missing:
             yield ctx.fail(
                 "management review {review!r} did not consider: {missing}",
