@@ -1,8 +1,9 @@
 """The standard as data: clauses, guidance statements, evidence expectations, interfaces.
 
-Clause numbers and titles of ISO/IEC 20000-1 (2011 in full, 2018 for crosswalks), the guidance
-statements of ISO/IEC 20000-2:2012 that rules trace to, the evidence an assessor expects with
-its default cadence, and the default process interfaces. Every summary is our own paraphrase.
+Clause numbers, titles and summaries of ISO/IEC 20000-1 (the 2011 and 2018 editions) and the
+crosswalk between them, the guidance statements of ISO/IEC 20000-2:2012 that rules trace to
+(with their meaning in 2018), the evidence an assessor expects with its default cadence, and
+the default process interfaces. Every summary is our own paraphrase.
 """
 
 from sms_model.catalog._cadence import Cadence

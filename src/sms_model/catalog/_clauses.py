@@ -1,9 +1,15 @@
 """The clause structure of ISO/IEC 20000-1, as data.
 
 Clause numbers and short titles are facts about the standard; every ``summary`` is our own
-one-sentence paraphrase of what a clause expects, never the standard's wording. The 2011 edition
-(Clauses 4 to 9) is modelled in full; the 2018 structure is listed for crosswalks, without
-summaries.
+one-sentence paraphrase of what a clause expects, never the standard's wording. Both editions are
+modelled in full: 2011 (Clauses 4 to 9) and 2018 (Clauses 4 to 10). In 2011 the PDCA phase is
+stated row by row, where one clearly applies; the 2018 edition is laid out along the cycle
+(Clauses 4 to 7 plan, 8 does, 9 checks, 10 acts), so each of its sub-clauses takes the phase of
+its top-level clause, declared once in ``_PHASES_2018``. Top-level clauses are headings and carry
+no phase, in both editions.
+
+Length: the module is one table per edition, a row per clause read top to bottom like the
+standard's table of contents; splitting an edition across modules would scatter one table.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ EDITIONS: Final[tuple[str, ...]] = ("2011", "2018")
 
 
 class Phase(enum.Enum):
-    """A step of the Plan-Do-Check-Act cycle the SMS runs (ISO/IEC 20000-1:2011, 4.5)."""
+    """A step of the Plan-Do-Check-Act cycle the SMS runs (2011: 4.5; 2018: Clauses 4 to 10)."""
 
     PLAN = "plan"
     DO = "do"
@@ -51,6 +57,14 @@ class Clause:
     >>> c = clause("4.5.4.2")
     >>> c.title, c.parent, c.pdca
     ('Internal audit', '4.5.4', <Phase.CHECK: 'check'>)
+    >>> c = clause("8.2.5", edition="2018")
+    >>> c.title, c.parent, c.pdca
+    ('Asset management', '8.2', <Phase.DO: 'do'>)
+    >>> c.summary
+    'Assets used to deliver the services are identified and managed to meet requirements and
+    obligations.'
+    >>> clause("9", edition="2018").pdca is None
+    True
     """
 
     number: str
@@ -366,90 +380,467 @@ _ROWS_2011: Final[tuple[_Row, ...]] = (
     ),
 )
 
-_ROWS_2018: Final[tuple[tuple[str, str], ...]] = (
-    ("4", "Context of the organization"),
-    ("4.1", "Understanding the organization and its context"),
-    ("4.2", "Understanding the needs and expectations of interested parties"),
-    ("4.3", "Determining the scope of the service management system"),
-    ("4.4", "Service management system"),
-    ("5", "Leadership"),
-    ("5.1", "Leadership and commitment"),
-    ("5.2", "Policy"),
-    ("5.2.1", "Establishing the service management policy"),
-    ("5.2.2", "Communicating the service management policy"),
-    ("5.3", "Organizational roles, responsibilities and authorities"),
-    ("6", "Planning"),
-    ("6.1", "Actions to address risks and opportunities"),
-    ("6.2", "Service management objectives and planning to achieve them"),
-    ("6.2.1", "Establish objectives"),
-    ("6.2.2", "Plan to achieve objectives"),
-    ("6.3", "Plan the service management system"),
-    ("7", "Support of the service management system"),
-    ("7.1", "Resources"),
-    ("7.2", "Competence"),
-    ("7.3", "Awareness"),
-    ("7.4", "Communication"),
-    ("7.5", "Documented information"),
-    ("7.5.1", "General"),
-    ("7.5.2", "Creating and updating documented information"),
-    ("7.5.3", "Control of documented information"),
-    ("7.5.4", "Service management system documented information"),
-    ("7.6", "Knowledge"),
-    ("8", "Operation of the service management system"),
-    ("8.1", "Operational planning and control"),
-    ("8.2", "Service portfolio"),
-    ("8.2.1", "Service delivery"),
-    ("8.2.2", "Plan the services"),
-    ("8.2.3", "Control of parties involved in the service lifecycle"),
-    ("8.2.4", "Service catalogue management"),
-    ("8.2.5", "Asset management"),
-    ("8.2.6", "Configuration management"),
-    ("8.3", "Relationship and agreement"),
-    ("8.3.1", "General"),
-    ("8.3.2", "Business relationship management"),
-    ("8.3.3", "Service level management"),
-    ("8.3.4", "Supplier management"),
-    ("8.3.4.1", "Management of external suppliers"),
-    ("8.3.4.2", "Management of internal suppliers and customers acting as a supplier"),
-    ("8.4", "Supply and demand"),
-    ("8.4.1", "Budgeting and accounting for services"),
-    ("8.4.2", "Demand management"),
-    ("8.4.3", "Capacity management"),
-    ("8.5", "Service design, build and transition"),
-    ("8.5.1", "Change management"),
-    ("8.5.1.1", "Change management policy"),
-    ("8.5.1.2", "Change management initiation"),
-    ("8.5.1.3", "Change management activities"),
-    ("8.5.2", "Service design and transition"),
-    ("8.5.2.1", "Plan new or changed services"),
-    ("8.5.2.2", "Design"),
-    ("8.5.2.3", "Build and transition"),
-    ("8.5.3", "Release and deployment management"),
-    ("8.6", "Resolution and fulfilment"),
-    ("8.6.1", "Incident management"),
-    ("8.6.2", "Service request management"),
-    ("8.6.3", "Problem management"),
-    ("8.7", "Service assurance"),
-    ("8.7.1", "Service availability management"),
-    ("8.7.2", "Service continuity management"),
-    ("8.7.3", "Information security management"),
-    ("8.7.3.1", "Information security policy"),
-    ("8.7.3.2", "Information security controls"),
-    ("8.7.3.3", "Information security incidents"),
-    ("9", "Performance evaluation"),
-    ("9.1", "Monitoring, measurement, analysis and evaluation"),
-    ("9.2", "Internal audit"),
-    ("9.3", "Management review"),
-    ("9.4", "Service reporting"),
-    ("10", "Improvement"),
-    ("10.1", "Nonconformity and corrective action"),
-    ("10.2", "Continual improvement"),
+# (number, title, summary) in document order; the phase comes from the top-level clause.
+_Row2018 = tuple[str, str, str]
+
+#: The PDCA phase of each top-level clause of 2018, which its sub-clauses take.
+_PHASES_2018: Final[Mapping[str, Phase]] = MappingProxyType(
+    {"4": _P, "5": _P, "6": _P, "7": _P, "8": _D, "9": _C, "10": _A}
+)
+
+_ROWS_2018: Final[tuple[_Row2018, ...]] = (
+    (
+        "4",
+        "Context of the organization",
+        "The organization knows its situation, its interested parties and the bounds of its SMS, "
+        "and runs the SMS as a whole.",
+    ),
+    (
+        "4.1",
+        "Understanding the organization and its context",
+        "Issues inside and outside the organization that bear on the SMS are identified and kept "
+        "up to date.",
+    ),
+    (
+        "4.2",
+        "Understanding the needs and expectations of interested parties",
+        "The parties with a stake in the SMS and the services, and what each of them requires, "
+        "are identified.",
+    ),
+    (
+        "4.3",
+        "Determining the scope of the service management system",
+        "A documented scope sets the boundaries of the SMS, the services it covers and who "
+        "delivers them.",
+    ),
+    (
+        "4.4",
+        "Service management system",
+        "The SMS, its processes and the way they interact are set up, run, kept and improved.",
+    ),
+    (
+        "5",
+        "Leadership",
+        "Top management leads the SMS through its own commitment, the policy and the roles it "
+        "assigns.",
+    ),
+    (
+        "5.1",
+        "Leadership and commitment",
+        "Top management answers for the SMS working: it aligns policy, objectives and plan with "
+        "the strategy, supplies resources, communicates, directs people and drives improvement.",
+    ),
+    (
+        "5.2",
+        "Policy",
+        "A service management policy is set and made known.",
+    ),
+    (
+        "5.2.1",
+        "Establishing the service management policy",
+        "The policy suits the organization's purpose, frames the objectives and commits to "
+        "meeting requirements and to continual improvement.",
+    ),
+    (
+        "5.2.2",
+        "Communicating the service management policy",
+        "The policy is written down, communicated inside the organization and open to interested "
+        "parties where that suits.",
+    ),
+    (
+        "5.3",
+        "Organizational roles, responsibilities and authorities",
+        "Roles, responsibilities and authorities are assigned and made known, including who keeps "
+        "the SMS conforming and who reports its performance to top management.",
+    ),
+    (
+        "6",
+        "Planning",
+        "The SMS is planned through its risks and opportunities, its objectives and its plan.",
+    ),
+    (
+        "6.1",
+        "Actions to address risks and opportunities",
+        "Risks and opportunities for the SMS and the services are found, weighed against "
+        "documented criteria and acted on, with acceptance decided and actions checked for "
+        "effect.",
+    ),
+    (
+        "6.2",
+        "Service management objectives and planning to achieve them",
+        "Service management objectives are set and the work to reach them is planned.",
+    ),
+    (
+        "6.2.1",
+        "Establish objectives",
+        "Measurable objectives in line with the policy are set for the relevant functions and "
+        "levels, then monitored, communicated and updated.",
+    ),
+    (
+        "6.2.2",
+        "Plan to achieve objectives",
+        "Each objective has planned actions, resources, an owner, a deadline and a way of judging "
+        "the result.",
+    ),
+    (
+        "6.3",
+        "Plan the service management system",
+        "A service management plan covers objectives, requirements, limits, obligations, roles, "
+        "resources, other parties, technology and how effectiveness is measured, and is kept "
+        "current.",
+    ),
+    (
+        "7",
+        "Support of the service management system",
+        "The SMS gets the resources, people, communication, documents and knowledge it depends on.",
+    ),
+    (
+        "7.1",
+        "Resources",
+        "The people, technology, information and money the SMS and the services need are provided.",
+    ),
+    (
+        "7.2",
+        "Competence",
+        "The competence each role needs is determined and reached through education, training or "
+        "experience, with records kept.",
+    ),
+    (
+        "7.3",
+        "Awareness",
+        "People know the policy, the objectives, the services, their own part and what failing to "
+        "conform leads to.",
+    ),
+    (
+        "7.4",
+        "Communication",
+        "What is communicated inside and outside the organization, when, with whom, how and by "
+        "whom is decided.",
+    ),
+    (
+        "7.5",
+        "Documented information",
+        "The documented information of the SMS is complete, properly created and under control.",
+    ),
+    (
+        "7.5.1",
+        "General",
+        "The SMS holds the documented information this edition asks for and whatever else the "
+        "organization finds it needs.",
+    ),
+    (
+        "7.5.2",
+        "Creating and updating documented information",
+        "Documents are identified and given a suitable form, and are reviewed and approved when "
+        "created or changed.",
+    ),
+    (
+        "7.5.3",
+        "Control of documented information",
+        "Documented information is available where needed, protected, distributed, versioned, "
+        "kept and disposed of under control.",
+    ),
+    (
+        "7.5.4",
+        "Service management system documented information",
+        "The documents the SMS must have exist, from scope, policy, objectives and plan to "
+        "agreements, procedures and records.",
+    ),
+    (
+        "7.6",
+        "Knowledge",
+        "The knowledge needed to run the SMS and the services is determined, kept and made "
+        "available.",
+    ),
+    (
+        "8",
+        "Operation of the service management system",
+        "The SMS is put to work through operational planning and the service management processes.",
+    ),
+    (
+        "8.1",
+        "Operational planning and control",
+        "Processes are planned and controlled, planned changes are controlled, the effects of "
+        "unplanned ones are reviewed, and outsourced processes stay in hand.",
+    ),
+    (
+        "8.2",
+        "Service portfolio",
+        "Services are delivered, planned and described, with other parties, assets and "
+        "configuration under control.",
+    ),
+    (
+        "8.2.1",
+        "Service delivery",
+        "Services are delivered by running the SMS.",
+    ),
+    (
+        "8.2.2",
+        "Plan the services",
+        "Requirements for new and existing services are determined and documented, weighing how "
+        "new services affect the existing ones.",
+    ),
+    (
+        "8.2.3",
+        "Control of parties involved in the service lifecycle",
+        "The organization stays accountable when others take part in the service lifecycle, never "
+        "leaves everything to them, selects them by criteria and controls what they provide.",
+    ),
+    (
+        "8.2.4",
+        "Service catalogue management",
+        "Service catalogues that show how services and components depend on each other are kept "
+        "and shared with interested parties.",
+    ),
+    (
+        "8.2.5",
+        "Asset management",
+        "Assets used to deliver the services are identified and managed to meet requirements and "
+        "obligations.",
+    ),
+    (
+        "8.2.6",
+        "Configuration management",
+        "Types of configuration item are defined, items and their relationships recorded, changes "
+        "to them traced, and the records verified at set intervals and shared.",
+    ),
+    (
+        "8.3",
+        "Relationship and agreement",
+        "Relationships with customers and suppliers and the agreements with them are managed.",
+    ),
+    (
+        "8.3.1",
+        "General",
+        "The organization sets up and keeps in hand its relationships and agreements with "
+        "customers, users and suppliers, internal and external.",
+    ),
+    (
+        "8.3.2",
+        "Business relationship management",
+        "Customers, users and interested parties are known, each customer has a contact, "
+        "performance is reviewed with customers, satisfaction is measured and complaints are "
+        "resolved.",
+    ),
+    (
+        "8.3.3",
+        "Service level management",
+        "Each service has an agreed SLA with targets, workload limits and exceptions, and "
+        "performance is monitored and reported against it.",
+    ),
+    (
+        "8.3.4",
+        "Supplier management",
+        "External and internal suppliers are managed through agreements and performance reviews.",
+    ),
+    (
+        "8.3.4.1",
+        "Management of external suppliers",
+        "Each external supplier has a contract stating scope, requirements, targets, obligations "
+        "and interfaces, and its performance is reviewed at set intervals.",
+    ),
+    (
+        "8.3.4.2",
+        "Management of internal suppliers and customers acting as a supplier",
+        "Internal suppliers and customers acting as suppliers work under documented agreements "
+        "whose targets are monitored.",
+    ),
+    (
+        "8.4",
+        "Supply and demand",
+        "The cost of services, the demand for them and the capacity to meet it are managed.",
+    ),
+    (
+        "8.4.1",
+        "Budgeting and accounting for services",
+        "Service costs are budgeted and accounted for, and the budget is monitored and reported.",
+    ),
+    (
+        "8.4.2",
+        "Demand management",
+        "Current and forecast demand is determined and analysed at set intervals, and demand and "
+        "consumption are monitored and reported.",
+    ),
+    (
+        "8.4.3",
+        "Capacity management",
+        "Capacity needs are determined, a capacity plan is kept, and usage is monitored, analysed "
+        "and acted on.",
+    ),
+    (
+        "8.5",
+        "Service design, build and transition",
+        "Changes and new or changed services are controlled from request through design to "
+        "release.",
+    ),
+    (
+        "8.5.1",
+        "Change management",
+        "Changes follow a policy, are raised as requests and pass through controlled steps.",
+    ),
+    (
+        "8.5.1.1",
+        "Change management policy",
+        "A change policy sets what is under change control, the categories of change including "
+        "emergencies, and which changes are major enough for design and transition.",
+    ),
+    (
+        "8.5.1.2",
+        "Change management initiation",
+        "Requests for change are recorded and classified.",
+    ),
+    (
+        "8.5.1.3",
+        "Change management activities",
+        "Changes are assessed for risk, impact and benefit, approved, scheduled, made and "
+        "reviewed, failed ones are undone or remedied, and the schedule is shared.",
+    ),
+    (
+        "8.5.2",
+        "Service design and transition",
+        "New or changed services with a major impact are planned, designed, built and "
+        "transitioned.",
+    ),
+    (
+        "8.5.2.1",
+        "Plan new or changed services",
+        "Each major new or changed service is planned with requirements, timescales, "
+        "responsibilities, resources, dependencies, tests and acceptance criteria.",
+    ),
+    (
+        "8.5.2.2",
+        "Design",
+        "The new or changed service is designed and the design is documented.",
+    ),
+    (
+        "8.5.2.3",
+        "Build and transition",
+        "The service is built, tested and transitioned, and its acceptance criteria are checked.",
+    ),
+    (
+        "8.5.3",
+        "Release and deployment management",
+        "A release policy sets release types and frequency, and releases are planned, tested, "
+        "deployed and verified, with a way to back them out.",
+    ),
+    (
+        "8.6",
+        "Resolution and fulfilment",
+        "Incidents, service requests and problems are handled through to resolution.",
+    ),
+    (
+        "8.6.1",
+        "Incident management",
+        "Incidents are recorded, ranked, escalated, resolved and closed, and major incidents have "
+        "an owner, reach top management and are reviewed afterwards.",
+    ),
+    (
+        "8.6.2",
+        "Service request management",
+        "Service requests are recorded, classified, prioritised, fulfilled and closed.",
+    ),
+    (
+        "8.6.3",
+        "Problem management",
+        "Problems are found, recorded, prioritised, traced to their root cause and resolved, with "
+        "known errors and workarounds kept.",
+    ),
+    (
+        "8.7",
+        "Service assurance",
+        "The availability, continuity and information security of the services are assured.",
+    ),
+    (
+        "8.7.1",
+        "Service availability management",
+        "Availability requirements and targets are documented and reviewed, and availability is "
+        "monitored against them.",
+    ),
+    (
+        "8.7.2",
+        "Service continuity management",
+        "Continuity requirements are determined, and continuity plans are kept and tested at set "
+        "intervals and after major changes.",
+    ),
+    (
+        "8.7.3",
+        "Information security management",
+        "Information security rests on a policy, controls and the handling of security incidents.",
+    ),
+    (
+        "8.7.3.1",
+        "Information security policy",
+        "An information security policy is approved by a suitable authority and communicated.",
+    ),
+    (
+        "8.7.3.2",
+        "Information security controls",
+        "Information security risks are assessed at set intervals, and controls are chosen and "
+        "operated.",
+    ),
+    (
+        "8.7.3.3",
+        "Information security incidents",
+        "Information security incidents are managed, and changes are weighed for security risk.",
+    ),
+    (
+        "9",
+        "Performance evaluation",
+        "The SMS and the services are monitored, audited, reviewed and reported on.",
+    ),
+    (
+        "9.1",
+        "Monitoring, measurement, analysis and evaluation",
+        "It is decided what is monitored and measured, how and when, and when results are "
+        "analysed and evaluated.",
+    ),
+    (
+        "9.2",
+        "Internal audit",
+        "Internal audits follow a programme at set intervals with auditors independent of the "
+        "work, and findings are reported and corrected without undue delay.",
+    ),
+    (
+        "9.3",
+        "Management review",
+        "Top management reviews the SMS at set intervals from defined inputs and decides on "
+        "improvements, changes and resources.",
+    ),
+    (
+        "9.4",
+        "Service reporting",
+        "Agreed service reports show performance against targets, trends, workload, major "
+        "incidents and satisfaction.",
+    ),
+    (
+        "10",
+        "Improvement",
+        "Nonconformities are corrected and the SMS and the services improve continually.",
+    ),
+    (
+        "10.1",
+        "Nonconformity and corrective action",
+        "Nonconformities are dealt with, their causes evaluated, and corrective action taken and "
+        "checked for effect, with records kept.",
+    ),
+    (
+        "10.2",
+        "Continual improvement",
+        "Opportunities for improvement are judged against criteria, then prioritised, approved, "
+        "planned, carried out and measured.",
+    ),
 )
 
 
 def _parent_of(number: str) -> str | None:
     head, dot, _ = number.rpartition(".")
     return head if dot else None
+
+
+def _phase_2018(number: str) -> Phase | None:
+    # A top-level clause is a heading over its sub-clauses, as every top-level clause of 2011.
+    top, dot, _ = number.partition(".")
+    return _PHASES_2018[top] if dot else None
 
 
 def _build() -> Mapping[str, tuple[Clause, ...]]:
@@ -466,8 +857,15 @@ def _build() -> Mapping[str, tuple[Clause, ...]]:
             for number, title, phase, summary in _ROWS_2011
         ),
         "2018": tuple(
-            Clause(number=number, title=title, parent=_parent_of(number), edition="2018")
-            for number, title in _ROWS_2018
+            Clause(
+                number=number,
+                title=title,
+                parent=_parent_of(number),
+                edition="2018",
+                pdca=_phase_2018(number),
+                summary=summary,
+            )
+            for number, title, summary in _ROWS_2018
         ),
     }
     return MappingProxyType(by_edition)

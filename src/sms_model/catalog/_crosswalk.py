@@ -1,8 +1,9 @@
 """How the clauses of the 2011 edition map to those of the 2018 edition, and back.
 
 The mapping is declared once, from each leaf clause of 2011 to the leaf clauses of 2018 that
-carry its requirements on (a clause may map to several); the reverse is derived from it. It is
-the default a rule of one edition follows to the other when it states no clauses of its own.
+carry its requirements on (a clause may map to several); the reverse is derived from it. The
+transition report (:func:`sms_model.transition`) compares clauses through it; a rule states
+its own clause in each edition it checks, which a test keeps within this mapping.
 """
 
 from __future__ import annotations
