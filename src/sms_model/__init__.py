@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         diff,
         finding_id,
         load_assessment,
+        transition,
     )
 
 __version__ = "0.1.0.dev0"
@@ -57,6 +58,7 @@ _LAZY: dict[str, str] = {
     "diff": "sms_model.rules",
     "finding_id": "sms_model.rules",
     "load_assessment": "sms_model.rules",
+    "transition": "sms_model.rules",
     "dump": "sms_model.io",
     "dumps": "sms_model.io",
     "json_schema": "sms_model.io",
@@ -90,6 +92,7 @@ __all__ = [
     "load_assessment",
     "load_ipython_extension",
     "loads",
+    "transition",
 ]
 
 

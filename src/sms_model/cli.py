@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("file", help="the SMS file (YAML or JSON)")
     a.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
     a.add_argument(
+        "--edition",
+        choices=("2011", "2018"),
+        help="the edition of ISO/IEC 20000-1 to assess against (default: the one the file "
+        "declares, else 2011)",
+    )
+    a.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -179,8 +185,32 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     c.add_argument("--output", "-o", help="write the table to this file (as for assess)")
 
+    t = sub.add_parser(
+        "transition",
+        help="assess an SMS against both editions and show, clause by clause, what moving "
+        "from 2011 to 2018 changes",
+    )
+    t.add_argument("file", help="the SMS file (YAML or JSON)")
+    t.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
+    t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    t.add_argument("--output", "-o", help="write the report to this file (as for assess)")
+    t.add_argument("--waivers", help="YAML or JSON file with a list of waivers")
+    t.add_argument("--config", help="YAML or JSON configuration (cadences, interfaces, ...)")
+    t.add_argument(
+        "--fail-on",
+        choices=_FAIL_ON,
+        default="major",
+        help="lowest severity of an unwaived 2018 failure that exits 1 (default: major)",
+    )
+
     i = sub.add_parser("init", help="write a commented starter SMS file that validates")
     i.add_argument("path")
+    i.add_argument(
+        "--edition",
+        choices=("2011", "2018"),
+        default="2018",
+        help="the edition the starter is written for (default: %(default)s)",
+    )
     add_history_command(sub)
     return parser
 
@@ -528,6 +558,7 @@ def _assess(args: argparse.Namespace) -> int:
             config=config,
             waivers=waivers,
             progress=bar.update,
+            edition=args.edition,
         )
     text, console = _render(result, args, sms)
     inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
@@ -730,6 +761,24 @@ def _crosswalk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _transition(args: argparse.Namespace) -> int:
+    from sms_model.report import render_transition
+    from sms_model.rules import Config, Severity, load_config, load_waivers, transition
+
+    for option in ("config", "waivers"):
+        if getattr(args, option) == "":
+            raise _UsageError(f"--{option} needs the path of a file; an empty path names none")
+    sms = _load(args.file)
+    config = load_config(Path(args.config)) if args.config is not None else Config()
+    waivers = load_waivers(Path(args.waivers)) if args.waivers is not None else ()
+    move = transition(sms, as_of=_parse_date(args.as_of), config=config, waivers=waivers)
+    inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
+    _write(render_transition(move, args.format), args.output, inputs, console=args.format == "text")
+    if args.fail_on == "never":
+        return EXIT_OK
+    return EXIT_FINDINGS if move.new.failed_at(Severity(args.fail_on)) else EXIT_OK
+
+
 def _schema(_args: argparse.Namespace) -> int:
     import json
 
@@ -740,13 +789,14 @@ def _schema(_args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from sms_model.io import STARTER, loads
+    from sms_model.io import STARTER, STARTER_2018, loads
 
     target = Path(args.path)
     if target.exists():
         raise _UsageError(f"{args.path} exists already; init never overwrites a file")
-    loads(STARTER, source="starter")  # the template must always validate
-    _write(STARTER, args.path, [])
+    starter = STARTER_2018 if args.edition == "2018" else STARTER
+    loads(starter, source="starter")  # the template must always validate
+    _write(starter, args.path, [])
     print(f"wrote {args.path}; edit it, then run: sms-model assess {args.path}", file=sys.stderr)
     return EXIT_OK
 
@@ -760,5 +810,6 @@ _HANDLERS = {
     "rules": _rules,
     "schema": _schema,
     "crosswalk": _crosswalk,
+    "transition": _transition,
     "init": _init,
 }

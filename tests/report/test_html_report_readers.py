@@ -159,6 +159,7 @@ def test_the_json_block_parses_and_holds_the_report_facts(acme_assessment: Asses
     page = render_html(acme_assessment)
     expected = {
         "as_of": "2026-11-27",
+        "edition": "2011",
         "library_version": acme_assessment.library_version,
         "ruleset_version": acme_assessment.ruleset_version,
         "input_digest": acme_assessment.input_digest,

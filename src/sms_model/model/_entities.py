@@ -8,6 +8,9 @@ Every field holding ids says which kinds of entity they may name, where it is de
 (``ref``, ``refs``, ``ref_any``, ``refs_any``, or :func:`attrs.field` with ``reference`` for a
 required one, from ``_meta``): the loader's checks, the test strategies and the graph's edges are
 derived from that, and :func:`~sms_model.model.references` lists them.
+
+Length: one module for every entity type of the model (both editions), so that the facts
+declared on their fields read side by side; each class is short and stands alone.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from sms_model.report._html import graph_svg, render_html
     from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
     from sms_model.report._text import render_markdown, render_text
+    from sms_model.report._transition import render_transition
     from sms_model.rules import Assessment
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "render_markdown",
     "render_sarif",
     "render_text",
+    "render_transition",
     "report_format",
     "sms_html",
     "to_dataframe",
@@ -129,6 +131,7 @@ _LAZY: dict[str, str] = {
     "render_markdown": "sms_model.report._text",
     "render_sarif": "sms_model.report._ci",
     "render_text": "sms_model.report._text",
+    "render_transition": "sms_model.report._transition",
     "sms_html": "sms_model.report._notebook",
     "to_dataframe": "sms_model.report._notebook",
 }

@@ -130,15 +130,34 @@ def _same_place(findings: Sequence[Finding]) -> set[tuple[str, tuple[str, ...]]]
 # JUnit XML ------------------------------------------------------------------------------------
 
 
-def junit_classname(clause: str) -> str:
+def junit_classname(clause: str, edition: str = "2011") -> str:
     """The JUnit class name of a clause: package ``iso20000-1.clause-<family>``, class the clause
-    number with underscores for dots, since Jenkins splits a class name at its last dot.
+    number with underscores for dots, since Jenkins splits a class name at its last dot. Clauses
+    of the 2018 edition live in package ``iso20000-1-2018``, so results of both editions can sit
+    side by side (the 2011 names stay as they were).
 
     >>> junit_classname("4.1.1"), junit_classname("6"), junit_classname("4.5.4.1")
     ('iso20000-1.clause-4.4_1_1', 'iso20000-1.clause-6.6', 'iso20000-1.clause-4.4_5_4_1')
+    >>> junit_classname("8.2.5", "2018")
+    'iso20000-1-2018.clause-8.8_2_5'
     """
     family = clause.split(".", 1)[0]
-    return f"{JUNIT_PACKAGE}.clause-{family}.{clause.replace('.', '_')}"
+    return f"{junit_package(edition)}.clause-{family}.{clause.replace('.', '_')}"
+
+
+def junit_package(edition: str) -> str:
+    """The package prefix of JUnit class names for an edition."""
+    return JUNIT_PACKAGE if edition == "2011" else f"{JUNIT_PACKAGE}-{edition}"
+
+
+def junit_suite(clause: str, edition: str) -> str:
+    """The name of the JUnit test suite of a clause (the 2011 names stay as they were).
+
+    >>> junit_suite("4.1.1", "2011"), junit_suite("8.2.5", "2018")
+    ('ISO/IEC 20000-1 clause 4.1.1', 'ISO/IEC 20000-1:2018 clause 8.2.5')
+    """
+    standard = "ISO/IEC 20000-1" if edition == "2011" else f"ISO/IEC 20000-1:{edition}"
+    return f"{standard} clause {clause}"
 
 
 def _case_names(findings: Sequence[Finding]) -> list[str]:
@@ -175,9 +194,9 @@ def render_junit(assessment: Assessment, *, docs_url: str = DOCS_URL) -> str:
     )
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for clause, findings in assessment.by_clause().items():
-        suite = ET.SubElement(root, "testsuite", name=f"ISO/IEC 20000-1 clause {clause}")
+        suite = ET.SubElement(root, "testsuite", name=junit_suite(clause, assessment.edition))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        classname = _xml(junit_classname(clause))
+        classname = _xml(junit_classname(clause, assessment.edition))
         for finding, name in zip(findings, _case_names(findings), strict=True):
             case = ET.SubElement(suite, "testcase", name=name, classname=classname)
             counts["tests"] += 1
@@ -287,7 +306,7 @@ def render_sarif(
     ('2.1.0', {'artifactLocation': {'uri': 'examples/minimal.yaml', 'uriBaseId': '%SRCROOT%', \
 'index': 0}, 'region': {'startLine': 1}})
     """
-    known = dict(rules) if rules is not None else {spec.id: spec for spec in default_registry()}
+    known = dict(rules) if rules is not None else _registered(assessment.edition)
     gone = baseline.resolved if baseline is not None else ()
     ids = sorted({f.rule for f in (*assessment.findings, *gone)} | set(assessment.rules))
     index = {rule_id: i for i, rule_id in enumerate(ids)}
@@ -394,6 +413,14 @@ def _help_for(rule_id: str, spec: RuleSpec | None, clause: str) -> RuleHelp:
     )
 
 
+def _registered(edition: str) -> dict[str, RuleSpec]:
+    """The default registry's rules as they check ``edition`` (the others as declared)."""
+    return {
+        spec.id: spec.in_edition(edition) if spec.clause_in(edition) else spec
+        for spec in default_registry()
+    }
+
+
 def _descriptor(rule_id: str, spec: RuleSpec | None, clause: str, docs_url: str) -> dict[str, Any]:
     help = _help_for(rule_id, spec, clause)
     url = rule_url(reference_id(rule_id), docs_url) if documented(rule_id, spec) else None
@@ -407,8 +434,14 @@ def _descriptor(rule_id: str, spec: RuleSpec | None, clause: str, docs_url: str)
         "defaultConfiguration": {"level": _LEVEL[help.severity]},
         "properties": {
             "clause": help.clause,
+            "edition": help.edition,
             "guidance": list(help.guidance),
-            "tags": ["ISO/IEC 20000-1", f"clause {help.clause}", *help.tags],
+            "tags": [
+                "ISO/IEC 20000-1",
+                f"edition {help.edition}",
+                f"clause {help.clause}",
+                *help.tags,
+            ],
         },
     }
     if url:

@@ -116,7 +116,10 @@ def _junit(change: Diff, threshold: Severity) -> str:
         failing = number == 0
         for finding, name in zip(findings, _case_names(findings), strict=True):
             case = ET.SubElement(
-                suite, "testcase", name=name, classname=_xml(junit_classname(finding.clause))
+                suite,
+                "testcase",
+                name=name,
+                classname=_xml(junit_classname(finding.clause, change.edition)),
             )
             if failing:
                 node = ET.SubElement(

@@ -124,6 +124,7 @@ def render_html(
     meta = script_json(
         {
             "as_of": assessment.as_of.isoformat(),
+            "edition": assessment.edition,
             "library_version": assessment.library_version,
             "ruleset_version": assessment.ruleset_version,
             "input_digest": assessment.input_digest,
@@ -136,7 +137,8 @@ def render_html(
 <title>{_e(assessment.system_name)}: ISO/IEC 20000-1 conformity</title>
 <style>{_STYLE}</style></head><body>
 <h1>{_e(assessment.system_name)}</h1>
-<p>Conformity to ISO/IEC 20000-1:2011 as of <strong>{_e(assessment.as_of.isoformat())}</strong>.
+<p>Conformity to ISO/IEC 20000-1:{_e(assessment.edition)} as of
+<strong>{_e(assessment.as_of.isoformat())}</strong>.
 {_e(_summary_line(assessment))}.</p>
 <script type="application/json" id="meta">{meta}</script>
 <h2>Verdict per clause</h2>

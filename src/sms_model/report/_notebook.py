@@ -241,7 +241,7 @@ def assessment_html(assessment: Assessment) -> str:
     return (
         f"<div class='sms-model assessment' style='{_BOX}'>"
         f"<h3 style='margin:.2rem 0'>{_e(assessment.system_name)}</h3>"
-        f"<p style='margin:.2rem 0'>Conformity to ISO/IEC 20000-1:2011 as of "
+        f"<p style='margin:.2rem 0'>Conformity to ISO/IEC 20000-1:{assessment.edition} as of "
         f"<strong>{_e(assessment.as_of.isoformat())}</strong>: {_e(summary)}.</p>"
         f"<h4 style='margin:.5rem 0 .2rem'>Clauses with failures, waivers or errors</h4>"
         f"{verdicts}"

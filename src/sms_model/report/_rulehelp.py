@@ -175,6 +175,8 @@ class RuleHelp:
     body_rst: str  # the paragraphs before the examples
     nonconforming_rst: str
     conforming_rst: str
+    edition: str = "2011"  # the edition ``clause`` belongs to
+    elsewhere: tuple[tuple[str, str], ...] = ()  # (edition, clause) in the other editions
 
     @property
     def summary(self) -> str:
@@ -210,9 +212,10 @@ class RuleHelp:
     def facts(self) -> str:
         """Clause, guidance and severity, as one plain sentence."""
         guidance = ", ".join(self.guidance) or "none"
+        also = "".join(f" (in {e}: clause {c})" for e, c in self.elsewhere)
         return (
-            f"ISO/IEC 20000-1:2011 clause {self.clause}; ISO/IEC 20000-2 guidance {guidance}; "
-            f"severity {self.severity.value}."
+            f"ISO/IEC 20000-1:{self.edition} clause {self.clause}{also}; ISO/IEC 20000-2 "
+            f"guidance {guidance}; severity {self.severity.value}."
         )
 
     def help_text(self, url: str | None = None) -> str:
@@ -294,6 +297,8 @@ start: 2026-04-01, end: 2026-05-31}.'
         body_rst=body.strip(),
         nonconforming_rst=examples.get("Nonconforming", ""),
         conforming_rst=examples.get("Conforming", ""),
+        edition=spec.edition,
+        elsewhere=tuple((e, c) for e, c in spec.clauses if e != spec.edition),
     )
 
 

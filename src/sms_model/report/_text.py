@@ -71,7 +71,10 @@ def render_text(assessment: Assessment, *, colour: bool = False, passed: bool = 
     paint = _paint(colour)
     esc = terminal_text
     lines = [
-        paint(f"{esc(assessment.system_name)}: conformity to ISO/IEC 20000-1:2011", "1"),
+        paint(
+            f"{esc(assessment.system_name)}: conformity to ISO/IEC 20000-1:{assessment.edition}",
+            "1",
+        ),
         f"as of {assessment.as_of.isoformat()}; {_summary_line(assessment)}",
         "",
         paint(f"{'Clause':<9} {'Title':<58} Verdict", "1"),
@@ -122,7 +125,7 @@ def render_markdown(assessment: Assessment) -> str:
     """
     md, code = markdown_text, markdown_code
     lines = [
-        f"# {md(assessment.system_name)}: conformity to ISO/IEC 20000-1:2011",
+        f"# {md(assessment.system_name)}: conformity to ISO/IEC 20000-1:{assessment.edition}",
         "",
         f"Assessed as of **{assessment.as_of.isoformat()}**. {_summary_line(assessment)}.",
         "",

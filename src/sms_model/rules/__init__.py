@@ -34,6 +34,7 @@ from sms_model.rules._registry import (
 from sms_model.rules._reports import load_assessment
 from sms_model.rules._results import Assessment, ClauseVerdict, Verdict, input_digest
 from sms_model.rules._trace import traceability, untraced
+from sms_model.rules._transition import Move, Transition, TransitionRow, transition
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -44,12 +45,15 @@ __all__ = [
     "Diff",
     "Facts",
     "Finding",
+    "Move",
     "PluginLoadWarning",
     "Registry",
     "RuleFunction",
     "RuleSpec",
     "Severity",
     "Status",
+    "Transition",
+    "TransitionRow",
     "Verdict",
     "Waiver",
     "assess",
@@ -65,5 +69,6 @@ __all__ = [
     "rule",
     "timeline_rows",
     "traceability",
+    "transition",
     "untraced",
 ]

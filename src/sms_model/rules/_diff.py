@@ -37,6 +37,7 @@ class Diff:
     old_as_of: date
     new_as_of: date
     system: str
+    edition: str = "2011"
     new: Findings
     resolved: Findings
     persisting: Findings
@@ -79,6 +80,7 @@ class Diff:
         return {
             "diff_format": DIFF_FORMAT,
             "system": self.system,
+            "edition": self.edition,
             "old_as_of": self.old_as_of.isoformat(),
             "new_as_of": self.new_as_of.isoformat(),
             "counts": {
@@ -118,6 +120,11 @@ def diff(old: Assessment, new: Assessment) -> Diff:
     for name, value in (("old", old), ("new", new)):
         if not isinstance(value, Assessment):
             raise ArgumentError(f"diff: {name} must be an Assessment, not {type(value).__name__}")
+    if old.edition != new.edition:
+        raise ArgumentError(
+            f"diff: the assessments are of different editions ({old.edition} and "
+            f"{new.edition}); compare editions with sms_model.transition instead"
+        )
     # Ids are unique within an assessment; a report of an older format may repeat one, so
     # findings of the same id are paired in order.
     before: dict[str, list[Finding]] = {}
@@ -134,6 +141,7 @@ def diff(old: Assessment, new: Assessment) -> Diff:
         else:
             changed.append((earlier, finding))
     return Diff(
+        edition=new.edition,
         old_as_of=old.as_of,
         new_as_of=new.as_of,
         system=new.system_name,

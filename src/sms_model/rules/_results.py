@@ -456,6 +456,8 @@ def part_digest(value: Any) -> str:
         plain = [convert(item) for item in value] if convert else []
     elif attrs.has(type(value)):
         plain = plain_function(type(value))(value)
+    elif isinstance(value, enum.Enum):
+        plain = value.value
     else:
         plain = value
     text = json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
@@ -463,5 +465,6 @@ def part_digest(value: Any) -> str:
 
 
 def combine(digests: Mapping[str, str]) -> str:
-    joined = "plain-v2\n" + "".join(f"{part}:{digests[part]}\n" for part in PARTS)
+    # v3: the model of the 2018 edition (new parts and fields) changed every system's plain data
+    joined = "plain-v3\n" + "".join(f"{part}:{digests[part]}\n" for part in PARTS)
     return "sha256:" + hashlib.sha256(joined.encode()).hexdigest()
