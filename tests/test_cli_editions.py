@@ -99,3 +99,18 @@ def test_transition_refuses_bad_usage(capsys: pytest.CaptureFixture[str]) -> Non
     code, _, err = run(capsys, "transition", ACME, "--as-of", "yesterday")
     assert code == 2
     assert "is not a date" in err
+
+
+def test_rules_lists_the_rules_of_an_edition_with_its_clauses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = run(capsys, "rules", "--edition", "2018", "--clause", "5.3")
+    listed = {line.split()[0]: line.split()[1] for line in out.splitlines()}
+    assert listed["SMS-4.1.4-representative"] == "5.3"
+    assert set(listed.values()) == {"5.3"}
+    _, out, _ = run(capsys, "rules", "--clause", "4.1.4")
+    assert out.split()[:2] == ["SMS-4.1.4-representative", "4.1.4"]
+    _, out, _ = run(capsys, "rules", "--edition", "2018", "--matrix")
+    rows = dict(line.split(None, 1) for line in out.splitlines())
+    assert "SMS-4.1.4-representative" in rows["5.3"]
+    assert "4.1.4" not in rows

@@ -26,11 +26,13 @@ PAGE = Path("reference") / "rules.md"
 _INTRO = """\
 # Rules reference
 
-Every rule of `sms_model`, by clause of ISO/IEC 20000-1:2011, and the findings the engine makes
-itself. This page is generated from the rule registry when the documentation is built. Rule ids
-are public API: a renamed rule keeps its old id as an alias.
+Every rule of `sms_model`, by clause of ISO/IEC 20000-1:2011, then the rules of the 2018 edition
+only, by clause of ISO/IEC 20000-1:2018, and the findings the engine makes itself. This page is
+generated from the rule registry when the documentation is built. Rule ids are public API: a
+renamed rule keeps its old id as an alias.
 
-Each entry gives the rule's clause, the ISO/IEC 20000-2 guidance it traces to, the severity of
+Each entry gives the rule's clause in each edition it checks (see {doc}`../howto/editions`), the
+ISO/IEC 20000-2 guidance it traces to, the severity of
 its failures, what it checks, and a nonconforming and a conforming example. The anchor of an
 entry is the rule id in lower case with every run of other characters replaced by `-`
 (`SMS-4.1.1-TM-h` is `#sms-4-1-1-tm-h`); SARIF reports and the HTML report link to it.
@@ -41,9 +43,9 @@ def _clause_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in number.split("."))
 
 
-def _clause_text(number: str) -> str:
+def _clause_text(number: str, edition: str = "2011") -> str:
     try:
-        title = catalog_clause(number).title
+        title = catalog_clause(number, edition).title
     except LookupError:
         return markdown_text(number)
     return f"{markdown_text(number)} ({markdown_text(title)})"
@@ -59,9 +61,14 @@ def _guidance_text(ids: Iterable[str]) -> str:
     return ", ".join(parts) or "none"
 
 
+def _clauses_text(help: RuleHelp) -> str:
+    pairs = sorted([(help.edition, help.clause), *help.elsewhere])
+    return "; ".join(f"{edition}: {_clause_text(number, edition)}" for edition, number in pairs)
+
+
 def _entry(help: RuleHelp, clause_note: str | None = None) -> list[str]:
     facts = [
-        f"- **Clause:** {clause_note or _clause_text(help.clause)}",
+        f"- **Clause:** {clause_note or _clauses_text(help)}",
         f"- **Guidance:** {_guidance_text(help.guidance)}",
         f"- **Severity:** {help.severity.value}",
     ]
@@ -88,11 +95,13 @@ def render_rules_reference(specs: Iterable[RuleSpec]) -> str:
     rules = [spec for spec in reference_rules(specs) if spec.id not in engine_ids]
     lines = [_INTRO]
     family = None
-    for spec in sorted(rules, key=lambda s: (_clause_key(s.clause), s.id)):
-        top = spec.clause.split(".", 1)[0]
+    key = {spec.id: (spec.edition, _clause_key(spec.clause), spec.id) for spec in rules}
+    for spec in sorted(rules, key=lambda s: key[s.id]):
+        top = (spec.edition, spec.clause.split(".", 1)[0])
         if top != family:
             family = top
-            lines += [f"## Clause {_clause_text(top)}", ""]
+            only = "" if spec.edition == "2011" else f", rules of the {spec.edition} edition only"
+            lines += [f"## Clause {_clause_text(top[1], spec.edition)}{only}", ""]
         lines += _entry(rule_help(spec))
     lines += [
         "## Findings of the engine",

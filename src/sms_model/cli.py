@@ -168,6 +168,12 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="list the rules, or the traceability matrix")
     r.add_argument("--clause", help="only rules of this clause (and its sub-clauses)")
     r.add_argument(
+        "--edition",
+        choices=("2011", "2018"),
+        default="2011",
+        help="the edition whose rules and clause numbers to list (default: %(default)s)",
+    )
+    r.add_argument(
         "--matrix",
         action="store_true",
         help="clause and guidance ids against the rules that check them",
@@ -738,10 +744,10 @@ def _rules(args: argparse.Namespace) -> int:
 
     registry = default_registry()
     if args.matrix:
-        for key, rule_ids in traceability(registry).items():
+        for key, rule_ids in traceability(registry, args.edition).items():
             sys.stdout.write(f"{key:<10} {', '.join(rule_ids) if rule_ids else '(none)'}\n")
         return EXIT_OK
-    specs = registry.select([args.clause] if args.clause else None)
+    specs = registry.select([args.clause] if args.clause else None, edition=args.edition)
     for spec in specs:
         guidance = f" [{', '.join(spec.guidance)}]" if spec.guidance else ""
         sys.stdout.write(

@@ -352,3 +352,24 @@ def test_hostile_dot_parses_with_pydot_to_the_same_nodes_edges_and_labels() -> N
     )
     assert Counter((_readable(u), _readable(v)) for u, v in HOSTILE.edges()) == edges
     assert [] == dot.get_subgraphs()  # the payloads opened no subgraph
+
+
+def test_a_service_and_a_component_provided_by_another_party_are_provides_edges() -> None:
+    from sms_model.model import Asset, OtherPartyProcess
+
+    supplier = next(p.id for p in ACME.parties if p.kind.value == "supplier")
+    service = ACME.services[0].id
+    sms = attrs.evolve(
+        ACME,
+        assets=(Asset(id="as-rack", name="Rack", kind="hardware", services=(service,)),),
+        other_party_processes=(
+            *ACME.other_party_processes,
+            OtherPartyProcess(id="opp-svc", party=supplier, service=service),
+            OtherPartyProcess(id="opp-rack", party=supplier, component="as-rack"),
+        ),
+    )
+    graph = accountability_graph(sms)
+    provided = sorted((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "provides")
+    assert provided == sorted([(supplier, service), (supplier, "as-rack")])
+    root = _validate(to_graphml(graph))
+    assert root.tag == f"{GRAPHML_NS}graphml"

@@ -235,3 +235,37 @@ def test_a_builtin_rule_of_both_editions_follows_the_crosswalk_or_its_guidance()
         if new not in targets:
             astray[spec.id] = (old, new, sorted(targets))
     assert astray == {}
+
+
+def test_a_waivers_clause_and_a_declared_exclusion_are_clauses_of_the_edition_assessed() -> None:
+    from sms_model.rules import Config, Status, Waiver
+
+    sms, registry = sms_model.load(ACME), _registry()
+    approver = sms.top_management.members[0]
+    waiver = Waiver(
+        id="w-assets",
+        target="8.2.5",
+        justification="asset register under way",
+        approver=approver,
+        expires=date(2027, 6, 30),
+    )
+    new = assess(sms, as_of=AS_OF, registry=registry, edition="2018", waivers=[waiver])
+    assert {f.rule: f.status for f in new.findings if f.rule == "NEW"} == {"NEW": Status.WAIVED}
+    scope = next(f for f in new.findings if f.rule == "SMS-waiver-scope")
+    assert scope.clause == "8.2.5"
+    old = assess(sms, as_of=AS_OF, registry=registry, edition="2011", waivers=[waiver])
+    refused = next(f for f in old.findings if f.rule == "SMS-waiver-target")
+    assert refused.clause == "4.5.5.1"
+    assert "neither a clause of ISO/IEC 20000-1:2011 nor a rule" in refused.message
+    by_rule = attrs.evolve(waiver, id="w-old", target="OLD")
+    unused = assess(sms, as_of=AS_OF, registry=registry, edition="2018", waivers=[by_rule])
+    assert [f.clause for f in unused.findings if f.rule == "SMS-waiver-unused"] == ["10.1"]
+
+    config = Config(not_applicable=["8.2.5"])
+    for edition, clause, fragment in (
+        ("2018", "8.2.5", "allows no exclusions: its requirements still apply"),
+        ("2011", "4", "ISO/IEC 20000-1:2011 has no such clause"),
+    ):
+        result = assess(sms, as_of=AS_OF, registry=registry, edition=edition, config=config)
+        noted = next(f for f in result.findings if f.rule == "SMS-4-no-exclusions")
+        assert (noted.clause, fragment in noted.message) == (clause, True)

@@ -200,13 +200,24 @@ def _case_params() -> list[Any]:
     return out
 
 
+def _case_params_by_edition() -> list[tuple[str, dict[str, Any], str]]:
+    """Each rule case in each edition it runs in (see tests/rules/test_rule_cases.py)."""
+    registry = default_registry()
+    return [
+        (rule_id, case, edition)
+        for rule_id, case in _case_params()
+        for edition in ((case["edition"],) if "edition" in case else registry.get(rule_id).editions)
+    ]
+
+
 def test_each_message_code_has_one_template_and_every_finding_a_code() -> None:
     templates: dict[str, set[str]] = defaultdict(set)
     codes: set[str] = set()
-    for rule_id, case in _case_params():
+    for rule_id, case, edition in _case_params_by_edition():
         as_of = case.get("as_of", AS_OF)
         as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-        result = assess(build(case.get("edits")), as_of=as_of, select=[rule_id])
+        sms = build(case.get("edits"), edition)
+        result = assess(sms, as_of=as_of, select=[rule_id], edition=edition)
         for finding in result.findings:
             assert finding.code, f"{finding.rule}: a finding without a message code"
             codes.add(finding.code)

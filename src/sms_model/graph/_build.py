@@ -67,6 +67,7 @@ _ACCOUNTABLE_FOR: Final = EdgeKind.ACCOUNTABLE_FOR.value
 _RESPONSIBLE_FOR: Final = EdgeKind.RESPONSIBLE_FOR.value
 _PERFORMS: Final = EdgeKind.PERFORMS.value
 _OPERATES: Final = EdgeKind.OPERATES.value
+_PROVIDES: Final = EdgeKind.PROVIDES.value
 _APPROVES: Final = EdgeKind.APPROVES.value
 _REPORTS_TO: Final = EdgeKind.REPORTS_TO.value
 _MEMBER_OF: Final = EdgeKind.MEMBER_OF.value
@@ -626,11 +627,7 @@ def _other_party_work(build: _Build) -> _Step:
     edge = builder.edge
 
     def step(opp: OtherPartyProcess, node: str) -> None:
-        if opp.process is not None:
-            target, kind = opp.process, _OPERATES
-        else:
-            assert opp.activity is not None  # the model requires one of process and activity
-            target, kind = duty_node(opp.activity.value), _PERFORMS
+        target, kind = _work_of(opp)
         records = (node,) if opp.agreement is None else (node, opp.agreement)
         controls = tuple(control.value for control in opp.controls)
         # One edge per engagement, keyed by its record: two engagements of the same party for
@@ -652,6 +649,17 @@ def _other_party_work(build: _Build) -> _Step:
             edge(opp.governed_through, opp.party, _GOVERNS, records)
 
     return step
+
+
+def _work_of(opp: OtherPartyProcess) -> tuple[str, str]:
+    """The node another party's work is about, and what the party does to it."""
+    if opp.process is not None:
+        return opp.process, _OPERATES
+    if opp.activity is not None:
+        return duty_node(opp.activity.value), _PERFORMS
+    provided = opp.service or opp.component
+    assert provided is not None  # the model requires exactly one of the four
+    return provided, _PROVIDES
 
 
 def _appoints(build: _Build) -> _Step:
@@ -740,7 +748,7 @@ _EDGES: Final[tuple[tuple[type, tuple[_Restates | _Says, ...]], ...]] = (
     (DutyAssignment, (_Restates("accountable", _ACCOUNTABLE_FOR, into=True), _RESPONSIBLE)),
     (
         OtherPartyProcess,
-        (_says(_other_party_work, _OPERATES, _PERFORMS, _ACCOUNTABLE_FOR, _GOVERNS),),
+        (_says(_other_party_work, _OPERATES, _PERFORMS, _PROVIDES, _ACCOUNTABLE_FOR, _GOVERNS),),
     ),
     (
         TopManagement,

@@ -44,6 +44,7 @@ class EdgeKind(enum.Enum):
     RESPONSIBLE_FOR = "responsible_for"  # person or role -> process or duty they carry out
     PERFORMS = "performs"  # another party -> a Clause 4 activity it performs (APP-2)
     OPERATES = "operates"  # party -> process it runs (4.2)
+    PROVIDES = "provides"  # another party -> service or component it provides (2018: 8.2.3)
     APPROVES = "approves"  # person -> policy, objective, plan or process (EV-c, EV-d)
     REPORTS_TO = "reports_to"  # person -> line manager (TM-f)
     MEMBER_OF = "member_of"  # person or role -> party; person -> top management

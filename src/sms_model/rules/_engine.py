@@ -16,7 +16,6 @@ from typing import Final
 
 from sms_model._gc import paused_gc
 from sms_model.catalog import EDITIONS
-from sms_model.catalog import clause as catalog_clause
 from sms_model.errors import ArgumentError, SelectionError
 from sms_model.model import Edition, ServiceManagementSystem
 from sms_model.rules._context import Facts
@@ -27,7 +26,7 @@ from sms_model.rules._messages import render
 from sms_model.rules._registry import Registry, RuleSpec, default_registry
 from sms_model.rules._results import Assessment, Group, State, findings_of, verdicts
 from sms_model.rules._running import RuleRun, run_whole
-from sms_model.rules._waivers import apply_waivers
+from sms_model.rules._waivers import apply_waivers, is_clause
 
 __all__ = ["assess"]
 
@@ -193,10 +192,10 @@ def _assess(
     runs = _run_rules(specs, facts, reuse, recording, progress)
     waived_before = reuse.waived_before(settings.waivers) if reuse is not None else None
     groups, used, extra = apply_waivers(
-        runs, specs, settings.waivers, facts, waived_before, settings.registry
+        runs, specs, settings.waivers, facts, waived_before, settings.registry, settings.edition
     )
     extra.extend(_plugin_errors(settings.registry))
-    extra.extend(_declared_not_applicable(settings.config))
+    extra.extend(_declared_not_applicable(settings.config, settings.edition))
     ordered = sorted(
         itertools.chain(itertools.chain.from_iterable(groups.values()), Group.of(extra)),
         key=lambda g: g.key,
@@ -290,6 +289,10 @@ _EXCLUDED: Final = (
     "clause {clause} is declared not applicable, but ISO/IEC 20000-1 allows no exclusions: its "
     "requirements still apply and its rules still ran"
 )
+_EXCLUDED_ELSEWHERE: Final = (
+    "clause {clause} is declared not applicable, but ISO/IEC 20000-1:{edition} has no such "
+    "clause (and allows no exclusions); correct the configuration for this edition"
+)
 
 
 def _plugin_errors(registry: Registry) -> list[Finding]:
@@ -307,20 +310,27 @@ def _plugin_errors(registry: Registry) -> list[Finding]:
     ]
 
 
-def _declared_not_applicable(config: Config) -> list[Finding]:
-    # The standard allows no exclusions, so declaring a clause not applicable is itself noted.
+def _declared_not_applicable(config: Config, edition: str) -> list[Finding]:
+    # The standard allows no exclusions, so declaring a clause not applicable is itself noted,
+    # under that clause when the edition assessed has it, else under Clause 4.
     out = []
     for number in dict.fromkeys(config.not_applicable):
-        catalog_clause(number)
+        known = is_clause(number, edition)
+        template, code = (
+            (_EXCLUDED, "engine.exclusion")
+            if known
+            else (_EXCLUDED_ELSEWHERE, "engine.exclusion-elsewhere")
+        )
+        params = {"clause": number} if known else {"clause": number, "edition": edition}
         out.append(
             Finding(
                 rule="SMS-4-no-exclusions",
-                clause=number,
+                clause=number if known else "4",
                 status=Status.FAIL,
                 severity=Severity.OBSERVATION,
-                message=render(_EXCLUDED, {"clause": number}),
-                code="engine.exclusion",
-                params={"clause": number},
+                message=render(template, params),
+                code=code,
+                params=params,
                 subjects=(number,),
             )
         )

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import attrs
 
-from sms_model.catalog import Cadence, default_cadences, expectation_by_id
+from sms_model.catalog import EDITIONS, Cadence, default_cadences, expectation_by_id
 from sms_model.errors import FieldValueError, Issue, ModelValidationError
 from sms_model.model import Checked
 from sms_model.rules._messages import Params, finding_id, plain_params, render
@@ -316,18 +316,24 @@ def _interface_pairs(value: Any) -> tuple[tuple[str, str], ...] | None:
 
 
 def _clause_numbers(value: Any) -> tuple[str, ...]:
-    from sms_model.catalog import clause
-
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise _config_error("not_applicable", "expected a list of clause numbers", value)
     numbers = tuple(value)
     for i, number in enumerate(numbers):
-        try:
-            clause(number)
-        except (LookupError, TypeError, ValueError, AttributeError):
-            what = "no such clause in ISO/IEC 20000-1:2011"
-            raise _config_error(f"not_applicable[{i}]", what, number) from None
+        if not any(_in_edition(number, edition) for edition in EDITIONS):
+            what = "no such clause in ISO/IEC 20000-1 (2011 or 2018)"
+            raise _config_error(f"not_applicable[{i}]", what, number)
     return numbers
+
+
+def _in_edition(number: object, edition: str) -> bool:
+    from sms_model.catalog import clause
+
+    try:
+        clause(number, edition)  # type: ignore[arg-type]
+    except (LookupError, TypeError, ValueError, AttributeError):
+        return False
+    return True
 
 
 def _options(value: Any) -> Mapping[str, Any]:
@@ -408,7 +414,7 @@ class Config:
     Traceback (most recent call last):
     ...
     sms_model.errors.FieldValueError: Config.not_applicable[0]: no such clause in \
-ISO/IEC 20000-1:2011 (found '9.9.9')
+ISO/IEC 20000-1 (2011 or 2018) (found '9.9.9')
     """
 
     cadences: Mapping[str, Cadence] = attrs.field(factory=dict, converter=_cadence_map)

@@ -4,11 +4,12 @@ that cannot be applied (wrong approver, unknown target, expired, too long, unuse
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from sms_model.catalog import clause as catalog_clause
+from sms_model.catalog import crosswalk
 from sms_model.rules._context import Facts
 from sms_model.rules._findings import Finding, Severity, Status, Waiver, _within
 from sms_model.rules._messages import plain_params, render
@@ -29,11 +30,13 @@ def apply_waivers(
     facts: Facts,
     old: State | None,
     registry: Registry,
+    edition: str = "2011",
 ) -> tuple[dict[str, list[Group]], dict[str, frozenset[str]], list[Finding]]:
     """The groups of each rule after waivers, the waivers each rule used (for rules some
     waiver targets), and the findings about the waivers. With ``old`` (an assessment with the
     same waivers, date and top management), a rule whose findings are the same objects as
-    then keeps its waived groups."""
+    then keeps its waived groups. A waiver's clause is a clause of ``edition``, the one
+    assessed."""
     groups = {rule_id: [run.group] for rule_id, run in runs.items()}
     used: dict[str, frozenset[str]] = {}
     extra: list[Finding] = []
@@ -41,15 +44,16 @@ def apply_waivers(
         return groups, used, extra
     valid: list[Waiver] = []
     for waiver in waivers:
-        refused = _refused_waiver(waiver, facts, registry)
+        refused = _refused_waiver(waiver, facts, registry, edition)
         if refused is not None:
             extra.append(refused)
             continue
         valid.append(waiver)
-        if is_clause(waiver.target):
+        if is_clause(waiver.target, edition):
             extra.append(
                 _waiver_finding(
                     waiver,
+                    edition,
                     "SMS-waiver-scope",
                     Severity.OBSERVATION,
                     *_scope(waiver),
@@ -73,6 +77,7 @@ def apply_waivers(
             extra.append(
                 _waiver_finding(
                     waiver,
+                    edition,
                     "SMS-waiver-unused",
                     Severity.OBSERVATION,
                     "waiver.unused",
@@ -122,12 +127,15 @@ def _aims_at(waiver: Waiver, spec: RuleSpec) -> bool:
     return target == spec.id or target in spec.aliases or _within(spec.clause, target)
 
 
-def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding | None:
+def _refused_waiver(
+    waiver: Waiver, facts: Facts, registry: Registry, edition: str
+) -> Finding | None:
     """The finding saying why a waiver is not applied, or ``None`` when it may be."""
     as_of = facts.as_of
     if waiver.approver not in facts.top_management:
         return _waiver_finding(
             waiver,
+            edition,
             "SMS-waiver-approver",
             Severity.MINOR,
             "waiver.approver",
@@ -135,19 +143,22 @@ def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding
             "management; it was not applied",
             approver=waiver.approver,
         )
-    if not is_clause(waiver.target) and waiver.target not in registry:
+    if not is_clause(waiver.target, edition) and waiver.target not in registry:
         return _waiver_finding(
             waiver,
+            edition,
             "SMS-waiver-target",
             Severity.MINOR,
             "waiver.target",
             "waiver {waiver!r} targets {target!r}, which is neither a clause of "
-            "ISO/IEC 20000-1:2011 nor a rule of this assessment; it was not applied",
+            "ISO/IEC 20000-1:{edition} nor a rule of this assessment; it was not applied",
             target=waiver.target,
+            edition=edition,
         )
     if waiver.expires < as_of:
         return _waiver_finding(
             waiver,
+            edition,
             "SMS-waiver-expired",
             Severity.OBSERVATION,
             "waiver.expired",
@@ -157,6 +168,7 @@ def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding
     if waiver.granted is not None and waiver.granted > as_of:
         return _waiver_finding(
             waiver,
+            edition,
             "SMS-waiver-expired",
             Severity.OBSERVATION,
             "waiver.not-yet-granted",
@@ -169,6 +181,7 @@ def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding
     if limit.next_due(start) < waiver.expires:
         return _waiver_finding(
             waiver,
+            edition,
             "SMS-waiver-duration",
             Severity.MINOR,
             "waiver.too-long",
@@ -182,9 +195,16 @@ def _refused_waiver(waiver: Waiver, facts: Facts, registry: Registry) -> Finding
 
 
 def _waiver_finding(
-    waiver: Waiver, rule_id: str, severity: Severity, code: str, template: str, **params: Any
+    waiver: Waiver,
+    assessed: str,
+    rule_id: str,
+    severity: Severity,
+    code: str,
+    template: str,
+    **params: Any,
 ) -> Finding:
-    clause = waiver.target if is_clause(waiver.target) else "4.5.5.1"
+    # Findings about a waiver belong to its clause, else to nonconformity and corrective action.
+    clause = waiver.target if is_clause(waiver.target, assessed) else corrective_clause(assessed)
     plain = plain_params({"waiver": waiver.id, **params})
     return Finding(
         rule=rule_id,
@@ -198,9 +218,25 @@ def _waiver_finding(
     )
 
 
-def is_clause(text: str) -> bool:
+def is_clause(text: str, edition: str = "2011") -> bool:
+    """Whether ``text`` is the number of a clause of ``edition``."""
     try:
-        catalog_clause(text)
+        catalog_clause(text, edition)
     except LookupError:
         return False
     return True
+
+
+def corrective_clause(edition: str) -> str:
+    """The clause of nonconformity and corrective action in ``edition`` (2011: 4.5.5.1), where
+    findings about waivers and the assessment itself belong.
+
+    >>> corrective_clause("2011"), corrective_clause("2018")
+    ('4.5.5.1', '10.1')
+    """
+    if edition == "2011":
+        return _CORRECTIVE
+    return crosswalk("2011", edition)[_CORRECTIVE][0]
+
+
+_CORRECTIVE: Final = "4.5.5.1"
