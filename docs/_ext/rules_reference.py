@@ -31,7 +31,7 @@ only, by clause of ISO/IEC 20000-1:2018, and the findings the engine makes itsel
 generated from the rule registry when the documentation is built. Rule ids are public API: a
 renamed rule keeps its old id as an alias.
 
-Each entry gives the rule's clause in each edition it checks (see {doc}`../howto/editions`), the
+Each entry gives the rule's clause in each edition it checks (the how-to on editions explains), the
 ISO/IEC 20000-2 guidance it traces to, the severity of
 its failures, what it checks, and a nonconforming and a conforming example. The anchor of an
 entry is the rule id in lower case with every run of other characters replaced by `-`
