@@ -50,6 +50,8 @@ def test_a_measured_tier_reports_every_column_and_the_release(row_xs: dict[str, 
     lines = report.splitlines()
     assert lines[2].startswith("| XS | 100 | ")
     assert "Releasing a full assessment and its system took XS " in report
+    assert "against the 2018 edition" in report
+    assert 0 < row_xs["full_2018"]
     assert row_xs["incremental_same"] is True
     assert 0 < row_xs["release"]
 
@@ -58,6 +60,7 @@ def test_targets_are_checked_at_tier_l_only(row_xs: dict[str, Any]) -> None:
     assert "Tier L was not run" in runner.table([row_xs])
     as_l = {**row_xs, "tier": "L"}
     assert "| load <= 2 x J |" in runner.table([as_l])
+    assert "| full assessment, 2018 edition <= 3 x J |" in runner.table([as_l])
 
 
 def test_scaling_gives_one_ratio_per_round_of_alternated_runs(
