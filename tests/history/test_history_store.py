@@ -241,3 +241,22 @@ def test_open_since_gives_the_start_of_each_open_stretch(
         for finding_id, day in since.items():
             assert (as_of - day).days == _expected_open_for(acme, finding_id, as_of)
     assert {} == history.open_since(url, system, date(2025, 12, 31))
+
+
+def test_runs_of_the_two_editions_are_two_series(url: str) -> None:
+    sms = sms_model.load("examples/acme-managed-services.yaml")
+    made = [
+        sms_model.assess(sms, as_of=day, edition=edition)
+        for day in DAYS[:2]
+        for edition in ("2011", "2018")
+    ]
+    ids = _record_all(url, made)
+    found = {run.id: run for run in history.runs(url)}
+    assert [found[i].edition for i in ids] == ["2011", "2018", "2011", "2018"]
+    # Each run is compared with the run before it of its own edition.
+    assert [found[i].previous for i in ids] == [None, None, ids[0], ids[1]]
+    for run_id in ids[2:]:
+        change = history.changes(url, run_id)
+        assert change is not None
+        assert change.edition == found[run_id].edition
+    assert history.load(url, ids[1]).edition == "2018"
