@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ from trestle.oscal.catalog import Catalog, Control
 import sms_model
 from sms_model.catalog import clause, clauses, expectation_by_id, guidance_by_id
 from sms_model.errors import ArgumentError
-from sms_model.oscal import NAMESPACE, assessment_results, catalog
+from sms_model.oscal import NAMESPACE, UUID_NAMESPACE, assessment_results, catalog
 from sms_model.report import render, report_format
 from sms_model.report._escape import terminal_text
 from sms_model.rules import Assessment, Finding, Severity, Status
@@ -222,6 +223,49 @@ def test_no_findings_make_a_result_that_reviewed_every_clause(tmp_path: Path) ->
     assert result.observations is None
     [selection] = result.reviewed_controls.control_selections
     assert hasattr(selection, "include_all")
+
+
+def test_the_2011_documents_keep_the_names_and_words_of_the_first_export() -> None:
+    # A GRC tool follows a finding by its UUID: the editions came later, and 2011 kept its names.
+    made = _made([_finding(Status.FAIL, subjects=("p1",))])
+    [ours] = made.findings
+    data = json.loads(assessment_results(made))["assessment-results"]
+    [result] = data["results"]
+    [finding], [observation] = result["findings"], result["observations"]
+    plan, entity = data["back-matter"]["resources"]
+    assert [
+        _v5("assessment-results", "Test SMS", "2026-11-27"),
+        _v5("result", "Test SMS", "2026-11-27"),
+        _v5("finding", ours.id),
+        _v5("observation", ours.id),
+        _v5("rules", "1.0", "r1"),
+        _v5("entity", "p1"),
+    ] == [d["uuid"] for d in (data, result, finding, observation, plan, entity)]
+    assert "Assessment of Test SMS as of 2026-11-27" == data["metadata"]["title"]
+    assert "Conformity to ISO/IEC 20000-1:2011 as of 2026-11-27" == result["title"]
+    assert ["as-of", "ruleset-version"] == [p["name"] for p in result["props"]]
+    assert "The rules of sms-model 1.0, ruleset r1" == plan["title"]
+    assert (
+        "The assessment ran 1 rules of sms-model: its built-in rules of ISO/IEC 20000-1:2011 "
+        "and any plugin rules." == plan["description"]
+    )
+    assert "4.1.4 Management representative" == finding["target"]["title"]
+    document = json.loads(catalog())["catalog"]
+    assert _v5("catalog", "ISO/IEC 20000-1:2011") == document["uuid"]
+    assert (
+        "ISO/IEC 20000-1:2011: clauses, with the paraphrases of sms-model"
+        == (document["metadata"]["title"])
+    )
+    assert (
+        "Clause numbers and titles of ISO/IEC 20000-1:2011. Every statement, guidance and "
+        "assessment method is a paraphrase written for sms-model, never the text of the "
+        "standard." == document["metadata"]["remarks"]
+    )
+    assert "clause-2011" not in json.dumps(document)
+
+
+def _v5(*name: str) -> str:
+    return str(uuid.uuid5(UUID_NAMESPACE, json.dumps(name)))
 
 
 # --- escaping --------------------------------------------------------------------------------
