@@ -26,6 +26,7 @@ def _row(tier: str, full: float, pydantic: float | None) -> dict[str, Any]:
         "load": 0.002,
         "rules": 0.003,
         "full": full,
+        "full_2018": full,
         "release": 0.0001,
         "report": 0.006,
         "peak": 5000,

@@ -214,9 +214,15 @@ def _reference_processes(ref: _Reference, sms: ServiceManagementSystem) -> None:
 def _reference_other_party_work(ref: _Reference, sms: ServiceManagementSystem) -> None:
     for opp in sms.other_party_processes:
         activity = None if opp.activity is None else duty_node(opp.activity.value)
-        target = opp.process or activity
+        target = opp.process or activity or opp.service or opp.component
         assert target is not None
-        kind = EdgeKind.OPERATES if opp.process is not None else EdgeKind.PERFORMS
+        kind = (
+            EdgeKind.OPERATES
+            if opp.process is not None
+            else EdgeKind.PERFORMS
+            if activity is not None
+            else EdgeKind.PROVIDES
+        )
         records = (opp.id, opp.agreement)
         controls = tuple(c.value for c in opp.controls)
         ref.edge(

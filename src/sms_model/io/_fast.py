@@ -425,7 +425,7 @@ def plain_function(cls: type) -> Callable[[Any], Any]:
 
     >>> from sms_model.model import Party, PartyKind
     >>> plain_function(Party)(Party(id="a", name="A", kind=PartyKind.PROVIDER))
-    ('a', 'A', 'provider', None, True, None)
+    ('a', 'A', 'provider', None, True, None, None)
     """
     function = _PLAIN.get(cls)
     if function is None:

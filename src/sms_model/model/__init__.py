@@ -11,7 +11,7 @@ entity the system indexes by id, with their classes and the fields that hold the
 >>> [t.kind for t in entity_types()][:3]
 ['scope', 'plan', 'party']
 >>> [(r.field, r.many) for r in references(Risk)]
-[('subjects', True), ('owner', False), ('accepted_by', False)]
+[('subjects', True), ('owner', False), ('accepted_by', False), ('criteria', False)]
 """
 
 # Every entity class and enumeration is exported: a new one needs no edit here, only its place in

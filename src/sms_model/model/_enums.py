@@ -115,6 +115,24 @@ class ProcessKind(enum.Enum):
         return _PROCESS_CLAUSE[self]
 
     @property
+    def edition(self) -> str:
+        """The first edition of ISO/IEC 20000-1 that names this process on its own (the 2011
+        edition covered the processes new in 2018 inside others).
+
+        >>> ProcessKind.CHANGE.edition, ProcessKind.ASSET.edition
+        ('2011', '2018')
+        """
+        return "2018" if self in _SINCE_2018 else "2011"
+
+    def clause_in(self, edition: str) -> str:
+        """The clause that specifies this process or activity in ``edition``.
+
+        >>> ProcessKind.CHANGE.clause_in("2018"), ProcessKind.INTERNAL_AUDIT.clause_in("2018")
+        ('8.5.1', '9.2')
+        """
+        return self.clause if edition == "2011" else _PROCESS_CLAUSE_2018[self]
+
+    @property
     def is_clause4(self) -> bool:
         """True for the SMS-level activities of Clause 4."""
         return self.clause.startswith("4")
@@ -153,6 +171,44 @@ _PROCESS_CLAUSE: dict[ProcessKind, str] = {
     ProcessKind.DEMAND: "6.5",
     ProcessKind.SERVICE_REQUEST: "8.1",
 }
+
+#: The clause of the 2018 edition that specifies each kind of process.
+_PROCESS_CLAUSE_2018: dict[ProcessKind, str] = {
+    ProcessKind.DESIGN_AND_TRANSITION: "8.5.2",
+    ProcessKind.SERVICE_LEVEL: "8.3.3",
+    ProcessKind.SERVICE_REPORTING: "9.4",
+    ProcessKind.CONTINUITY_AND_AVAILABILITY: "8.7",
+    ProcessKind.BUDGETING_AND_ACCOUNTING: "8.4.1",
+    ProcessKind.CAPACITY: "8.4.3",
+    ProcessKind.INFORMATION_SECURITY: "8.7.3",
+    ProcessKind.BUSINESS_RELATIONSHIP: "8.3.2",
+    ProcessKind.SUPPLIER: "8.3.4",
+    ProcessKind.INCIDENT_AND_REQUEST: "8.6",
+    ProcessKind.PROBLEM: "8.6.3",
+    ProcessKind.CONFIGURATION: "8.2.6",
+    ProcessKind.CHANGE: "8.5.1",
+    ProcessKind.RELEASE_AND_DEPLOYMENT: "8.5.3",
+    ProcessKind.SMS: "4.4",
+    ProcessKind.DOCUMENT_MANAGEMENT: "7.5",
+    ProcessKind.RESOURCE_MANAGEMENT: "7.1",
+    ProcessKind.SMS_PLANNING: "6.3",
+    ProcessKind.SMS_MONITORING: "9.1",
+    ProcessKind.INTERNAL_AUDIT: "9.2",
+    ProcessKind.MANAGEMENT_REVIEW: "9.3",
+    ProcessKind.IMPROVEMENT: "10",
+    ProcessKind.SERVICE_CATALOGUE: "8.2.4",
+    ProcessKind.ASSET: "8.2.5",
+    ProcessKind.DEMAND: "8.4.2",
+    ProcessKind.SERVICE_REQUEST: "8.6.2",
+}
+_SINCE_2018: frozenset[ProcessKind] = frozenset(
+    {
+        ProcessKind.SERVICE_CATALOGUE,
+        ProcessKind.ASSET,
+        ProcessKind.DEMAND,
+        ProcessKind.SERVICE_REQUEST,
+    }
+)
 
 
 class Clause4Duty(enum.Enum):

@@ -157,7 +157,7 @@ def transition(
     >>> move = transition(sms_model.load("examples/minimal.yaml"), as_of=date(2026, 11, 27))
     >>> (move.old.edition, move.new.edition), len(move.rows)
     (('2011', '2018'), 57)
-    >>> row = next(r for r in move.rows if r.clause == "8.2.5")
+    >>> row = next(r for r in move.rows if r.clause == "4.1")
     >>> row.sources, row.move.label
     ((), 'new in 2018, not met')
     """

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Final
 
 from dateutil.relativedelta import relativedelta
 
-from sms_model.model import AuditKind, Change, DocumentKind, PolicyKind, ProcessKind, ReviewKind
+from sms_model.model import (
+    AuditKind,
+    Change,
+    DocumentKind,
+    PolicyContent,
+    PolicyKind,
+    ProcessKind,
+    ReviewKind,
+)
 from sms_model.rules._context import Context
 from sms_model.rules._findings import Finding, Severity
 from sms_model.rules._registry import rule
@@ -20,6 +29,11 @@ from sms_model.rules.builtin._resolution import _procedure_in_process, _recent_e
 
 __all__: list[str] = []
 
+#: What a release policy states in the 2018 edition (8.5.3), with what each means, for messages.
+_RELEASE_POLICY_CONTENTS: Final = {
+    PolicyContent.RELEASE_TYPES: "the types of release",
+    PolicyContent.RELEASE_FREQUENCY: "how often releases are made",
+}
 _QUARTER = relativedelta(months=3)
 _YEAR = relativedelta(years=1)
 #: Time allowed after implementation before a change's review counts as missing.
@@ -84,6 +98,7 @@ def _policy(ctx: Context, kind: PolicyKind, what: str) -> Iterator[Finding]:
 @rule(
     id="SMS-9.1-ci-types",
     clause="9.1",
+    clauses={"2018": "8.2.6"},
     severity=Severity.MAJOR,
     tags=("configuration", "documents"),
 )
@@ -103,6 +118,7 @@ def configuration_item_types_defined(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-9.1-cmdb",
     clause="9.1",
+    clauses={"2018": "8.2.6"},
     severity=Severity.MINOR,
     tags=("configuration", "evidence"),
 )
@@ -120,6 +136,7 @@ def configuration_database_current(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-9.1-audit",
     clause="9.1",
+    clauses={"2018": "8.2.6"},
     severity=Severity.MINOR,
     tags=("configuration", "audit", "cadence"),
 )
@@ -157,6 +174,7 @@ def change_policy(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-9.2-records",
     clause="9.2",
+    clauses={"2018": "8.5.1.2"},
     severity=Severity.OBSERVATION,
     tags=("change",),
 )
@@ -179,6 +197,7 @@ def changes_recorded(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-9.2-approval",
     clause="9.2",
+    clauses={"2018": "8.5.1.3"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("change", "approval"),
@@ -199,6 +218,7 @@ def changes_approved_before_implementation(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-9.2-review",
     clause="9.2",
+    clauses={"2018": "8.5.1.3"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("change", "review"),
@@ -256,6 +276,7 @@ def emergency_change_procedure(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-9.2-emergency-approval",
     clause="9.2",
+    clauses={"2018": "8.5.1.3"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("change", "emergency", "approval"),
@@ -279,21 +300,51 @@ def emergency_changes_approved(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-9.3-policy",
     clause="9.3",
+    clauses={"2018": "8.5.3"},
     severity=Severity.MAJOR,
     tags=("release", "policy"),
 )
 def release_policy(ctx: Context) -> Iterator[Finding]:
     """A release policy exists.
 
-    Nonconforming: no policy of kind ``release``.
-    Conforming: ``{id: pol-rel, kind: release, title: Release policy}``.
+    The 2018 edition (8.5.3) also asks what the policy states: the types of release and how
+    often they are made. Assessed against it, each of the two that no release policy states
+    (in its ``contents``) is a minor finding of its own.
+
+    Nonconforming: no policy of kind ``release``; in 2018, ``pol-rel`` with ``contents:
+    [release_types]`` only.
+    Conforming: ``{id: pol-rel, kind: release, title: Release policy}`` (in 2018 with
+    ``contents: [release_types, release_frequency]``).
     """
     yield from _policy(ctx, PolicyKind.RELEASE, "release")
+    if ctx.edition != "2011":
+        yield from _release_policy_contents(ctx)
+
+
+def _release_policy_contents(ctx: Context) -> Iterator[Finding]:
+    """A finding for each thing the 2018 edition asks a release policy to state that none of
+    the release policies states."""
+    policies = ctx.facts.policies_by_kind.get(PolicyKind.RELEASE, ())
+    if not policies:
+        return  # the missing policy is reported already
+    stated = {content for policy in policies for content in policy.contents}
+    for content, what in _RELEASE_POLICY_CONTENTS.items():
+        if content not in stated:
+            yield ctx.fail(
+                "no release policy states {what}: none lists {content!r} among its contents",
+                code="control.release-policy-incomplete",
+                key=content.value,
+                subjects=[p.id for p in policies],
+                severity=Severity.MINOR,
+                what=what,
+                content=content.value,
+            )
 
 
 @rule(
     id="SMS-9.3-release-records",
     clause="9.3",
+    clauses={"2018": "8.5.3"},
     severity=Severity.MINOR,
     tags=("release", "evidence"),
 )

@@ -26,6 +26,7 @@ from sms_model.model import (
     PolicyKind,
     ReportKind,
     ReviewKind,
+    RiskKind,
     RiskStatus,
     Service,
 )
@@ -193,6 +194,7 @@ def catalogue_agreed_with_customers(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.1-sla",
     clause="6.1",
+    clauses={"2018": "8.3.3"},
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("service-level", "agreements"),
@@ -277,6 +279,7 @@ def _sla_problems(ctx: Context, service: Service, sla: Agreement) -> Iterator[Fi
 @rule(
     id="SMS-6.1-sla-review",
     clause="6.1",
+    clauses={"2018": "8.3.3"},
     severity=Severity.MINOR,
     tags=("service-level", "review", "cadence"),
 )
@@ -311,7 +314,8 @@ def sla_reviewed(ctx: Context) -> Iterator[Finding]:
 )
 def internal_groups_have_olas(ctx: Context) -> Iterator[Finding]:
     """Each internal group that supports a live service has an operational level agreement in
-    effect with the provider for that service.
+    effect with the provider for that service. (The 2018 edition asks this of internal
+    suppliers and of customers acting as suppliers in 8.3.4.2: SMS18-8.3.4.2-agreements.)
 
     Nonconforming: ``svc-1`` is ``supported_by: [ops]`` (an internal group) and no
     ``operational_level_agreement`` lists ``ops`` and ``svc-1``.
@@ -345,6 +349,7 @@ def internal_groups_have_olas(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.2-service-report",
     clause="6.2",
+    clauses={"2018": "9.4"},
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("service-reporting", "cadence"),
@@ -372,6 +377,7 @@ def services_reported(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.2-report-definition",
     clause="6.2",
+    clauses={"2018": "9.4"},
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("service-reporting", "documents"),
@@ -424,6 +430,7 @@ def reports_defined(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.3.1-risks",
     clause="6.3.1",
+    clauses={"2018": "8.7.1"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("continuity", "availability", "risk", "cadence"),
@@ -433,8 +440,9 @@ def continuity_risks_assessed(ctx: Context) -> Iterator[Finding]:
     ``risk-assessment`` cadence.
 
     Continuity and availability risks are the risks naming the service other than its
-    information security risks (those a security risk assessment names) and the risks of
-    single changes (those a change names as its risk assessment).
+    information security risks (those a security risk assessment names), the risks of
+    single changes (those a change names as its risk assessment) and opportunities (risk
+    records of kind ``opportunity``, which the 2018 edition plans for in 6.1).
 
     Nonconforming: the only risk naming ``svc-2`` is the security risk ``risk-sec``.
     Conforming: ``risk-cont`` (loss of the data centre) names ``svc-1`` and ``svc-2``,
@@ -452,7 +460,7 @@ def continuity_risks_assessed(ctx: Context) -> Iterator[Finding]:
             (
                 (r.assessed, r.id)
                 for r in ctx.facts.risks_by_subject.get(service.id, ())
-                if r.assessed is not None and r.id not in other
+                if r.assessed is not None and r.id not in other and r.kind is RiskKind.RISK
             ),
             what=f"continuity and availability risk assessment of {service.id!r}",
             subjects=service.id,
@@ -462,6 +470,7 @@ def continuity_risks_assessed(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.3.1-requirements",
     clause="6.3.1",
+    clauses={"2018": "8.7.1"},
     severity=Severity.MINOR,
     tags=("availability", "service-level"),
 )
@@ -484,6 +493,7 @@ def availability_requirements_agreed(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.3.2-plans",
     clause="6.3.2",
+    clauses={"2018": "8.7.2"},
     severity=Severity.MAJOR,
     tags=("continuity", "availability", "documents"),
 )
@@ -491,17 +501,25 @@ def continuity_and_availability_plans(ctx: Context) -> Iterator[Finding]:
     """An issued service continuity plan and an issued availability plan exist, and each names
     every live service.
 
+    The 2018 edition asks for the continuity plan (8.7.2) but no longer for an availability
+    plan: availability requirements and targets are documented and monitored instead (8.7.1,
+    SMS-6.3.1-requirements and SMS-6.3.3-availability-monitoring).
+
     Nonconforming: no ``availability_plan`` document; or the continuity plan leaves out
     ``svc-2``.
     Conforming: both plans issued with ``subjects: [svc-1, svc-2]``.
     """
     yield from _plan_covers_live_services(ctx, DocumentKind.CONTINUITY_PLAN, "continuity plan")
-    yield from _plan_covers_live_services(ctx, DocumentKind.AVAILABILITY_PLAN, "availability plan")
+    if ctx.edition == "2011":
+        yield from _plan_covers_live_services(
+            ctx, DocumentKind.AVAILABILITY_PLAN, "availability plan"
+        )
 
 
 @rule(
     id="SMS-6.3.3-availability-monitoring",
     clause="6.3.3",
+    clauses={"2018": "8.7.1"},
     severity=Severity.MINOR,
     tags=("availability", "monitoring", "cadence"),
 )
@@ -524,6 +542,7 @@ def _continuity_names(ctx: Context, service: str) -> list[str]:
 @rule(
     id="SMS-6.3.3-continuity-test",
     clause="6.3.3",
+    clauses={"2018": "8.7.2"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("continuity", "test", "cadence"),
@@ -553,6 +572,7 @@ def continuity_tested(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.3.3-retest-after-change",
     clause="6.3.3",
+    clauses={"2018": "8.7.2"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("continuity", "test", "change"),
@@ -626,6 +646,7 @@ def budgeting_policy(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.4-budget",
     clause="6.4",
+    clauses={"2018": "8.4.1"},
     guidance=("TM-e",),
     severity=Severity.MINOR,
     tags=("budgeting", "evidence"),
@@ -656,6 +677,7 @@ def services_budgeted_and_accounted(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.4-financial-report",
     clause="6.4",
+    clauses={"2018": "8.4.1"},
     guidance=("TM-e",),
     severity=Severity.MINOR,
     tags=("budgeting", "reporting", "cadence"),
@@ -679,6 +701,7 @@ def costs_reported(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.5-plan",
     clause="6.5",
+    clauses={"2018": "8.4.3"},
     severity=Severity.MAJOR,
     tags=("capacity", "documents"),
 )
@@ -694,6 +717,7 @@ def capacity_plan(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.5-monitoring",
     clause="6.5",
+    clauses={"2018": "8.4.3"},
     severity=Severity.MINOR,
     tags=("capacity", "monitoring", "cadence"),
 )
@@ -713,6 +737,7 @@ def capacity_monitored(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.6.1-policy",
     clause="6.6.1",
+    clauses={"2018": "8.7.3.1"},
     severity=Severity.MAJOR,
     tags=("security", "policy", "approval"),
 )
@@ -731,6 +756,7 @@ def security_policy(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.6.1-communicated",
     clause="6.6.1",
+    clauses={"2018": "8.7.3.1"},
     severity=Severity.MINOR,
     tags=("security", "policy", "communication"),
 )
@@ -760,6 +786,7 @@ def security_policy_communicated(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.6.1-risk-assessment",
     clause="6.6.1",
+    clauses={"2018": "8.7.3.2"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("security", "risk", "cadence"),
@@ -790,6 +817,7 @@ def security_risks_assessed(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.6.2-controls",
     clause="6.6.2",
+    clauses={"2018": "8.7.3.2"},
     severity=Severity.MAJOR,
     tags=("security", "controls", "risk"),
 )
@@ -826,6 +854,7 @@ def security_controls_linked_to_risks(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.6.3-changes",
     clause="6.6.3",
+    clauses={"2018": "8.7.3.3"},
     guidance=("TM-h",),
     severity=Severity.MINOR,
     tags=("security", "change", "risk"),
@@ -872,6 +901,7 @@ def major_changes_security_assessed(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-6.6.3-incidents",
     clause="6.6.3",
+    clauses={"2018": "8.7.3.3"},
     severity=Severity.MINOR,
     tags=("security", "incident", "evidence"),
 )

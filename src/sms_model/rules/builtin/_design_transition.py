@@ -71,6 +71,7 @@ def _documents_naming(ctx: Context, subject: str, kind: DocumentKind) -> list[st
 @rule(
     id="SMS-5.1-process",
     clause="5.1",
+    clauses={"2018": "8.5.2.1"},
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("design-transition", "change"),
@@ -78,6 +79,10 @@ def _documents_naming(ctx: Context, subject: str, kind: DocumentKind) -> list[st
 def design_and_transition_process(ctx: Context) -> Iterator[Finding]:
     """A design and transition process exists, and a change policy exists to say which
     changes have a major impact on services and so must go through it.
+
+    In the 2018 edition the change management policy, with its criteria for a major impact, is
+    the subject of 8.5.1.1 and of the rule SMS18-8.5.1.1-policy; this rule then checks the
+    process only, so that a missing policy gives one finding.
 
     Nonconforming: no process of kind ``design_and_transition``; or no policy of kind
     ``change``, so nothing defines a major-impact change.
@@ -91,7 +96,7 @@ def design_and_transition_process(ctx: Context) -> Iterator[Finding]:
             code="design.process-missing",
             key="process",
         )
-    if not ctx.facts.policies_by_kind.get(PolicyKind.CHANGE):
+    if ctx.edition == "2011" and not ctx.facts.policies_by_kind.get(PolicyKind.CHANGE):
         yield ctx.fail(
             "there is no change policy, so nothing defines which changes have a major impact "
             "and must go through design and transition",
@@ -103,6 +108,7 @@ def design_and_transition_process(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-5.1-transfer-removal",
     clause="5.1",
+    clauses={"2018": "8.5.2.1"},
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "change", "lifecycle"),
@@ -146,6 +152,7 @@ def transfers_and_removals_are_major_changes(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-5.2-plan",
     clause="5.2",
+    clauses={"2018": "8.5.2.1"},
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("design-transition", "documents"),
@@ -227,6 +234,7 @@ def new_services_risk_assessed(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-5.3-design",
     clause="5.3",
+    clauses={"2018": "8.5.2.2"},
     guidance=("TM-i",),
     severity=Severity.MAJOR,
     tags=("design-transition", "documents"),
@@ -268,13 +276,16 @@ def service_designed(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-5.3-requirements",
     clause="5.3",
+    clauses={"2018": "8.5.2.2"},
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "services"),
 )
 def designed_services_have_requirements(ctx: Context) -> Iterator[Finding]:
     """A service in design states its service requirements; a service in transition also
-    has its proposed service level targets.
+    has its proposed service level targets. (In the 2018 edition the design of a new or
+    changed service documents its requirements and service levels, 8.5.2.2; that live and
+    planned services state their requirements is SMS18-8.2.2-requirements.)
 
     Nonconforming: ``svc-new`` is in ``transition`` with ``service_levels: []``.
     Conforming: ``svc-new`` in transition with ``requirements`` and an availability target.
@@ -313,6 +324,7 @@ def designed_services_have_requirements(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-5.4-tested",
     clause="5.4",
+    clauses={"2018": "8.5.2.3"},
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "evidence"),
@@ -369,6 +381,7 @@ def transition_tested(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-5.4-post-implementation",
     clause="5.4",
+    clauses={"2018": "8.5.2.3"},
     guidance=("TM-i",),
     severity=Severity.MINOR,
     tags=("design-transition", "review"),

@@ -50,6 +50,7 @@ def _listing(ids: Sequence[str], limit: int = 10) -> tuple[list[str], int]:
 @rule(
     id="SMS-4.3.1-process-definitions",
     clause="4.3.1",
+    clauses={"2018": "7.5.1"},
     severity=Severity.MAJOR,
     tags=("documents", "processes"),
 )
@@ -60,7 +61,9 @@ def processes_documented(ctx: Context) -> Iterator[Finding]:
     documents are left to SMS-4.3.2-obsolete-references).
 
     The documents other clauses name (catalogue, plans, emergency procedures, ...) are checked
-    by the rules of those clauses, so that one missing document gives one finding.
+    by the rules of those clauses, so that one missing document gives one finding. In the 2018
+    edition the process definitions are documented information the SMS includes (7.5.1), and
+    a finding names the process with its 2018 clause.
 
     Nonconforming: ``{id: p-prb, kind: problem}`` with no ``definition``; or its definition is
     still a draft, or is a procedure rather than a process definition; or ``p-inc`` names a
@@ -76,7 +79,7 @@ def processes_documented(ctx: Context) -> Iterator[Finding]:
                 code="documentation.process-undefined",
                 subjects=process.id,
                 process=process.id,
-                clause=process.kind.clause,
+                clause=process.kind.clause_in(ctx.edition),
             )
         else:
             doc: Document = sms.get(process.definition)
@@ -127,6 +130,7 @@ def _not_yet_issued(ctx: Context, doc: Document) -> bool:
 @rule(
     id="SMS-4.3.2-approval",
     clause="4.3.2",
+    clauses={"2018": "7.5.2"},
     severity=Severity.MINOR,
     tags=("documents", "approval"),
 )
@@ -189,6 +193,7 @@ def documents_approved_before_issue(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.3.2-superseded",
     clause="4.3.2",
+    clauses={"2018": "7.5.3"},
     severity=Severity.MINOR,
     tags=("documents", "versions"),
 )
@@ -218,6 +223,7 @@ def superseded_documents_withdrawn(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.3.2-obsolete-references",
     clause="4.3.2",
+    clauses={"2018": "7.5.3"},
     severity=Severity.MINOR,
     tags=("documents", "versions", "processes"),
 )
@@ -247,6 +253,7 @@ def processes_use_current_documents(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.3.2-owner",
     clause="4.3.2",
+    clauses={"2018": "7.5.2"},
     severity=Severity.MINOR,
     tags=("documents",),
 )
@@ -273,12 +280,16 @@ def documents_owned(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.3.3-procedure",
     clause="4.3.3",
+    clauses={"2018": "7.5.3"},
     severity=Severity.MAJOR,
     tags=("documents", "records"),
 )
 def records_procedure(ctx: Context) -> Iterator[Finding]:
     """A procedure for the control of records (identification, storage, protection, retrieval,
     retention and disposal) is documented and issued.
+
+    In the 2018 edition (7.5.3) the procedure is where the organization records how it
+    controls its documented information.
 
     Nonconforming: no issued document of kind ``records_procedure``.
     Conforming: ``{id: doc-records, kind: records_procedure, status: issued}``.
@@ -293,6 +304,7 @@ def records_procedure(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.3.3-storage",
     clause="4.3.3",
+    clauses={"2018": "7.5.3"},
     severity=Severity.MINOR,
     tags=("records", "evidence"),
 )
@@ -409,6 +421,7 @@ def _dates_after(entity: Any, as_of: date) -> Iterator[tuple[str, date]]:
 @rule(
     id="SMS-4.3.3-future-dated",
     clause="4.3.3",
+    clauses={"2018": "7.5.3"},
     severity=Severity.OBSERVATION,
     tags=("records", "dates"),
 )
@@ -459,6 +472,7 @@ def records_not_dated_after_as_of(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.4.1-resources",
     clause="4.4.1",
+    clauses={"2018": "7.1"},
     guidance=("TM-e",),
     severity=Severity.MAJOR,
     tags=("resources",),
@@ -493,6 +507,7 @@ def resources_of_every_kind(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.4.2-competence",
     clause="4.4.2",
+    clauses={"2018": "7.2"},
     severity=Severity.MINOR,
     tags=("people", "competence", "roles"),
 )
@@ -530,6 +545,7 @@ def role_holders_competent(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.4.2-training",
     clause="4.4.2",
+    clauses={"2018": "7.2"},
     severity=Severity.MINOR,
     tags=("people", "competence", "evidence"),
 )
@@ -568,13 +584,15 @@ def role_holders_trained(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.4.2-awareness",
     clause="4.4.2",
+    clauses={"2018": "7.3"},
     severity=Severity.MINOR,
     tags=("people", "awareness", "evidence"),
 )
 def people_aware(ctx: Context) -> Iterator[Finding]:
     """Every person of the provider has been made aware of the relevance of their work to the
     SMS in the last year: evidence of kind ``awareness`` from the last twelve months names the
-    person, a role they hold, or the provider as a whole.
+    person, a role they hold, or the provider as a whole. (In the 2018 edition, 7.3, the
+    awareness of the policy itself is SMS18-7.3-policy-awareness.)
 
     Nonconforming: the last awareness session was two years ago; or it names only ``po`` while
     ``aud`` also works for the provider.

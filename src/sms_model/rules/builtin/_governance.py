@@ -56,6 +56,13 @@ class _Work:
         """What the work is, for messages (with ``target`` and ``party``)."""
         return "process" if self.is_process else "Clause 4 activity"
 
+    def what_in(self, edition: str) -> str:
+        """What the work is, in the words of ``edition``: the 2018 edition numbers its clauses
+        otherwise, so an activity of the SMS is not called a Clause 4 activity there."""
+        if edition == "2011" or self.is_process:
+            return self.what
+        return "SMS activity"
+
     @property
     def subjects(self) -> tuple[str, ...]:
         own = (self.record.id,) if self.record is not None else ()
@@ -184,6 +191,7 @@ def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding
 @rule(
     id="SMS-4-APP-3",
     clause="4",
+    clauses={"2018": "6.3"},
     guidance=("APP-3",),
     severity=Severity.MAJOR,
     tags=("other-parties", "plan", "graph"),
@@ -226,6 +234,7 @@ def most_processes_operated_by_provider(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-4.2-APP-5",
     clause="4.2",
+    clauses={"2018": "8.2.3"},
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("other-parties", "agreements"),
@@ -253,7 +262,7 @@ def other_party_work_under_agreement(ctx: Context) -> Iterator[Finding]:
                 "agreement that governs it",
                 code="governance.work-unrecorded",
                 subjects=work.subjects,
-                what=work.what,
+                what=work.what_in(ctx.edition),
                 target=work.target,
                 party=work.party,
             )
@@ -264,7 +273,7 @@ def other_party_work_under_agreement(ctx: Context) -> Iterator[Finding]:
                 "agreement",
                 code="governance.work-no-agreement",
                 subjects=work.subjects,
-                what=work.what,
+                what=work.what_in(ctx.edition),
                 target=work.target,
                 party=work.party,
                 record=record.id,
@@ -280,7 +289,7 @@ def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iter
     # Every message names the agreement and the work it is for.
     where = {
         "agreement": agreement.id,
-        "what": work.what,
+        "what": work.what_in(ctx.edition),
         "target": work.target,
         "party": work.party,
     }
@@ -353,6 +362,7 @@ def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iter
 @rule(
     id="SMS-4.2-controls",
     clause="4.2",
+    clauses={"2018": "8.2.3"},
     guidance=("APP-5",),
     severity=Severity.MAJOR,
     tags=("other-parties", "governance"),
@@ -362,6 +372,10 @@ def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
     party operates: (a) accountability and authority to require the process definition be
     followed, (b) control of the definition and its interfaces, (c) determining performance
     and compliance, (d) control of planning and prioritising improvements.
+
+    The 2018 edition (8.2.3) asks the organization to control the processes other parties
+    operate in the same four ways (SMS18-8.2.3-controls asks them for the services and service
+    components others provide); its findings name the controls without the letters of 4.2.
 
     Nonconforming: ``opp-cap`` lists only ``accountability_and_authority`` (major when it lists
     none, or the process has no other-party record at all).
@@ -375,22 +389,37 @@ def other_party_processes_governed(ctx: Context) -> Iterator[Finding]:
         lacking = [c for c in GovernanceControl if c not in controls]
         if not lacking:
             continue
-        yield ctx.fail(
-            "the provider does not show governance of {what} {target!r} run by {party!r}: it "
-            "lacks the 4.2 controls {controls}",
-            code="governance.controls-lacking",
-            subjects=work.subjects,
-            severity=Severity.MAJOR if not controls else Severity.MINOR,
-            what=work.what,
-            target=work.target,
-            party=work.party,
-            controls=[f"{_CONTROL_LETTER[c]}) {c.value}" for c in lacking],
-        )
+        severity = Severity.MAJOR if not controls else Severity.MINOR
+        if ctx.edition == "2011":
+            yield ctx.fail(
+                "the provider does not show governance of {what} {target!r} run by {party!r}: "
+                "it lacks the 4.2 controls {controls}",
+                code="governance.controls-lacking",
+                subjects=work.subjects,
+                severity=severity,
+                what=work.what,
+                target=work.target,
+                party=work.party,
+                controls=[f"{_CONTROL_LETTER[c]}) {c.value}" for c in lacking],
+            )
+        else:
+            yield ctx.fail(
+                "the organization does not show control of {what} {target!r} run by {party!r}: "
+                "it lacks the controls {controls}",
+                code="governance.process-controls-lacking",
+                subjects=work.subjects,
+                severity=severity,
+                what=work.what,
+                target=work.target,
+                party=work.party,
+                controls=[c.value for c in lacking],
+            )
 
 
 @rule(
     id="SMS-4.2-engagement-dates",
     clause="4.2",
+    clauses={"2018": "8.2.3"},
     severity=Severity.MINOR,
     tags=("other-parties", "dates"),
 )

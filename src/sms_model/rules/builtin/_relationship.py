@@ -102,6 +102,7 @@ def _supplier_contracts(ctx: Context) -> Iterator[tuple[Party, Agreement]]:
 @rule(
     id="SMS-7.1-customers",
     clause="7.1",
+    clauses={"2018": "8.3.2"},
     severity=Severity.MAJOR,
     tags=("relationship", "customers"),
 )
@@ -142,6 +143,7 @@ def customers_identified(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-7.1-relationship-owner",
     clause="7.1",
+    clauses={"2018": "8.3.2"},
     severity=Severity.MINOR,
     tags=("relationship", "customers", "accountability"),
 )
@@ -181,6 +183,7 @@ def customer_relationship_owned(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-7.1-service-review",
     clause="7.1",
+    clauses={"2018": "8.3.2"},
     severity=Severity.MINOR,
     tags=("relationship", "customers", "cadence"),
 )
@@ -208,6 +211,7 @@ def customer_service_reviews(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-7.1-complaints",
     clause="7.1",
+    clauses={"2018": "8.3.2"},
     severity=Severity.MAJOR,
     tags=("relationship", "customers", "documents"),
 )
@@ -227,6 +231,7 @@ def complaint_procedure(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-7.1-satisfaction",
     clause="7.1",
+    clauses={"2018": "8.3.2"},
     severity=Severity.MAJOR,
     tags=("relationship", "customers", "evidence"),
 )
@@ -278,6 +283,7 @@ def _any_survey(ctx: Context) -> bool:
 @rule(
     id="SMS-7.2-contract",
     clause="7.2",
+    clauses={"2018": "8.3.4.1"},
     severity=Severity.MAJOR,
     tags=("supplier", "agreements"),
 )
@@ -322,6 +328,7 @@ def supplier_has_contract(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-7.2-contract-owner",
     clause="7.2",
+    clauses={"2018": "8.3.4.1"},
     severity=Severity.MINOR,
     tags=("supplier", "agreements", "accountability"),
 )
@@ -369,6 +376,7 @@ def supplier_contract_owned(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-7.2-contract-terms",
     clause="7.2",
+    clauses={"2018": "8.3.4.1"},
     guidance=("APP-5",),
     severity=Severity.MINOR,
     tags=("supplier", "agreements"),
@@ -396,6 +404,7 @@ def supplier_contract_terms(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-7.2-supplier-review",
     clause="7.2",
+    clauses={"2018": "8.3.4.1"},
     severity=Severity.MINOR,
     tags=("supplier", "cadence"),
 )

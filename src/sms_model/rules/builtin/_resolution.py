@@ -105,6 +105,7 @@ def _procedure_in_process(
 @rule(
     id="SMS-8.1-incident-records",
     clause="8.1",
+    clauses={"2018": "8.6.1"},
     severity=Severity.MINOR,
     tags=("incident", "evidence"),
 )
@@ -121,6 +122,7 @@ def incidents_recorded(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-8.1-request-records",
     clause="8.1",
+    clauses={"2018": "8.6.2"},
     severity=Severity.MINOR,
     tags=("incident", "request", "evidence"),
 )
@@ -137,6 +139,7 @@ def service_requests_recorded(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-8.1-major-incident-procedure",
     clause="8.1",
+    clauses={"2018": "8.6.1"},
     severity=Severity.MAJOR,
     tags=("incident", "documents"),
 )
@@ -159,6 +162,7 @@ def major_incident_procedure(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-8.1-major-incident-reported",
     clause="8.1",
+    clauses={"2018": "8.6.1"},
     guidance=("TM-f",),
     severity=Severity.MINOR,
     tags=("incident", "top-management", "evidence"),
@@ -220,6 +224,7 @@ def major_incidents_reported_to_top_management(ctx: Context) -> Iterator[Finding
 @rule(
     id="SMS-8.2-problem-records",
     clause="8.2",
+    clauses={"2018": "8.6.3"},
     severity=Severity.MINOR,
     tags=("problem", "evidence"),
 )
@@ -235,6 +240,7 @@ def problems_recorded(ctx: Context) -> Iterator[Finding]:
 @rule(
     id="SMS-8.2-known-errors",
     clause="8.2",
+    clauses={"2018": "8.6.3"},
     severity=Severity.MINOR,
     tags=("problem", "evidence"),
 )
