@@ -83,7 +83,7 @@ def _gap_comments(path: Path) -> list[tuple[str, str | None]]:
 
 
 def test_examples_folder_has_the_documented_examples() -> None:
-    expected = ["acme-managed-services.yaml", "minimal.yaml"]
+    expected = ["acme-managed-services.yaml", "kestrel-cloud-2018.yaml", "minimal.yaml"]
     assert expected == [path.name for path in YAML_EXAMPLES]
 
 
@@ -141,7 +141,9 @@ def test_build_in_code_supplier_process_keeps_accountability_with_the_provider(
 
 
 def test_acme_has_every_clause_5_to_9_process(acme: ServiceManagementSystem) -> None:
-    expected = sorted(k.value for k in ProcessKind if k.is_service_management_process)
+    # The 2011 processes: those 2018 names on its own are covered inside them.
+    kinds = (k for k in ProcessKind if k.is_service_management_process and k.edition == "2011")
+    expected = sorted(k.value for k in kinds)
     actual = sorted({p.kind.value for p in acme.processes if p.kind.is_service_management_process})
     assert expected == actual
 

@@ -113,7 +113,11 @@ def test_the_metadata_names_the_system_and_the_as_of_date_only(
     _, assessment = example
     data = json.loads(assessment_results(assessment))["assessment-results"]
     midnight = f"{AS_OF.isoformat()}T00:00:00+00:00"
-    assert f"Assessment of {assessment.system_name} as of 2026-11-27" == data["metadata"]["title"]
+    against = (
+        "" if assessment.edition == "2011" else f" against ISO/IEC 20000-1:{assessment.edition}"
+    )
+    title = f"Assessment of {assessment.system_name}{against} as of 2026-11-27"
+    assert title == data["metadata"]["title"]
     assert midnight == data["metadata"]["last-modified"]
     assert assessment.library_version == data["metadata"]["version"]
     # no wall-clock time anywhere: every date-time in the document is the as-of date
