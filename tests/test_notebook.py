@@ -176,3 +176,10 @@ def test_walkthrough_plots_the_timeline(executed: Any, cell_id: str) -> None:
     kinds = [sorted(o.get("data", {})) for o in _outputs(executed, cell_id)]
     assert any("image/png" in kind for kind in kinds), kinds
     assert "2026-12-01" in _stdout(executed, cell_id)
+
+
+def test_walkthrough_assesses_both_editions_and_plans_the_move(executed: Any) -> None:
+    lines = _stdout(executed, "edition-2018").splitlines()
+    assert [line.split()[0] for line in lines] == ["2011", "2018"]
+    assert "stays_met" in _stdout(executed, "transition")
+    assert _stdout(executed, "kestrel").startswith("2018\n")
