@@ -269,3 +269,27 @@ def test_a_waivers_clause_and_a_declared_exclusion_are_clauses_of_the_edition_as
         result = assess(sms, as_of=AS_OF, registry=registry, edition=edition, config=config)
         noted = next(f for f in result.findings if f.rule == "SMS-4-no-exclusions")
         assert (noted.clause, fragment in noted.message) == (clause, True)
+
+
+def test_a_system_without_2018_records_keeps_the_digest_it_had_before_editions() -> None:
+    from sms_model.model import Asset, ContextIssue
+    from sms_model.rules import input_digest
+
+    sms = sms_model.load(ACME)
+    # Recorded with the library as it was before the 2018 edition came in.
+    assert input_digest(sms) == (
+        "sha256:67b642ef83aca73a47259a4e9822d8722f2494beefc7c3cccf11c49b07a4bd91"
+    )
+    # Anything the 2018 edition added, once set, enters the digest.
+    service = attrs.evolve(sms.services[0], depends_on=(sms.services[1].id,))
+    changed = [
+        sms.replace(service),
+        attrs.evolve(sms, edition=Edition.ISO_20000_1_2018),
+        attrs.evolve(sms, assets=(Asset(id="as-1", name="Rack", kind="hardware"),)),
+        attrs.evolve(
+            sms,
+            context_issues=(ContextIssue(id="ci-1", title="t", determined=date(2026, 1, 5)),),
+        ),
+    ]
+    digests = {input_digest(s) for s in changed} | {input_digest(sms)}
+    assert len(digests) == len(changed) + 1

@@ -29,6 +29,7 @@ import attrs
 from sms_model.errors import SMSModelError
 from sms_model.model import Evidence
 from sms_model.model._checks import Checked
+from sms_model.model._meta import added_in
 
 __all__ = [
     "GIVE_UP",
@@ -377,7 +378,9 @@ def streaming_structurers(
 class _PlainBuilder:
     """Generates, per attrs class, a function giving an entity as plain positional data (for
     hashing: field values in field order, dates as ISO text, enums as values, the items of
-    every nested collection sorted)."""
+    every nested collection sorted). Fields added with a later edition (``since``) follow as one
+    mapping of those that do not hold their default, left out when none does: the plain data of
+    an entity written before they existed is what it was."""
 
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {"UTC": UTC, "list": list, "sorted": sorted, "repr": repr}
@@ -389,9 +392,21 @@ class _PlainBuilder:
         fname = f"plain_{cls.__name__}"
         self.done[cls] = fname
         hints = get_type_hints(cls)
-        parts = [self.expr(f"e.{a.name}", hints[a.name]) for a in attrs.fields(cls) if a.init]
-        body = ", ".join(parts)
-        exec(f"def {fname}(e):\n    return ({body},)", self.namespace)
+        fields = [a for a in attrs.fields(cls) if a.init]
+        first = [self.expr(f"e.{a.name}", hints[a.name]) for a in fields if not added_in(a)]
+        lines = [f"def {fname}(e):", f"    plain = ({', '.join(first)},)"]
+        later = [a for a in fields if added_in(a)]
+        if later:
+            lines.append("    added = {}")
+            for a in later:
+                self.namespace[f"d_{fname}_{a.name}"] = a.default
+                value = self.expr(f"e.{a.name}", hints[a.name])
+                lines.append(f"    if e.{a.name} != d_{fname}_{a.name}:")
+                lines.append(f"        added[{a.name!r}] = {value}")
+            lines.append("    if added:")
+            lines.append("        plain += (added,)")
+        lines.append("    return plain")
+        exec("\n".join(lines), self.namespace)
         return fname
 
     def expr(self, ref: str, hint: Any) -> str:
@@ -425,7 +440,7 @@ def plain_function(cls: type) -> Callable[[Any], Any]:
 
     >>> from sms_model.model import Party, PartyKind
     >>> plain_function(Party)(Party(id="a", name="A", kind=PartyKind.PROVIDER))
-    ('a', 'A', 'provider', None, True, None, None)
+    ('a', 'A', 'provider', None, True, None)
     """
     function = _PLAIN.get(cls)
     if function is None:

@@ -50,7 +50,7 @@ from sms_model.model._enums import (
     RiskStatus,
     SMSStage,
 )
-from sms_model.model._meta import ref, ref_any, reference, refs, refs_any
+from sms_model.model._meta import ref, ref_any, reference, refs, refs_any, since
 
 __all__ = [
     "Acknowledgement",
@@ -104,10 +104,10 @@ def _ident() -> Any:
     return attrs.field(validator=_non_empty)
 
 
-def _many() -> Any:
+def _many(edition: str | None = None) -> Any:
     # A list given by a caller becomes a tuple when the entity checks its fields (Checked), so
     # every entity stays hashable and immutable; a lone string is refused, not split.
-    return attrs.field(default=())
+    return attrs.field(default=(), metadata=since(edition))
 
 
 #: Field metadata key marking the date of something that has happened (a meeting held, an
@@ -119,8 +119,13 @@ def _happened() -> Any:
     return attrs.field(metadata={HAPPENED: True})
 
 
-def _happened_or_none() -> Any:
-    return attrs.field(default=None, metadata={HAPPENED: True})
+def _happened_or_none(edition: str | None = None) -> Any:
+    return attrs.field(default=None, metadata={HAPPENED: True} | since(edition))
+
+
+def _new_in_2018(default: Any) -> Any:
+    """A plain field the 2018 edition added (see :data:`~sms_model.model._meta.SINCE`)."""
+    return attrs.field(default=default, metadata=since("2018"))
 
 
 def happened_fields(cls: type) -> tuple[str, ...]:
@@ -154,7 +159,7 @@ class Party(Checked):
     interested: bool = True  # counts among the interested parties of the SMS (guidance TM-c)
     description: str | None = None
     # the criteria it was evaluated and selected against, for another party (2018: 8.2.3)
-    selection_criteria: str | None = ref("document")
+    selection_criteria: str | None = ref("document", since="2018")
 
 
 @attrs.frozen(kw_only=True)
@@ -209,7 +214,7 @@ class Policy(Checked):
     issued: date | None = None
     commitments: tuple[PolicyCommitment, ...] = _many()
     communicated_to: tuple[str, ...] = refs("party")
-    contents: tuple[PolicyContent, ...] = _many()  # what a change or release policy defines
+    contents: tuple[PolicyContent, ...] = _many("2018")  # what a change or release policy defines
 
 
 @attrs.frozen(kw_only=True)
@@ -236,8 +241,8 @@ class Objective(Checked):
     # last revision, e.g. after the service requirements changed
     revised: date | None = _happened_or_none()
     # how it will be achieved (2018: 6.2.2): what will be done, and how results are evaluated
-    actions: tuple[str, ...] = _many()
-    evaluation: str | None = None
+    actions: tuple[str, ...] = _many("2018")
+    evaluation: str | None = _new_in_2018(None)
 
 
 @attrs.frozen(kw_only=True)
@@ -303,8 +308,8 @@ class Service(Checked):
     requirements_changed: date | None = _happened_or_none()
     in_catalogue: bool = True
     supported_by: tuple[str, ...] = refs("party")  # suppliers and internal groups
-    depends_on: tuple[str, ...] = refs("service")  # services it depends on (2018: 8.2.4)
-    components: tuple[str, ...] = refs("asset")  # service components it is built from
+    depends_on: tuple[str, ...] = refs("service", since="2018")  # services it depends on (8.2.4)
+    components: tuple[str, ...] = refs("asset", since="2018")  # the components it is built from
 
 
 @attrs.frozen(kw_only=True)
@@ -390,8 +395,8 @@ class OtherPartyProcess(Checked):
     start: date | None = None
     end: date | None = None
     governed_through: str | None = ref("party")  # for a sub-contracted supplier: its lead supplier
-    service: str | None = ref("service")
-    component: str | None = ref("asset")
+    service: str | None = ref("service", since="2018")
+    component: str | None = ref("asset", since="2018")
 
 
 @attrs.frozen(kw_only=True)
@@ -519,9 +524,10 @@ class Risk(Checked):
     status: RiskStatus = RiskStatus.OPEN
     treatment: str | None = None
     accepted_by: str | None = ref("person")
-    kind: RiskKind = RiskKind.RISK  # the 2018 edition plans for opportunities too (6.1)
-    criteria: str | None = ref("document")  # the criteria it was assessed against
-    evaluated: date | None = _happened_or_none()  # effectiveness of its actions evaluated
+    # the 2018 edition plans for opportunities too (6.1)
+    kind: RiskKind = attrs.field(default=RiskKind.RISK, metadata=since("2018"))
+    criteria: str | None = ref("document", since="2018")  # the criteria it was assessed against
+    evaluated: date | None = _happened_or_none("2018")  # effectiveness of its actions evaluated
 
 
 @attrs.frozen(kw_only=True)

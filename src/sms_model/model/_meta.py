@@ -37,6 +37,7 @@ import attrs
 __all__ = [
     "ENTITY",
     "REFERENCE",
+    "SINCE",
     "EntityType",
     "Reference",
     "collection_of",
@@ -48,6 +49,7 @@ __all__ = [
     "references",
     "refs",
     "refs_any",
+    "since",
     "singleton_of",
 ]
 
@@ -55,6 +57,28 @@ __all__ = [
 REFERENCE: Final = "sms_model.reference"
 #: Field metadata key of a field of the aggregate root that holds an entity type.
 ENTITY: Final = "sms_model.entity"
+#: Field metadata key of a field added with a later edition of the standard (``"2018"``): the
+#: input digest leaves such a field out while it holds its default, so that the digest of a
+#: system written before the field existed stays what it was.
+SINCE: Final = "sms_model.since"
+
+
+def since(edition: str | None) -> dict[str, Any]:
+    """The field metadata marking a field added with ``edition`` of the standard (see
+    :data:`SINCE`); empty for ``None``. The helpers below take it as ``since=``.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Thing:
+    ...     parts: tuple[str, ...] = refs("asset", since="2018")
+    ...     note: str | None = attrs.field(default=None, metadata=since("2018"))
+    >>> [added_in(f) for f in attrs.fields(Thing)]
+    ['2018', '2018']
+    """
+    return {} if edition is None else {SINCE: edition}
+
+
+_since = since  # for the helpers, whose argument of that name hides the function
 
 
 @attrs.frozen
@@ -131,16 +155,16 @@ def reference(*kinds: str, many: bool = False) -> dict[str, Any]:
     return {REFERENCE: _Names(frozenset(kinds), many)}
 
 
-def ref(kind: str, *kinds: str) -> Any:
+def ref(kind: str, *kinds: str, since: str | None = None) -> Any:
     """A field holding the id of one entity of these kinds, or ``None`` (the default); annotate
-    it ``str | None``."""
-    return attrs.field(default=None, metadata=reference(kind, *kinds))
+    it ``str | None``. ``since``: the edition it was added with."""
+    return attrs.field(default=None, metadata=reference(kind, *kinds) | _since(since))
 
 
-def refs(kind: str, *kinds: str) -> Any:
+def refs(kind: str, *kinds: str, since: str | None = None) -> Any:
     """A field holding the ids of entities of these kinds, ``()`` by default; annotate it
-    ``tuple[str, ...]``."""
-    return attrs.field(default=(), metadata=reference(kind, *kinds, many=True))
+    ``tuple[str, ...]``. ``since``: the edition it was added with."""
+    return attrs.field(default=(), metadata=reference(kind, *kinds, many=True) | _since(since))
 
 
 def ref_any() -> Any:
@@ -153,10 +177,16 @@ def refs_any() -> Any:
     return attrs.field(default=(), metadata=reference(many=True))
 
 
-def collection_of(kind: str, *, record: bool = False) -> Any:
+def added_in(field: attrs.Attribute[Any]) -> str | None:
+    """The edition a field was added with (:func:`since`), ``None`` for one of the first."""
+    edition: str | None = field.metadata.get(SINCE)
+    return edition
+
+
+def collection_of(kind: str, *, record: bool = False, since: str | None = None) -> Any:
     """A field of the aggregate root holding a tuple of entities of kind ``kind``, ``()`` by
-    default; ``record`` marks a collection of records."""
-    return attrs.field(default=(), metadata={ENTITY: _Holds(kind, record, False)})
+    default; ``record`` marks a collection of records, ``since`` the edition it was added with."""
+    return attrs.field(default=(), metadata={ENTITY: _Holds(kind, record, False)} | _since(since))
 
 
 def singleton_of(kind: str) -> Any:

@@ -57,6 +57,7 @@ from sms_model.model._meta import (
     entity_classes,
     entity_types_of,
     references,
+    since,
     singleton_of,
 )
 
@@ -91,7 +92,7 @@ class ServiceManagementSystem:
     name: str
     provider: str
     # the edition the system is written for; None: the 2011 edition (see Edition)
-    edition: Edition | None = None
+    edition: Edition | None = attrs.field(default=None, metadata=since("2018"))
     top_management: TopManagement = attrs.field(factory=TopManagement)
     # The fields that hold entity types say so (collection_of, singleton_of): the tables below,
     # and every other table of entity types, are derived from them. (singleton_of makes an attrs
@@ -104,14 +105,16 @@ class ServiceManagementSystem:
     roles: tuple[Role, ...] = collection_of("role")
     policies: tuple[Policy, ...] = collection_of("policy")
     objectives: tuple[Objective, ...] = collection_of("objective")
-    context_issues: tuple[ContextIssue, ...] = collection_of("context_issue")
-    party_requirements: tuple[PartyRequirement, ...] = collection_of("party_requirement")
+    context_issues: tuple[ContextIssue, ...] = collection_of("context_issue", since="2018")
+    party_requirements: tuple[PartyRequirement, ...] = collection_of(
+        "party_requirement", since="2018"
+    )
     services: tuple[Service, ...] = collection_of("service")
-    assets: tuple[Asset, ...] = collection_of("asset")
+    assets: tuple[Asset, ...] = collection_of("asset", since="2018")
     processes: tuple[Process, ...] = collection_of("process")
     other_party_processes: tuple[OtherPartyProcess, ...] = collection_of("other_party_process")
     agreements: tuple[Agreement, ...] = collection_of("agreement")
-    knowledge: tuple[Knowledge, ...] = collection_of("knowledge")
+    knowledge: tuple[Knowledge, ...] = collection_of("knowledge", since="2018")
     documents: tuple[Document, ...] = collection_of("document", record=True)
     meetings: tuple[Meeting, ...] = collection_of("meeting", record=True)
     approvals: tuple[Approval, ...] = collection_of("approval", record=True)

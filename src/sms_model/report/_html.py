@@ -131,14 +131,14 @@ def render_html(
             "system_name": assessment.system_name,
         }
     )
+    standard = _e(f"ISO/IEC 20000-1:{assessment.edition}")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{_e(assessment.system_name)}: ISO/IEC 20000-1 conformity</title>
 <style>{_STYLE}</style></head><body>
 <h1>{_e(assessment.system_name)}</h1>
-<p>Conformity to ISO/IEC 20000-1:{_e(assessment.edition)} as of
-<strong>{_e(assessment.as_of.isoformat())}</strong>.
+<p>Conformity to {standard} as of <strong>{_e(assessment.as_of.isoformat())}</strong>.
 {_e(_summary_line(assessment))}.</p>
 <script type="application/json" id="meta">{meta}</script>
 <h2>Verdict per clause</h2>

@@ -17,6 +17,7 @@ import attrs
 from sms_model._gc import paused_gc
 from sms_model.catalog import Phase, clauses
 from sms_model.model import ServiceManagementSystem
+from sms_model.model._meta import added_in
 from sms_model.rules._findings import Finding, Severity, Status, _clause_key
 from sms_model.rules._reads import PARTS
 
@@ -464,7 +465,15 @@ def part_digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: The parts of a system added with a later edition (``since``): each enters the digest only
+#: when it holds something, so that a system written before they existed keeps its digest.
+_ADDED_LATER: Final = frozenset(
+    f.name for f in attrs.fields(ServiceManagementSystem) if f.init and added_in(f)
+)
+_EMPTY: Final = frozenset({part_digest(()), part_digest(None)})
+
+
 def combine(digests: Mapping[str, str]) -> str:
-    # v3: the model of the 2018 edition (new parts and fields) changed every system's plain data
-    joined = "plain-v3\n" + "".join(f"{part}:{digests[part]}\n" for part in PARTS)
+    kept = (p for p in PARTS if p not in _ADDED_LATER or digests[p] not in _EMPTY)
+    joined = "plain-v2\n" + "".join(f"{part}:{digests[part]}\n" for part in kept)
     return "sha256:" + hashlib.sha256(joined.encode()).hexdigest()
