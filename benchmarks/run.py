@@ -378,7 +378,7 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
             for r in rows
         )
         lines.append(
-            "Full assessment of the same systems against the 2018 edition (`edition=\"2018\"`: "
+            'Full assessment of the same systems against the 2018 edition (`edition="2018"`: '
             f"the rules both editions share and those of 2018 only): {editions}."
         )
         lines.append("")
