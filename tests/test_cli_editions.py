@@ -114,3 +114,10 @@ def test_rules_lists_the_rules_of_an_edition_with_its_clauses(
     rows = dict(line.split(None, 1) for line in out.splitlines())
     assert "SMS-4.1.4-representative" in rows["5.3"]
     assert "4.1.4" not in rows
+
+
+def test_validate_names_the_edition_the_file_declares(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "validate", str(ROOT / "examples" / "kestrel-cloud-2018.yaml"))
+    assert "Edition:         ISO/IEC 20000-1:2018 (declared)" in out
+    _, out, _ = run(capsys, "validate", MINIMAL)
+    assert "Edition:         ISO/IEC 20000-1:2011 (none declared)" in out

@@ -638,6 +638,8 @@ def summarise(sms: ServiceManagementSystem) -> str:
     lines = [f"{sms.name}: a valid service management system", ""]
     provider = sms.provider_party
     lines.append(f"Provider:        {provider.name} ({provider.id})")
+    edition = "2011 (none declared)" if sms.edition is None else f"{sms.edition.value} (declared)"
+    lines.append(f"Edition:         ISO/IEC 20000-1:{edition}")
     if sms.scope is not None:
         units = ", ".join(sms.scope.organisational_units) or "none named"
         lines.append(f"Scope:           {sms.scope.statement}")
@@ -655,20 +657,23 @@ def summarise(sms: ServiceManagementSystem) -> str:
         lines.append(f"  - {service.name} [{service.stage.value}] for {customers}")
     lines.extend(_more(len(sms.services)))
     lines.append(f"Processes:       {len(sms.processes)}")
-    ordered = sorted(sms.processes, key=lambda p: _clause_key(p.kind.clause))
+    edition = sms.edition.value if sms.edition is not None else "2011"
+    ordered = sorted(sms.processes, key=lambda p: _clause_key(p.kind.clause_in(edition)))
     for process in ordered[:_LISTED]:
         operator = process.operated_by or sms.provider
         who = "provider" if operator == sms.provider else f"operated by {operator}"
         owner = process.owner or "no owner"
         lines.append(
-            f"  - {process.kind.clause:<8} {process.name or process.kind.value} "
+            f"  - {process.kind.clause_in(edition):<8} {process.name or process.kind.value} "
             f"(owner {owner}; {who})"
         )
     lines.extend(_more(len(ordered)))
     if sms.other_party_processes:
-        lines.append(f"Other parties:   {len(sms.other_party_processes)} processes or activities")
+        count = len(sms.other_party_processes)
+        lines.append(f"Other parties:   {count} processes, activities, services or components")
         for opp in sms.other_party_processes[:_LISTED]:
-            what = opp.process or (opp.activity.value if opp.activity else "?")
+            activity = opp.activity.value if opp.activity is not None else None
+            what = opp.process or activity or opp.service or opp.component
             lines.append(f"  - {what} by {opp.party} ({opp.engagement.value})")
         lines.extend(_more(len(sms.other_party_processes)))
     lines.extend(_counts(sms))

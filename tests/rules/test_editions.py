@@ -248,6 +248,7 @@ def test_a_waivers_clause_and_a_declared_exclusion_are_clauses_of_the_edition_as
         justification="asset register under way",
         approver=approver,
         expires=date(2027, 6, 30),
+        edition="2018",
     )
     new = assess(sms, as_of=AS_OF, registry=registry, edition="2018", waivers=[waiver])
     assert {f.rule: f.status for f in new.findings if f.rule == "NEW"} == {"NEW": Status.WAIVED}
@@ -256,7 +257,16 @@ def test_a_waivers_clause_and_a_declared_exclusion_are_clauses_of_the_edition_as
     old = assess(sms, as_of=AS_OF, registry=registry, edition="2011", waivers=[waiver])
     refused = next(f for f in old.findings if f.rule == "SMS-waiver-target")
     assert refused.clause == "4.5.5.1"
-    assert "neither a clause of ISO/IEC 20000-1:2011 nor a rule" in refused.message
+    assert "targets clause 8.2.5 of ISO/IEC 20000-1:2018, not of 2011" in refused.message
+    # A waiver of a 2011 clause (the default edition) is not applied to the clause of the same
+    # number in 2018, which is about something else.
+    of_2011 = attrs.evolve(waiver, id="w-2011", target="4.2", edition="2011")
+    other = assess(sms, as_of=AS_OF, registry=registry, edition="2018", waivers=[of_2011])
+    assert [f.code for f in other.findings if f.rule == "SMS-waiver-target"] == [
+        "waiver.other-edition"
+    ]
+    with pytest.raises(sms_model.FieldValueError, match=r"Waiver\.edition: must be one of"):
+        attrs.evolve(waiver, edition="2005")
     by_rule = attrs.evolve(waiver, id="w-old", target="OLD")
     unused = assess(sms, as_of=AS_OF, registry=registry, edition="2018", waivers=[by_rule])
     assert [f.clause for f in unused.findings if f.rule == "SMS-waiver-unused"] == ["10.1"]

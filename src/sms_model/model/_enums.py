@@ -240,6 +240,27 @@ class Clause4Duty(enum.Enum):
         """The ISO/IEC 20000-1:2011 clause of this duty."""
         return _DUTY_CLAUSE[self]
 
+    def clause_in(self, edition: str) -> str:
+        """The clause of this duty in ``edition``.
+
+        >>> Clause4Duty.INTERNAL_AUDIT.clause_in("2018"), Clause4Duty.SCOPE.clause_in("2018")
+        ('9.2', '4.3')
+        """
+        return self.clause if edition == "2011" else _DUTY_CLAUSE_2018[self]
+
+    def delegable_in(self, edition: str) -> bool:
+        """Whether another party may do this work in ``edition`` while the organization stays
+        accountable for it (guidance APP-1): never in 2011, where all of Clause 4 stays with the
+        provider; in 2018 when its clause lies in Clauses 6 to 10, save the control of other
+        parties, which stays with the organization.
+
+        >>> [d.delegable_in("2018") for d in (Clause4Duty.INTERNAL_AUDIT, Clause4Duty.SCOPE)]
+        [True, False]
+        """
+        if edition == "2011" or self is Clause4Duty.GOVERNANCE_OF_OTHER_PARTIES:
+            return False
+        return self.clause_in(edition).split(".")[0] not in ("4", "5")
+
 
 _DUTY_CLAUSE: dict[Clause4Duty, str] = {
     Clause4Duty.MANAGEMENT_COMMITMENT: "4.1.1",
@@ -256,6 +277,24 @@ _DUTY_CLAUSE: dict[Clause4Duty, str] = {
     Clause4Duty.INTERNAL_AUDIT: "4.5.4.2",
     Clause4Duty.MANAGEMENT_REVIEW: "4.5.4.3",
     Clause4Duty.IMPROVEMENT: "4.5.5",
+}
+
+#: The clause of the 2018 edition of each duty.
+_DUTY_CLAUSE_2018: dict[Clause4Duty, str] = {
+    Clause4Duty.MANAGEMENT_COMMITMENT: "5.1",
+    Clause4Duty.SERVICE_MANAGEMENT_POLICY: "5.2",
+    Clause4Duty.AUTHORITY_AND_COMMUNICATION: "5.3",
+    Clause4Duty.MANAGEMENT_REPRESENTATIVE: "5.3",
+    Clause4Duty.GOVERNANCE_OF_OTHER_PARTIES: "8.2.3",
+    Clause4Duty.DOCUMENTATION_MANAGEMENT: "7.5",
+    Clause4Duty.RESOURCE_MANAGEMENT: "7.1",
+    Clause4Duty.SCOPE: "4.3",
+    Clause4Duty.SMS_PLANNING: "6.3",
+    Clause4Duty.SMS_OPERATION: "4.4",
+    Clause4Duty.SMS_MONITORING: "9.1",
+    Clause4Duty.INTERNAL_AUDIT: "9.2",
+    Clause4Duty.MANAGEMENT_REVIEW: "9.3",
+    Clause4Duty.IMPROVEMENT: "10",
 }
 
 

@@ -306,13 +306,14 @@ def render_sarif(
     ('2.1.0', {'artifactLocation': {'uri': 'examples/minimal.yaml', 'uriBaseId': '%SRCROOT%', \
 'index': 0}, 'region': {'startLine': 1}})
     """
-    known = dict(rules) if rules is not None else _registered(assessment.edition)
+    edition = assessment.edition
+    known = dict(rules) if rules is not None else _registered(edition)
     gone = baseline.resolved if baseline is not None else ()
     ids = sorted({f.rule for f in (*assessment.findings, *gone)} | set(assessment.rules))
     index = {rule_id: i for i, rule_id in enumerate(ids)}
     clauses = {f.rule: f.clause for f in (*gone, *assessment.findings)}
     descriptors = [
-        _descriptor(rule_id, known.get(rule_id), clauses.get(rule_id, ""), docs_url)
+        _descriptor(rule_id, known.get(rule_id), clauses.get(rule_id, ""), docs_url, edition)
         for rule_id in ids
     ]
     uri = artifact_uri(source, source_root) if source is not None else NO_SOURCE_URI
@@ -395,10 +396,11 @@ def _with_baseline(
 _RESULTS: Final = frozenset({Status.FAIL, Status.WAIVED})
 
 
-def _help_for(rule_id: str, spec: RuleSpec | None, clause: str) -> RuleHelp:
+def _help_for(rule_id: str, spec: RuleSpec | None, clause: str, edition: str) -> RuleHelp:
     declared = spec or engine_rule(rule_id)
     if declared is not None:
-        return rule_help(declared)
+        seen = declared.in_edition(edition) if declared.clause_in(edition) else declared
+        return rule_help(seen)
     # A rule id no registry declares: described by what is known of it.
     return RuleHelp(
         id=rule_id,
@@ -421,8 +423,10 @@ def _registered(edition: str) -> dict[str, RuleSpec]:
     }
 
 
-def _descriptor(rule_id: str, spec: RuleSpec | None, clause: str, docs_url: str) -> dict[str, Any]:
-    help = _help_for(rule_id, spec, clause)
+def _descriptor(
+    rule_id: str, spec: RuleSpec | None, clause: str, docs_url: str, edition: str
+) -> dict[str, Any]:
+    help = _help_for(rule_id, spec, clause, edition)
     url = rule_url(reference_id(rule_id), docs_url) if documented(rule_id, spec) else None
     descriptor: dict[str, Any] = {"id": rule_id}
     if spec is not None:

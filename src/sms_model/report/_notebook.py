@@ -138,13 +138,14 @@ def sms_html(sms: ServiceManagementSystem) -> str:
         )
     )
     rows = []
-    for process in sorted(sms.processes, key=lambda p: (p.kind.clause, p.id)):
+    edition = sms.edition.value if sms.edition is not None else "2011"
+    for process in sorted(sms.processes, key=lambda p: (p.kind.clause_in(edition), p.id)):
         operator = process.operated_by or sms.provider
         rows.append(
             (
                 f"<code>{_e(process.id)}</code>" + (f" {_e(process.name)}" if process.name else ""),
                 f"{_e(process.kind.value.replace('_', ' '))} "
-                f"<span style='{_MUTED}'>({_e(process.kind.clause)})</span>",
+                f"<span style='{_MUTED}'>({_e(process.kind.clause_in(edition))})</span>",
                 f"<code>{_e(process.owner)}</code>" if process.owner else "<em>none</em>",
                 f"<code>{_e(operator)}</code>"
                 + ("" if operator == sms.provider else " <em>(other party)</em>"),

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from sms_model.catalog import crosswalk
 from sms_model.report._escape import markdown_code, markdown_text
 from sms_model.rules import RuleSpec, Severity
 
@@ -308,9 +309,12 @@ def _engine_rule(ctx: Context) -> Iterable[Finding]:
 
 
 def _engine(rule_id: str, clause: str, severity: Severity, description: str) -> RuleSpec:
+    # The engine's findings are made in both editions, under the 2018 clause of the 2011 one.
+    in_2018 = crosswalk("2011", "2018").get(clause, (clause,))[0]
     return RuleSpec(
         id=rule_id,
         clause=clause,
+        clauses=(("2011", clause), ("2018", in_2018)),
         function=_engine_rule,
         severity=severity,
         tags=("engine",),

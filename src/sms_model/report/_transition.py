@@ -20,6 +20,7 @@ _ORDER: Final = (
     Move.NEWLY_UNMET,
     Move.STILL_UNMET,
     Move.NOT_ASSESSED,
+    Move.NOTHING_TO_CHECK,
     Move.NOW_MET,
     Move.NEW_MET,
     Move.STAYS_MET,
@@ -27,9 +28,9 @@ _ORDER: Final = (
 
 
 def render_transition(move: Transition, format: str = "text") -> str:
-    """The transition report in ``format`` (one of :data:`TRANSITION_FORMATS`): the clauses
+    """The transition report in ``format`` (``text``, ``markdown`` or ``json``): the clauses
     that need work first, each with its 2018 verdict, the 2011 clauses it came from and the
-    2018 failures behind it; JSON is :meth:`Transition.to_json`.
+    2018 failures behind it; JSON is :meth:`~sms_model.rules.Transition.to_json`.
 
     >>> import sms_model
     >>> from datetime import date

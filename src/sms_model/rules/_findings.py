@@ -54,6 +54,13 @@ def _non_blank(instance: object, attribute: attrs.Attribute[Any], value: object)
         raise FieldValueError(attribute.name, "must be non-empty text", value, entity=entity)
 
 
+def _edition(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in EDITIONS:
+        entity = type(instance).__name__
+        what = f"must be one of {', '.join(EDITIONS)}"
+        raise FieldValueError(attribute.name, what, value, entity=entity)
+
+
 def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -240,8 +247,11 @@ class Waiver(Checked):
     for that breadth. ``subject`` limits the waiver to findings about one entity. ``approver``
     is the id of a person in top management. ``granted`` is the day it was approved; a waiver is
     in force from then (or, when not given, whenever it is assessed) until ``expires``, and one
-    longer than ``Config.waiver_limit`` (a year unless configured) is not applied. Each field is
-    checked on construction, like an entity's.
+    longer than ``Config.waiver_limit`` (a year unless configured) is not applied. A clause
+    ``target`` is a clause of ``edition`` (2011 unless said): the waiver applies to assessments
+    of that edition only, since the same number names another clause in the other; a rule id
+    applies in every edition the rule checks. Each field is checked on construction, like an
+    entity's.
 
     >>> waiver = Waiver(id="w1", target="SMS-6.6-assessment", justification="new tool in Q1",
     ...                 approver="ceo", granted=date(2026, 10, 1), expires=date(2027, 3, 31))
@@ -262,6 +272,7 @@ datetime.date.fromisoformat) (found '2027-03-31')
     expires: date
     subject: str | None = None
     granted: date | None = None
+    edition: str = attrs.field(default="2011", validator=_edition)
 
     def covers(self, finding: Finding) -> bool:
         """True when this waiver is about that finding's rule or clause, and subject."""

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sms_model.errors import ArgumentError
-from sms_model.model import ServiceManagementSystem
+from sms_model.model import Edition, ServiceManagementSystem
 from sms_model.rules._engine import assess
 from sms_model.rules._findings import Config, Severity, Waiver
 from sms_model.rules._registry import Registry
@@ -37,6 +37,7 @@ def assess_over_time(
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     registry: Registry | None = None,
+    edition: str | Edition | None = None,
 ) -> tuple[Assessment, ...]:
     """The system assessed as of each date (in date order, each date once), for a system whose
     records span a period but which has no stored history (:mod:`sms_model.history`).
@@ -53,6 +54,8 @@ def assess_over_time(
     >>> days = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
     >>> [a.failure_counts["major"] for a in sms_model.assess_over_time(sms, days)]
     [6, 7, 6]
+    >>> {a.edition for a in sms_model.assess_over_time(sms, days, edition="2018")}
+    {'2018'}
     """
     options: dict[str, Any] = {
         "config": config,
@@ -60,6 +63,7 @@ def assess_over_time(
         "select": select,
         "ignore": ignore,
         "registry": registry,
+        "edition": edition,
     }
     out: list[Assessment] = []
     for day in _dates(dates):

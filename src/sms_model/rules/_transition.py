@@ -2,7 +2,8 @@
 against both, compared clause by clause through the crosswalk (:func:`transition`).
 
 Each leaf clause of 2018 gets one row: its verdict in 2018, the 2011 clauses its requirements
-came from (:func:`~sms_model.catalog.crosswalk`) with their verdicts in 2011, and what the move
+came from (:func:`~sms_model.catalog.crosswalk`, and the 2011 clause of each rule that checks it
+in both editions) with their verdicts in 2011, and what the move
 means for it (:class:`Move`): a requirement that stays met, one newly required by 2018 (met or
 not yet), one 2018 asks more of than 2011 did, and so on.
 """
@@ -21,8 +22,9 @@ from sms_model.catalog import clause as catalog_clause
 from sms_model.catalog import crosswalk, leaf_clauses
 from sms_model.model import ServiceManagementSystem
 from sms_model.rules._findings import Config, Finding, Waiver
-from sms_model.rules._registry import Registry
+from sms_model.rules._registry import Registry, default_registry
 from sms_model.rules._results import Assessment, Verdict
+from sms_model.rules._waivers import is_clause
 
 __all__ = ["Move", "Transition", "TransitionRow", "transition"]
 
@@ -31,8 +33,8 @@ TRANSITION_FORMAT: Final = 1
 
 
 class Move(enum.Enum):
-    """What moving from 2011 to 2018 means for one 2018 clause (met: conforming or not
-    applicable; unmet: a major or minor verdict)."""
+    """What moving from 2011 to 2018 means for one 2018 clause (met: conforming; unmet: a major
+    or minor verdict; a 2011 source counts as met when conforming or not applicable)."""
 
     STAYS_MET = "stays_met"  # met under 2011, and under 2018
     NEW_MET = "new_met"  # newly required by 2018 (no 2011 source), already met
@@ -40,6 +42,7 @@ class Move(enum.Enum):
     NEWLY_UNMET = "newly_unmet"  # met under 2011, not under 2018: 2018 asks more
     STILL_UNMET = "still_unmet"  # unmet under both editions
     NOW_MET = "now_met"  # unmet under 2011, met under 2018
+    NOTHING_TO_CHECK = "nothing_to_check"  # every rule of it was not applicable under 2018
     NOT_ASSESSED = "not_assessed"  # no verdict under 2018 (a rule could not run, or none ran)
 
     @property
@@ -60,10 +63,12 @@ _LABELS: Final = {
     Move.NEWLY_UNMET: "met under 2011, not under 2018",
     Move.STILL_UNMET: "not met under either edition",
     Move.NOW_MET: "met under 2018, not under 2011",
+    Move.NOTHING_TO_CHECK: "nothing to check under 2018",
     Move.NOT_ASSESSED: "not assessed under 2018",
 }
 
-_MET: Final = frozenset({Verdict.CONFORMING, Verdict.NOT_APPLICABLE})
+_MET: Final = frozenset({Verdict.CONFORMING})
+_MET_BEFORE: Final = frozenset({Verdict.CONFORMING, Verdict.NOT_APPLICABLE})
 _UNMET: Final = frozenset({Verdict.MAJOR, Verdict.MINOR})
 #: Verdicts from worst to best, to combine those of several 2011 clauses.
 _WORST_FIRST: Final = (
@@ -163,31 +168,47 @@ def transition(
     """
     from sms_model.rules._engine import assess
 
+    day = as_of or date.today()
+
     def run(edition: str) -> Assessment:
+        # A waiver of a clause belongs to its edition: each run gets its own and those of rules.
+        mine = [w for w in waivers if w.edition == edition or not is_clause(w.target, w.edition)]
         return assess(
-            sms,
-            as_of=as_of,
-            config=config,
-            waivers=waivers,
-            registry=registry,
-            edition=edition,
+            sms, as_of=day, config=config, waivers=mine, registry=registry, edition=edition
         )
 
     old, new = run("2011"), run("2018")
+    sources = _sources(registry if registry is not None else default_registry())
     return Transition(
         system_name=sms.name,
         as_of=new.as_of,
         old=old,
         new=new,
-        rows=tuple(_rows(old, new)),
+        rows=tuple(_rows(old, new, sources)),
     )
 
 
-def _rows(old: Assessment, new: Assessment) -> list[TransitionRow]:
+def _sources(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """The 2011 clauses each 2018 leaf clause came from: those of the crosswalk, and the 2011
+    clause of every rule that checks the 2018 one in both editions, in clause order."""
+    found = {number: set(old) for number, old in crosswalk("2018", "2011").items()}
+    for spec in registry:
+        old, new = spec.clause_in("2011"), spec.clause_in("2018")
+        if old is not None and new is not None:
+            found.setdefault(new, set()).add(old)
+    return {number: tuple(sorted(old, key=_clause_key)) for number, old in found.items()}
+
+
+def _clause_key(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))
+
+
+def _rows(
+    old: Assessment, new: Assessment, sources: Mapping[str, tuple[str, ...]]
+) -> list[TransitionRow]:
     before = {v.clause: v.verdict for v in old.verdicts}
     after = {v.clause: v.verdict for v in new.verdicts}
     failing = new.by_clause()
-    sources = crosswalk(new.edition, old.edition)
     rows = []
     for leaf in leaf_clauses(new.edition):
         came_from = tuple((c, before[c]) for c in sources.get(leaf.number, ()))
@@ -207,12 +228,14 @@ def _rows(old: Assessment, new: Assessment) -> list[TransitionRow]:
 
 def _move(verdict: Verdict, earlier: Sequence[Verdict]) -> Move:
     """The move of one 2018 clause from its verdict and those of its 2011 sources."""
+    if verdict is Verdict.NOT_APPLICABLE:
+        return Move.NOTHING_TO_CHECK
     if verdict not in _MET and verdict not in _UNMET:
         return Move.NOT_ASSESSED
     met = verdict in _MET
     if not earlier:
         return Move.NEW_MET if met else Move.NEW_UNMET
     was = min(earlier, key=_WORST_FIRST.index)
-    if was in _MET:
+    if was in _MET_BEFORE:
         return Move.STAYS_MET if met else Move.NEWLY_UNMET
     return Move.NOW_MET if met else Move.STILL_UNMET

@@ -143,6 +143,20 @@ def _refused_waiver(
             "management; it was not applied",
             approver=waiver.approver,
         )
+    elsewhere = waiver.edition != edition and waiver.target not in registry
+    if elsewhere and is_clause(waiver.target, waiver.edition):
+        return _waiver_finding(
+            waiver,
+            edition,
+            "SMS-waiver-target",
+            Severity.MINOR,
+            "waiver.other-edition",
+            "waiver {waiver!r} targets clause {target} of ISO/IEC 20000-1:{written}, not of "
+            "{edition}, the edition assessed; it was not applied",
+            target=waiver.target,
+            written=waiver.edition,
+            edition=edition,
+        )
     if not is_clause(waiver.target, edition) and waiver.target not in registry:
         return _waiver_finding(
             waiver,

@@ -324,6 +324,14 @@ def objectives_measured_and_revised(ctx: Context) -> Iterator[Finding]:
     March and no objective was revised since.
     Conforming: ``obj-1`` with a target, measured each quarter, last measurement met.
     """
+    if ctx.edition == "2018" and not ctx.sms.objectives:
+        # In 2011 the lack is 4.5.2's; in 2018 objectives are 6.2.1's alone.
+        yield ctx.fail(
+            "no service management objective is set",
+            code="management.objectives-none",
+            severity=Severity.MAJOR,
+        )
+        return
     changed = [s.requirements_changed for s in ctx.sms.services if s.requirements_changed]
     latest_change = max((d for d in changed if d <= ctx.as_of), default=None)
     for objective in ctx.sms.objectives:

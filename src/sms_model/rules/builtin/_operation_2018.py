@@ -270,6 +270,81 @@ def supplied_work_stays_accountable(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _work_of_others(ctx: Context) -> Iterator[tuple[str, str, str, str | None]]:
+    """Each process or delegable activity another party does on the as-of date under a record
+    that says who is accountable for it (or, for an activity, the duty's accountable person):
+    (what, its id, the party, who). The owner of a process, and so the accountability for one
+    whose record names nobody, is SMS18-8.1-process-control's; the SMS process and the
+    activities of Clauses 4 and 5 are SMS18-4.4-APP-1/APP-2's, services and components the rule
+    above's."""
+    sms = ctx.sms
+    for record in _records_of_others(ctx):
+        if record.process is not None:
+            process = sms.get(record.process)
+            if process.kind is not ProcessKind.SMS and record.accountable is not None:
+                yield "process", process.id, record.party, record.accountable
+        elif record.activity is not None and record.activity.delegable_in(ctx.edition):
+            duty = next((d for d in sms.duties if d.duty is record.activity), None)
+            owner = record.accountable or (duty.accountable if duty is not None else None)
+            yield "activity", record.activity.value, record.party, owner
+
+
+@rule(
+    id="SMS18-8.2.3-work-accountable",
+    clause="8.2.3",
+    edition="2018",
+    guidance=("APP-4",),
+    severity=Severity.MAJOR,
+    tags=("other-parties", "accountability", "2018"),
+)
+def outsourced_work_stays_accountable(ctx: Context) -> Iterator[Finding]:
+    """The organization stays accountable for every process and every activity of Clauses 6
+    to 10 another party operates or performs: the person or role a record names as accountable
+    is of the organization, and so is the accountable person of a duty another party performs.
+
+    Nonconforming: ``{party: supp-1, process: p-cap, accountable: supp-contact}``, the
+    supplier's own account manager; or internal audits performed by a consultancy with nobody
+    of the provider accountable.
+    Conforming: ``{party: supp-1, process: p-cap, accountable: po}`` with ``po`` of the
+    provider.
+    """
+    sms, found = ctx.sms, False
+    for what, work, party, accountable in _work_of_others(ctx):
+        found = True
+        if accountable is None:
+            yield ctx.fail(
+                "nobody of the organization {provider!r} is accountable for the {what} "
+                "{work!r} that {party!r} operates or performs",
+                code="operation.work-unaccountable",
+                subjects=(work, party),
+                provider=sms.provider,
+                what=what,
+                work=work,
+                party=party,
+            )
+        elif not sms.is_provider_side(accountable):
+            yield ctx.fail(
+                "the {what} {work!r} that {party!r} operates or performs is the accountability "
+                "of {accountable!r} of {outside!r}; a person or role of the organization "
+                "{provider!r} must stay accountable for it",
+                code="operation.work-accountable-outside",
+                subjects=(work, party, accountable),
+                what=what,
+                work=work,
+                party=party,
+                accountable=accountable,
+                outside=sms.party_of(accountable),
+                provider=sms.provider,
+            )
+    if not found:
+        yield ctx.not_applicable(
+            "no other party operates a process or performs an activity of Clauses 6 to 10 on "
+            "{as_of}",
+            code="operation.no-work-of-others",
+            as_of=ctx.as_of,
+        )
+
+
 @rule(
     id="SMS18-8.2.3-agreement",
     clause="8.2.3",

@@ -63,6 +63,11 @@ def processes_under_control(ctx: Context) -> Iterator[Finding]:
     person of the organization.
     """
     sms = ctx.sms
+    if not sms.processes:
+        yield ctx.fail(
+            "the SMS defines no process, so none is planned or controlled",
+            code="governance.processes-none",
+        )
     for process in sms.processes:
         owner = process.owner
         if owner is None:
