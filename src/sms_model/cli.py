@@ -65,6 +65,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     # The formats are those registered in the report package (which imports no renderer yet).
+    from sms_model.catalog import EDITIONS
     from sms_model.report import FORMATS, GRAPH_FORMATS, graph_format, report_format
 
     parser = _Parser(
@@ -79,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
     a.add_argument(
         "--edition",
-        choices=("2011", "2018"),
+        choices=EDITIONS,
         help="the edition of ISO/IEC 20000-1 to assess against (default: the one the file "
         "declares, else 2011)",
     )
@@ -169,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--clause", help="only rules of this clause (and its sub-clauses)")
     r.add_argument(
         "--edition",
-        choices=("2011", "2018"),
+        choices=EDITIONS,
         default="2011",
         help="the edition whose rules and clause numbers to list (default: %(default)s)",
     )
@@ -184,10 +185,8 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "crosswalk", help="the clauses of one edition of ISO/IEC 20000-1 against the other's"
     )
-    c.add_argument("--from", dest="source", choices=("2011", "2018"), default="2011")
-    c.add_argument(
-        "--to", dest="target", choices=("2011", "2018"), help="default: the other edition"
-    )
+    c.add_argument("--from", dest="source", choices=EDITIONS, default="2011")
+    c.add_argument("--to", dest="target", choices=EDITIONS, help="default: the other edition")
     c.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     c.add_argument("--output", "-o", help="write the table to this file (as for assess)")
 
@@ -213,7 +212,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("path")
     i.add_argument(
         "--edition",
-        choices=("2011", "2018"),
+        choices=EDITIONS,
         default="2018",
         help="the edition the starter is written for (default: %(default)s)",
     )

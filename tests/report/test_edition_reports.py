@@ -151,3 +151,20 @@ def test_transition_markdown_holds_no_raw_html_whatever_the_names(
 def test_transition_refuses_an_unknown_format(move: sms_model.rules.Transition) -> None:
     with pytest.raises(ValueError, match="use one of text, markdown, json"):
         render_transition(move, "html")
+
+
+def test_a_comparison_of_2018_assessments_names_the_edition() -> None:
+    from datetime import timedelta
+
+    from sms_model.report import render_diff
+
+    sms = sms_model.load(ACME)
+    old = assess(sms, as_of=AS_OF, edition="2018")
+    new = assess(sms, as_of=AS_OF + timedelta(days=30), edition="2018")
+    change = sms_model.diff(old, new)
+    assert render_diff(change, "text").startswith(
+        "Acme Managed Services SMS (ISO/IEC 20000-1:2018):"
+    )
+    assert json.loads(render_diff(change, "json"))["edition"] == "2018"
+    base = sms_model.diff(assess(sms, as_of=AS_OF), assess(sms, as_of=AS_OF))
+    assert render_diff(base, "text").startswith("Acme Managed Services SMS: ")

@@ -42,8 +42,11 @@ def _sections(change: Diff, threshold: Severity) -> list[tuple[str, list[Finding
 
 
 def _headline(change: Diff, threshold: Severity) -> str:
+    # The edition is named when it is not 2011, whose headlines stay as they were.
+    against = "" if change.edition == "2011" else f" (ISO/IEC 20000-1:{change.edition})"
     return (
-        f"{change.system}: {change.old_as_of.isoformat()} -> {change.new_as_of.isoformat()}: "
+        f"{change.system}{against}: {change.old_as_of.isoformat()} -> "
+        f"{change.new_as_of.isoformat()}: "
         f"{len(change.regressions(threshold))} new or worse failures, "
         f"{len(change.improvements)} resolved, {len(change.new)} new, {len(change.resolved)} "
         f"gone, {len(change.changed)} changed, {len(change.persisting)} persisting findings"
