@@ -539,20 +539,17 @@ def _parse_date(text: str | None) -> date | None:
 def _assess(args: argparse.Namespace) -> int:
     import attrs
 
-    from sms_model.rules import Config, Severity, assess, load_config, load_waivers
+    from sms_model.rules import Severity, assess
     from sms_model.rules._findings import timeout_problem
 
-    for option in ("config", "waivers"):
-        if getattr(args, option) == "":
-            raise _UsageError(f"--{option} needs the path of a file; an empty path names none")
+    _no_empty_paths(args)
     sms = _load(args.file)
-    config = load_config(Path(args.config)) if args.config is not None else Config()
+    config, waivers = _settings_files(args)
     if args.rule_timeout is not None:
         problem = timeout_problem(args.rule_timeout)
         if problem is not None:
             raise _UsageError(f"--rule-timeout {problem}")
         config = attrs.evolve(config, rule_timeout=args.rule_timeout)
-    waivers = load_waivers(Path(args.waivers)) if args.waivers is not None else ()
     large = len(sms.evidence) >= 20_000 or len(sms.processes) >= 2_000
     with _Progress("assessing", _Progress._THRESHOLD if large else 0) as bar:
         result = assess(
@@ -573,6 +570,23 @@ def _assess(args: argparse.Namespace) -> int:
     if args.fail_on == "never":
         return EXIT_OK
     return EXIT_FINDINGS if result.failed_at(Severity(args.fail_on)) else EXIT_OK
+
+
+def _no_empty_paths(args: argparse.Namespace) -> None:
+    for option in ("config", "waivers"):
+        if getattr(args, option) == "":
+            raise _UsageError(f"--{option} needs the path of a file; an empty path names none")
+
+
+def _settings_files(args: argparse.Namespace) -> tuple[Any, tuple[Any, ...]]:
+    """The configuration and the waivers the ``--config`` and ``--waivers`` files hold (the
+    defaults without them)."""
+    from sms_model.rules import Config, load_config, load_waivers
+
+    _no_empty_paths(args)
+    config = load_config(Path(args.config)) if args.config is not None else Config()
+    waivers = load_waivers(Path(args.waivers)) if args.waivers is not None else ()
+    return config, waivers
 
 
 def _render(
@@ -773,14 +787,11 @@ def _crosswalk(args: argparse.Namespace) -> int:
 
 def _transition(args: argparse.Namespace) -> int:
     from sms_model.report import render_transition
-    from sms_model.rules import Config, Severity, load_config, load_waivers, transition
+    from sms_model.rules import Severity, transition
 
-    for option in ("config", "waivers"):
-        if getattr(args, option) == "":
-            raise _UsageError(f"--{option} needs the path of a file; an empty path names none")
+    _no_empty_paths(args)
     sms = _load(args.file)
-    config = load_config(Path(args.config)) if args.config is not None else Config()
-    waivers = load_waivers(Path(args.waivers)) if args.waivers is not None else ()
+    config, waivers = _settings_files(args)
     move = transition(sms, as_of=_parse_date(args.as_of), config=config, waivers=waivers)
     inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
     _write(render_transition(move, args.format), args.output, inputs, console=args.format == "text")

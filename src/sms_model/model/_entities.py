@@ -398,6 +398,18 @@ class OtherPartyProcess(Checked):
     service: str | None = ref("service", since="2018")
     component: str | None = ref("asset", since="2018")
 
+    def running(self, as_of: date) -> bool:
+        """Whether the engagement runs on ``as_of``: begun by then (or undated) and not ended
+        before it (it still runs on its last day).
+
+        >>> work = OtherPartyProcess(id="w", party="p", process="x", start=date(2026, 1, 1),
+        ...                          end=date(2026, 6, 30))
+        >>> [work.running(date(2025, 12, 31)), work.running(date(2026, 6, 30))]
+        [False, True]
+        """
+        begun = self.start is None or self.start <= as_of
+        return begun and (self.end is None or self.end >= as_of)
+
 
 @attrs.frozen(kw_only=True)
 class Document(Checked):

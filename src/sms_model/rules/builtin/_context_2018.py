@@ -245,13 +245,6 @@ class _Help:
         return (*target, self.party, *own)
 
 
-def _running(record: OtherPartyProcess, as_of: date) -> bool:
-    """Whether the engagement of ``record`` runs on ``as_of``: begun by then (or undated) and
-    not ended before it."""
-    begun = record.start is None or record.start <= as_of
-    return begun and (record.end is None or record.end >= as_of)
-
-
 def _help_of_others(ctx: Context) -> tuple[_Help, ...]:
     """The Clause 4 and 5 work other parties do on the as-of date: every other-party record,
     running then, of a duty of :data:`_KEPT_DUTIES` or of the SMS process, and every SMS process
@@ -260,7 +253,7 @@ def _help_of_others(ctx: Context) -> tuple[_Help, ...]:
     found: list[_Help] = []
     recorded: set[tuple[str, str]] = set()
     for opp in sms.other_party_processes:
-        if opp.party == sms.provider or not _running(opp, ctx.as_of):
+        if opp.party == sms.provider or not opp.running(ctx.as_of):
             continue
         if opp.activity is not None and opp.activity in _KEPT_DUTIES:
             what = f"duty {opp.activity.value!r}"

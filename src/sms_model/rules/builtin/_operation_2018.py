@@ -74,19 +74,12 @@ _LICENSED: Final = frozenset({AssetKind.SOFTWARE, AssetKind.LICENCE})
 # --- helpers: what other parties provide or operate ----------------------------------------
 
 
-def _current(record: OtherPartyProcess, as_of: date) -> bool:
-    """Whether the engagement of ``record`` runs on ``as_of``: started by then (or undated)
-    and not ended before it."""
-    started = record.start is None or record.start <= as_of
-    return started and (record.end is None or record.end >= as_of)
-
-
 def _records_of_others(ctx: Context) -> tuple[OtherPartyProcess, ...]:
     """The other-party records of parties other than the organization itself whose engagement
     is current on the as-of date, in id order."""
     sms, as_of = ctx.sms, ctx.as_of
     found = [r for r in sms.other_party_processes if r.party != sms.provider]
-    return tuple(sorted((r for r in found if _current(r, as_of)), key=lambda r: r.id))
+    return tuple(sorted((r for r in found if r.running(as_of)), key=lambda r: r.id))
 
 
 @attrs.frozen(kw_only=True)
