@@ -10,7 +10,6 @@ guidance id gets at least one finding.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,14 +29,10 @@ from sms_model.model import (
     ServiceManagementSystem,
 )
 from sms_model.rules import Assessment, Status
+from tests.test_examples import _CLAUSE_NUMBER, _GUIDANCE_ID, _gap_comments
 
 KESTREL = Path(__file__).resolve().parents[1] / "examples" / "kestrel-cloud-2018.yaml"
 AS_OF = date(2026, 11, 27)
-
-_GAP = re.compile(r"^\s*# GAP:(?P<text>.*)$")
-_GUIDANCE_ID = re.compile(r"\b(?:APP|TM|EV)-[0-9a-z]+\b")
-_CLAUSE_NUMBER = re.compile(r"(?<![\w.-])\d+(?:\.\d+)*(?![\w-])")
-_ENTITY_ID = re.compile(r"^\s*- (?:\{\s*)?id: (?P<id>[\w-]+)")
 
 
 @pytest.fixture(scope="module")
@@ -48,25 +43,6 @@ def kestrel() -> ServiceManagementSystem:
 @pytest.fixture(scope="module")
 def assessment(kestrel: ServiceManagementSystem) -> Assessment:
     return sms_model.assess(kestrel, as_of=AS_OF)
-
-
-def _gap_comments(path: Path) -> list[tuple[str, str | None]]:
-    """Each ``# GAP:`` comment's reference part (before " - ") and the id of the next entity."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    found: list[tuple[str, str | None]] = []
-    for number, line in enumerate(lines):
-        match = _GAP.match(line)
-        if match is None:
-            continue
-        reference = match["text"].split(" - ", 1)[0].strip()
-        next_id = None
-        for later in lines[number + 1 :]:
-            entity = _ENTITY_ID.match(later)
-            if entity is not None:
-                next_id = entity["id"]
-                break
-        found.append((reference, next_id))
-    return found
 
 
 def _references(reference: str) -> set[str]:

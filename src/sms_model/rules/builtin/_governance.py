@@ -28,7 +28,7 @@ __all__: list[str] = []
 
 #: What an agreement with another party defines so that accountabilities, authorities and
 #: responsibilities for the SMS are documented (APP-5).
-_APP5_TERMS: Final = (
+APP5_TERMS: Final = (
     AgreementTerm.ACCOUNTABILITIES,
     AgreementTerm.AUTHORITIES,
     AgreementTerm.RESPONSIBILITIES,
@@ -305,7 +305,7 @@ def _agreement_findings(ctx: Context, work: _Work, agreement: Agreement) -> Iter
             outside=outside,
             **where,
         )
-    missing = [t.value for t in _APP5_TERMS if t not in agreement.terms]
+    missing = [t.value for t in APP5_TERMS if t not in agreement.terms]
     if missing:
         yield ctx.fail(
             "agreement {agreement!r} for {what} {target!r} run by {party!r} does not define "

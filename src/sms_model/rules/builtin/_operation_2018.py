@@ -43,6 +43,7 @@ from sms_model.model import (
 from sms_model.rules._context import Context
 from sms_model.rules._findings import Finding, Severity
 from sms_model.rules._registry import rule
+from sms_model.rules.builtin._governance import APP5_TERMS
 
 __all__: list[str] = []
 
@@ -51,13 +52,7 @@ _YEAR = relativedelta(years=1)
 #: What an agreement for a service or component another party provides defines: who is
 #: accountable, has authority and is responsible (guidance APP-5), and the requirements and
 #: interfaces 8.2.3 asks the organization to set for what the party provides.
-_SUPPLY_TERMS: Final = (
-    AgreementTerm.ACCOUNTABILITIES,
-    AgreementTerm.AUTHORITIES,
-    AgreementTerm.RESPONSIBILITIES,
-    AgreementTerm.REQUIREMENTS,
-    AgreementTerm.INTERFACES,
-)
+_SUPPLY_TERMS: Final = (*APP5_TERMS, AgreementTerm.REQUIREMENTS, AgreementTerm.INTERFACES)
 #: What a change management policy defines (8.5.1.1), with what each means, for messages.
 _CHANGE_POLICY_CONTENTS: Final = {
     PolicyContent.CONTROLLED_COMPONENTS: "which service components and other items are under "
