@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         diff,
         finding_id,
         load_assessment,
+        obligations,
         transition,
     )
 
@@ -58,6 +59,7 @@ _LAZY: dict[str, str] = {
     "diff": "sms_model.rules",
     "finding_id": "sms_model.rules",
     "load_assessment": "sms_model.rules",
+    "obligations": "sms_model.rules",
     "transition": "sms_model.rules",
     "dump": "sms_model.io",
     "dumps": "sms_model.io",
@@ -92,6 +94,7 @@ __all__ = [
     "load_assessment",
     "load_ipython_extension",
     "loads",
+    "obligations",
     "transition",
 ]
 

@@ -208,6 +208,37 @@ def _parser() -> argparse.ArgumentParser:
         help="lowest severity of an unwaived 2018 failure that exits 1 (default: major)",
     )
 
+    u = sub.add_parser(
+        "due",
+        help="what is due when: the recurring obligations of an SMS file, overdue first",
+    )
+    u.add_argument("file", help="the SMS file (YAML or JSON)")
+    u.add_argument("--as-of", help="the date to look from, YYYY-MM-DD (default: today)")
+    u.add_argument(
+        "--until",
+        help="due soon up to this date, YYYY-MM-DD (default: 30 days after --as-of); later "
+        "obligations are listed as planned",
+    )
+    u.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        help="the edition whose clauses are named (default: the one the file declares, else 2011)",
+    )
+    u.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "ics"),
+        default="text",
+        help="text, markdown, json, or ics: an iCalendar file to import into a calendar "
+        "(needs the calendar extra) (default: %(default)s)",
+    )
+    u.add_argument("--output", "-o", help="write the list to this file (as for assess)")
+    u.add_argument("--config", help="YAML or JSON configuration (cadences, ...)")
+    u.add_argument(
+        "--fail-on-overdue",
+        action="store_true",
+        help="exit 1 when an obligation is overdue (default: exit 0 whatever is due)",
+    )
+
     i = sub.add_parser("init", help="write a commented starter SMS file that validates")
     i.add_argument("path")
     i.add_argument(
@@ -522,7 +553,7 @@ def _write(text: str, output: str | None, inputs: Sequence[str], *, console: boo
         raise _UsageError(f"--output {output}: cannot write it ({exc.strerror})") from None
 
 
-def _parse_date(text: str | None) -> date | None:
+def _parse_date(text: str | None, option: str = "--as-of") -> date | None:
     if text is None:
         return None
     from sms_model.io._internal import parse_date
@@ -530,7 +561,7 @@ def _parse_date(text: str | None) -> date | None:
     try:
         return parse_date(text)
     except ValueError:
-        raise _UsageError(f"--as-of {text!r} is not a date as YYYY-MM-DD") from None
+        raise _UsageError(f"{option} {text!r} is not a date as YYYY-MM-DD") from None
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -800,6 +831,27 @@ def _transition(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if move.new.failed_at(Severity(args.fail_on)) else EXIT_OK
 
 
+def _due(args: argparse.Namespace) -> int:
+    from sms_model.report import render_obligations
+    from sms_model.rules import Config, ObligationStatus, load_config, obligations
+
+    if args.config == "":
+        raise _UsageError("--config needs the path of a file; an empty path names none")
+    sms = _load(args.file)
+    config = load_config(Path(args.config)) if args.config is not None else Config()
+    as_of = _parse_date(args.as_of)
+    until = _parse_date(args.until, "--until")
+    calendar = obligations(sms, as_of=as_of, until=until, edition=args.edition, config=config)
+    try:
+        text = render_obligations(calendar, args.format)
+    except ModuleNotFoundError as exc:  # the ics format without the icalendar package
+        raise _UsageError(str(exc)) from None
+    inputs = [args.file, *([args.config] if args.config else [])]
+    _write(text, args.output, inputs, console=args.format == "text")
+    overdue = calendar.with_status(ObligationStatus.OVERDUE)
+    return EXIT_FINDINGS if args.fail_on_overdue and overdue else EXIT_OK
+
+
 def _schema(_args: argparse.Namespace) -> int:
     import json
 
@@ -832,5 +884,6 @@ _HANDLERS = {
     "schema": _schema,
     "crosswalk": _crosswalk,
     "transition": _transition,
+    "due": _due,
     "init": _init,
 }

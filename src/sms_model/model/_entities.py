@@ -104,6 +104,19 @@ def _ident() -> Any:
     return attrs.field(validator=_non_empty)
 
 
+def _email(instance: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    # An address a calendar can invite: one @, something on each side, nothing that would end
+    # or break the line it is written on. Deliverability is not checked.
+    if value is None or not isinstance(value, str):  # the type itself is checked by Checked
+        return
+    local, at, domain = value.partition("@")
+    if not (at and local and domain and "@" not in domain and value.isprintable()) or any(
+        c.isspace() or c in '<>,;:"' for c in value
+    ):
+        what = "must be an e-mail address such as name@example.org"
+        raise FieldValueError(attribute.name, what, value, entity=type(instance).__name__)
+
+
 def _many(edition: str | None = None) -> Any:
     # A list given by a caller becomes a tuple when the entity checks its fields (Checked), so
     # every entity stays hashable and immutable; a lone string is refused, not split.
@@ -164,7 +177,18 @@ class Party(Checked):
 
 @attrs.frozen(kw_only=True)
 class Person(Checked):
-    """Someone who works for a party; ``reports_to`` is their line manager (guidance TM-f)."""
+    """Someone who works for a party; ``reports_to`` is their line manager (guidance TM-f).
+    ``email``, when known, is where calendar invitations for the obligations they are
+    accountable for go (:func:`sms_model.obligations`).
+
+    >>> Person(id="bo", name="Bo", party="acme", email="bo@acme.example").email
+    'bo@acme.example'
+    >>> Person(id="bo", name="Bo", party="acme", email="bo at acme")
+    Traceback (most recent call last):
+    ...
+    sms_model.errors.FieldValueError: Person.email: must be an e-mail address such as \
+name@example.org (found 'bo at acme')
+    """
 
     id: str = _ident()
     name: str
@@ -172,6 +196,7 @@ class Person(Checked):
     reports_to: str | None = ref("person")
     title: str | None = None
     competences: tuple[str, ...] = _many()
+    email: str | None = attrs.field(default=None, validator=_email, metadata=since("0.1"))
 
 
 @attrs.frozen(kw_only=True)

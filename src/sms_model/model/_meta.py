@@ -57,15 +57,18 @@ __all__ = [
 REFERENCE: Final = "sms_model.reference"
 #: Field metadata key of a field of the aggregate root that holds an entity type.
 ENTITY: Final = "sms_model.entity"
-#: Field metadata key of a field added with a later edition of the standard (``"2018"``): the
-#: input digest leaves such a field out while it holds its default, so that the digest of a
-#: system written before the field existed stays what it was.
+#: Field metadata key of a field added after the first form of the file format: with a later
+#: edition of the standard (``"2018"``), or with a release of the library (``"0.1"``, for a
+#: field such as ``Person.email`` that no edition asks for). The input digest leaves such a
+#: field out while it holds its default, so that the digest of a system written before the
+#: field existed stays what it was.
 SINCE: Final = "sms_model.since"
 
 
 def since(edition: str | None) -> dict[str, Any]:
-    """The field metadata marking a field added with ``edition`` of the standard (see
-    :data:`SINCE`); empty for ``None``. The helpers below take it as ``since=``.
+    """The field metadata marking a field added with ``edition`` of the standard, or with a
+    release of the library (see :data:`SINCE`); empty for ``None``. The helpers below take it
+    as ``since=``.
 
     >>> import attrs
     >>> @attrs.frozen
@@ -178,7 +181,8 @@ def refs_any() -> Any:
 
 
 def added_in(field: attrs.Attribute[Any]) -> str | None:
-    """The edition a field was added with (:func:`since`), ``None`` for one of the first."""
+    """The edition (or release) a field was added with (:func:`since`), ``None`` for one of the
+    first."""
     edition: str | None = field.metadata.get(SINCE)
     return edition
 

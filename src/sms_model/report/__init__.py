@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from sms_model.report._diff import render_diff
     from sms_model.report._html import graph_svg, render_html
     from sms_model.report._notebook import assessment_html, findings_html, sms_html, to_dataframe
+    from sms_model.report._obligations import render_obligations
     from sms_model.report._text import render_markdown, render_text
     from sms_model.report._transition import render_transition
     from sms_model.rules import Assessment
@@ -84,6 +85,7 @@ __all__ = [
     "render_html",
     "render_junit",
     "render_markdown",
+    "render_obligations",
     "render_sarif",
     "render_text",
     "render_transition",
@@ -129,6 +131,7 @@ _LAZY: dict[str, str] = {
     "render_html": "sms_model.report._html",
     "render_junit": "sms_model.report._ci",
     "render_markdown": "sms_model.report._text",
+    "render_obligations": "sms_model.report._obligations",
     "render_sarif": "sms_model.report._ci",
     "render_text": "sms_model.report._text",
     "render_transition": "sms_model.report._transition",

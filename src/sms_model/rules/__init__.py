@@ -21,6 +21,13 @@ from sms_model.rules._engine import assess
 from sms_model.rules._files import load_config, load_waivers
 from sms_model.rules._findings import Config, Finding, Severity, Status, Waiver
 from sms_model.rules._messages import finding_id, render
+from sms_model.rules._obligations import (
+    Obligation,
+    Obligations,
+    ObligationStatus,
+    Owner,
+    obligations,
+)
 from sms_model.rules._over_time import assess_over_time, timeline_rows
 from sms_model.rules._registry import (
     ENTRY_POINT_GROUP,
@@ -46,6 +53,10 @@ __all__ = [
     "Facts",
     "Finding",
     "Move",
+    "Obligation",
+    "ObligationStatus",
+    "Obligations",
+    "Owner",
     "PluginLoadWarning",
     "Registry",
     "RuleFunction",
@@ -65,6 +76,7 @@ __all__ = [
     "load_assessment",
     "load_config",
     "load_waivers",
+    "obligations",
     "render",
     "rule",
     "timeline_rows",

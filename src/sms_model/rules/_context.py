@@ -654,9 +654,11 @@ class Context:
         record is older than the cadence allows (overdue, from the day after the due date), one
         when there is none by the as-of date; a pass, naming the last record, when there is no
         failure. Records dated after the as-of date are left out. The findings' codes are
-        ``cadence.missed``, ``cadence.overdue``, ``cadence.none`` and ``cadence.kept``; their
-        key is ``what`` (and, for a missed period, the record before it), so ``what`` should
-        name the records without any date.
+        ``cadence.missed``, ``cadence.overdue``, ``cadence.none`` and ``cadence.kept``; each
+        names the expectation and the cadence in its parameters (``expectation``, ``cadence``),
+        from which :func:`~sms_model.obligations` derives what is due when. Their key is
+        ``what`` (and, for a missed period, the record before it), so ``what`` should name the
+        records without any date.
         """
         as_of = self.as_of
         dated = [record for record in records if record[0] <= as_of]
@@ -670,6 +672,7 @@ class Context:
                     subjects=subjects,
                     severity=severity,
                     what=what,
+                    expectation=expectation,
                     as_of=as_of,
                     cadence=str(cadence),
                 ),
@@ -691,6 +694,7 @@ class Context:
                         evidence=(before[1], after[1]),
                         severity=severity,
                         what=what,
+                        expectation=expectation,
                         before=before[0],
                         due=due,
                         cadence=str(cadence),
@@ -711,6 +715,7 @@ class Context:
                     evidence=last[1],
                     severity=severity,
                     what=what,
+                    expectation=expectation,
                     last=last[0],
                     due=due,
                     cadence=str(cadence),
@@ -729,5 +734,7 @@ class Context:
                 what=what,
                 last=last[0],
                 due=due,
+                expectation=expectation,
+                cadence=str(cadence),
             ),
         )
