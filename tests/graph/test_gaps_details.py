@@ -90,3 +90,27 @@ def test_a_graph_without_a_provider_party_is_refused_with_what_was_found(
     assert "accountability_graph" in issue.what
     assert "$.graph.provider" == issue.path
     assert repr(provider) == issue.found
+
+
+def test_an_agreed_plan_nobody_else_drafted_is_a_gap_only_when_kept_outside() -> None:
+    def kept_outside(data: dict[str, Any]) -> None:
+        del data["plan"]["drafted_by"]
+        data["plan"]["owner"] = "advisor"
+
+    sms = _edited("plan_kept_by_drafting_party", kept_outside)
+    (gap,) = [g for g in find_gaps(sms) if g.kind is GapKind.PLAN_KEPT_BY_DRAFTING_PARTY]
+    assert (
+        "the agreed plan 'smp' is maintained by 'consultancy' and owned by 'advisor', outside "
+        "the provider 'acme', which must own and maintain it"
+    ) == gap.message
+    assert (("smp",), ("smp",)) == (gap.subjects, gap.path)
+    assert "gap.plan_kept_by_drafting_party.maintained-outside-owned-outside-undrafted" == gap.code
+
+    def kept_by_nobody(data: dict[str, Any]) -> None:
+        for field in ("drafted_by", "maintained_by", "owner"):
+            del data["plan"][field]
+
+    assert [] == _messages(
+        _edited("plan_kept_by_drafting_party", kept_by_nobody),
+        GapKind.PLAN_KEPT_BY_DRAFTING_PARTY,
+    )

@@ -538,46 +538,68 @@ _PLAN_KEPT: Final[Mapping[str, str]] = {
     "is maintained by {maintainers!r} and is owned by {owners!r}, not all of the provider; "
     "once agreed the provider '{provider}' must own and maintain it",
 }
+#: The same for a plan no other party drafted: only keepers outside the provider are a gap here
+#: (a plan with no owner or maintainer at all is the provider's own omission, not another
+#: party's hold on it).
+_PLAN_KEPT_OUTSIDE: Final[Mapping[str, str]] = {
+    "maintained-outside": "the {status} plan '{plan}' is maintained by {maintainers!r}, outside "
+    "the provider '{provider}', which must own and maintain it",
+    "owned-outside": "the {status} plan '{plan}' is owned by {owners!r}, not all of the "
+    "provider '{provider}', which must own and maintain it",
+    "maintained-outside-owned-outside": "the {status} plan '{plan}' is maintained by "
+    "{maintainers!r} and owned by {owners!r}, outside the provider '{provider}', which must "
+    "own and maintain it",
+}
 
 
 def _plan_kept_by_drafter(view: _View) -> Iterator[Gap]:
-    """APP-3: once agreed, a plan drafted by another party is the provider's own to keep."""
+    """APP-3: once agreed, the plan is the provider's own to keep: owned and maintained within
+    the provider, whether another party drafted it (then a missing owner or maintainer is a gap
+    too) or not."""
     for plan in view.nodes[NodeKind.PLAN.value]:
         status = view.attr(plan, "status")
         if status not in _AGREED:
             continue
         drafters = sorted({d for d in view.sources(EdgeKind.DRAFTED, plan) if d != view.provider})
+        problems, params = _plan_keepers(view, plan)
         if not drafters:
+            problems = [p for p in problems if p.endswith("outside")]
+        if not problems:
             continue
-        problems: list[str] = []
-        params: dict[str, Any] = {}
-        maintainers = sorted(set(view.sources(EdgeKind.MAINTAINS, plan)))
-        if not maintainers:
-            problems.append("unmaintained")
-        elif any(m != view.provider for m in maintainers):
-            problems.append("maintained-outside")
-            params["maintainers"] = maintainers
-        owners = view.accountable(plan)
-        if not owners:
-            problems.append("unowned")
-        elif any(view.outsiders(o) for o in owners):
-            problems.append("owned-outside")
-            params["owners"] = owners
-        if problems:
-            variant = "-".join(problems)
-            yield _gap(
-                GapKind.PLAN_KEPT_BY_DRAFTING_PARTY,
-                _PLAN_KEPT[variant],
-                variant=variant,
-                subjects=(plan, *drafters),
-                path=(drafters[0], plan),
-                clause="4.5.2",
-                status=str(status),
-                plan=plan,
-                drafters=drafters,
-                provider=view.provider,
-                **params,
-            )
+        variant = "-".join(problems)
+        template = _PLAN_KEPT[variant] if drafters else _PLAN_KEPT_OUTSIDE[variant]
+        yield _gap(
+            GapKind.PLAN_KEPT_BY_DRAFTING_PARTY,
+            template,
+            variant=variant if drafters else f"{variant}-undrafted",
+            subjects=(plan, *drafters),
+            path=(drafters[0], plan) if drafters else (plan,),
+            clause="4.5.2",
+            status=str(status),
+            plan=plan,
+            drafters=drafters,
+            provider=view.provider,
+            **params,
+        )
+
+
+def _plan_keepers(view: _View, plan: str) -> tuple[list[str], dict[str, Any]]:
+    """What is wrong with who keeps the plan (in message order), and the keepers named."""
+    problems: list[str] = []
+    params: dict[str, Any] = {}
+    maintainers = sorted(set(view.sources(EdgeKind.MAINTAINS, plan)))
+    if not maintainers:
+        problems.append("unmaintained")
+    elif any(m != view.provider for m in maintainers):
+        problems.append("maintained-outside")
+        params["maintainers"] = maintainers
+    owners = view.accountable(plan)
+    if not owners:
+        problems.append("unowned")
+    elif any(view.outsiders(o) for o in owners):
+        problems.append("owned-outside")
+        params["owners"] = owners
+    return problems, params
 
 
 def _share_operated_by_others(view: _View) -> Iterator[Gap]:

@@ -168,7 +168,7 @@ def obligations(
     """Every recurring obligation of ``sms`` as of a date: its last occurrence, next due date,
     status (overdue, due soon by ``until``, planned after it), owner, clause and guidance ids.
 
-    ``until`` defaults to :data:`DUE_SOON_DAYS` days after ``as_of`` (today by default).
+    ``until`` defaults to 30 days (``DUE_SOON_DAYS``) after ``as_of`` (today by default).
     Cadences come from ``config`` (:attr:`~sms_model.rules.Config.cadences`), else the default
     profile. Pass ``assessment`` to reuse an assessment of ``sms`` as of the same date instead
     of running the rules again.

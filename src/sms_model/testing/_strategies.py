@@ -217,6 +217,8 @@ _FIELDS: Final[Mapping[tuple[type, str], st.SearchStrategy[Any]]] = {
     (Risk, "likelihood"): st.none() | st.integers(min_value=1, max_value=5),
     (Risk, "impact"): st.none() | st.integers(min_value=1, max_value=5),
     (Improvement, "priority"): st.none() | st.integers(min_value=1, max_value=10),
+    (Person, "email"): st.none()
+    | st.from_regex(r"[a-z0-9._-]{1,12}@[a-z0-9-]{1,12}\.example", fullmatch=True),
     (Evidence, "kind"): _SHORT_TEXT,
     (Evidence, "clauses"): st.lists(
         st.sampled_from(("4.1.1", "4.2", "4.5.4.2", "6.1")), unique=True, max_size=2

@@ -197,11 +197,12 @@ def clause4_work_under_provider_accountability(ctx: Context) -> Iterator[Finding
     tags=("other-parties", "plan", "graph"),
 )
 def drafted_plan_kept_by_provider(ctx: Context) -> Iterator[Finding]:
-    """A service management plan drafted by another party is, once agreed, owned and maintained
-    by the provider.
+    """A service management plan is, once agreed, owned and maintained by the provider: one
+    drafted by another party must not stay with it (nor with nobody), and one drafted in-house
+    must not be kept outside either.
 
     Nonconforming: ``plan: {status: agreed, drafted_by: consultancy, maintained_by:
-    consultancy}``.
+    consultancy}``; or ``plan: {status: agreed, maintained_by: supplier}``.
     Conforming: ``plan: {status: agreed, drafted_by: consultancy, maintained_by: prov, owner:
     rep}``.
     """
