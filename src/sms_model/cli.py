@@ -32,6 +32,7 @@ from sms_model._cli_history import (
     record_files,
     record_from_args,
 )
+from sms_model._cli_pack import add_pack_command, pack_command
 from sms_model.errors import ModelValidationError, SMSModelError
 
 if TYPE_CHECKING:
@@ -248,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the edition the starter is written for (default: %(default)s)",
     )
     add_history_command(sub)
+    add_pack_command(sub)
     return parser
 
 
@@ -885,5 +887,6 @@ _HANDLERS = {
     "crosswalk": _crosswalk,
     "transition": _transition,
     "due": _due,
+    "pack": pack_command,
     "init": _init,
 }

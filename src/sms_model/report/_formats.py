@@ -192,6 +192,10 @@ class _Registry(Generic[_Spec]):
     def names(self) -> tuple[str, ...]:
         return tuple(self._specs)
 
+    def builtin_names(self) -> tuple[str, ...]:
+        """The built-in formats' names, in registration order."""
+        return tuple(name for name in self._specs if name in self._builtin)
+
 
 class _Names(Sequence[str]):
     """The names of a registry's formats in registration order: a read-only view that follows
