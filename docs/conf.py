@@ -41,7 +41,7 @@ suppress_warnings = ["myst.header"]
 # names render as plain text; they are listed here by module, so that a name of the project
 # itself can never hide behind this list.
 nitpick_ignore_regex = [
-    (r"py:.*", r"(datetime|collections\.abc|enum|os|pathlib|types|typing)\.\w+"),
+    (r"py:.*", r"(concurrent\.futures|datetime|collections\.abc|enum|os|pathlib|types|typing)\.\w+"),
     (r"py:.*", r"(attrs|dateutil|hypothesis|matplotlib|networkx|nx|pandas)(\.\w+)*"),
     # matplotlib.axes.Axes, imported for type checking only: autodoc sees the bare name.
     (r"py:class", r"Axes"),

@@ -139,6 +139,8 @@ _COMMANDS = {
     "assess-text": ("assess", "{sms}", *AS_OF),
     "assess-json": ("assess", "{sms}", *AS_OF, "--format", "json"),
     "graph": ("graph", "{sms}"),
+    "due-text": ("due", "{sms}", *AS_OF),
+    "due-ics": ("due", "{sms}", *AS_OF, "--format", "ics"),
     "rules": ("rules",),
     "schema": ("schema",),
     "help": ("--help",),

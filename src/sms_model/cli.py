@@ -25,6 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
+from sms_model._cli_batch import add_assess_many_command, assess_many_command
 from sms_model._cli_history import (
     add_history_command,
     add_record_option,
@@ -250,6 +251,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_history_command(sub)
     add_pack_command(sub)
+    add_assess_many_command(sub)
     return parser
 
 
@@ -888,5 +890,6 @@ _HANDLERS = {
     "transition": _transition,
     "due": _due,
     "pack": pack_command,
+    "assess-many": assess_many_command,
     "init": _init,
 }
