@@ -38,7 +38,7 @@ import json
 import os
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 import attrs
 
@@ -232,49 +232,17 @@ def _checked_options(
 ) -> _Options:
     """The options, refused with an :class:`ArgumentError` before any system is read when one
     is of the wrong type (as :func:`sms_model.assess` would refuse it for each system)."""
-    from sms_model.rules import Config
-    from sms_model.rules._engine import _selectors  # as assess takes them
+    from sms_model.rules._engine import _selectors, check_options, edition_named
 
-    if as_of is not None and type(as_of) is not datetime.date:
-        raise ArgumentError(f"as_of must be a datetime.date, not {_kind(as_of)}")
-    if config is not None and not isinstance(config, Config):
-        raise ArgumentError(f"config must be a Config or None, not {_kind(config)}")
+    check_options(as_of, config, waivers)  # as assess checks them, once for every system
     return _Options(
         as_of=as_of if isinstance(as_of, datetime.date) else datetime.date.today(),
-        edition=_edition(edition),
-        config=config,
-        waivers=_waivers(waivers),
+        edition=edition_named(edition),
+        config=cast("Config | None", config),
+        waivers=tuple(cast("Sequence[Waiver]", waivers)),
         select=_selectors("select", select),
         ignore=_selectors("ignore", ignore),
     )
-
-
-def _edition(edition: object) -> str | None:
-    from sms_model.catalog import EDITIONS
-    from sms_model.model import Edition
-
-    if edition is None:
-        return None
-    if isinstance(edition, Edition):
-        return edition.value
-    if not isinstance(edition, str) or edition not in EDITIONS:
-        raise ArgumentError(f"edition must be one of {', '.join(EDITIONS)}, not {_kind(edition)}")
-    return edition
-
-
-def _waivers(waivers: object) -> tuple[Waiver, ...]:
-    from sms_model.rules import Waiver
-
-    if isinstance(waivers, str | bytes) or not isinstance(waivers, Sequence):
-        raise ArgumentError(f"waivers must be a sequence of Waiver, not {_kind(waivers)}")
-    seen: set[str] = set()
-    for i, waiver in enumerate(waivers):
-        if not isinstance(waiver, Waiver):
-            raise ArgumentError(f"waivers[{i}] must be a Waiver, not {_kind(waiver)}")
-        if waiver.id in seen:
-            raise ArgumentError(f"waivers[{i}] repeats the waiver id {waiver.id!r}")
-        seen.add(waiver.id)
-    return tuple(waivers)
 
 
 def _kind(value: object) -> str:

@@ -102,8 +102,17 @@ def edition_of(sms: ServiceManagementSystem, edition: str | Edition | None = Non
     ...
     sms_model.errors.ArgumentError: edition must be one of 2011, 2018, not str '2005'
     """
-    if edition is None:
+    named = edition_named(edition)
+    if named is None:
         return sms.edition.value if sms.edition is not None else EDITIONS[0]
+    return named
+
+
+def edition_named(edition: object) -> str | None:
+    """The edition ``edition`` names (``None`` for none), refused with an ``ArgumentError``
+    unless it is one of :data:`~sms_model.catalog.EDITIONS` or an ``Edition``."""
+    if edition is None:
+        return None
     if isinstance(edition, Edition):
         return edition.value
     if not isinstance(edition, str) or edition not in EDITIONS:
@@ -123,6 +132,19 @@ def _check_arguments(
     """Refuse arguments of the wrong type before any rule runs, each with what to pass."""
     if not isinstance(sms, ServiceManagementSystem):
         raise ArgumentError(f"sms must be a ServiceManagementSystem, not {_kind(sms)}")
+    check_options(as_of, config, waivers, registry, previous, progress)
+
+
+def check_options(
+    as_of: object,
+    config: object,
+    waivers: object,
+    registry: object = None,
+    previous: object = None,
+    progress: object = None,
+) -> None:
+    """Refuse options of :func:`assess` of the wrong type, each with what to pass (also for
+    callers that assess many systems with the same options)."""
     if as_of is not None and type(as_of) is not date:
         hint = " (use its .date())" if isinstance(as_of, datetime) else ""
         if isinstance(as_of, str):
