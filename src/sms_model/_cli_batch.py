@@ -36,6 +36,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from sms_model._cli_options import (
+    add_as_of,
+    add_edition,
+    add_fail_on,
+    add_selection,
+    add_settings,
+)
+
 if TYPE_CHECKING:
     from sms_model.batch import BatchResult, BatchSummary
 
@@ -61,8 +69,6 @@ _DASK_MISSING: Final = (
 def add_assess_many_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``sms-model assess-many`` to the command's subparsers (the result of
     ``parser.add_subparsers()``); its handler is :func:`assess_many_command`."""
-    from sms_model.catalog import EDITIONS
-    from sms_model.cli import _FAIL_ON
 
     m: argparse.ArgumentParser = subparsers.add_parser(
         "assess-many",
@@ -98,30 +104,11 @@ def add_assess_many_command(subparsers: Any) -> argparse.ArgumentParser:
         help="processes of the local pool (default: one per CPU; 0 or 1: one file after the "
         f"other) or of --scheduler local (default: {_LOCAL_WORKERS})",
     )
-    m.add_argument("--as-of", metavar="DATE", help="assessment date, YYYY-MM-DD (default: today)")
-    m.add_argument(
-        "--edition",
-        choices=EDITIONS,
-        help="the edition of ISO/IEC 20000-1 to assess against (default: the one each file "
-        "declares, else 2011)",
-    )
-    m.add_argument(
-        "--select", nargs="+", metavar="SEL", help="rule ids, clause numbers, tags or guidance ids"
-    )
-    m.add_argument("--ignore", nargs="+", metavar="SEL", help="rules to leave out")
-    m.add_argument(
-        "--waivers",
-        metavar="FILE",
-        help="YAML or JSON file with a list of waivers, for every system",
-    )
-    m.add_argument("--config", metavar="FILE", help="YAML or JSON configuration, for every system")
-    m.add_argument(
-        "--fail-on",
-        choices=_FAIL_ON,
-        default="major",
-        help="lowest severity of an unwaived failure that makes a system count as failing "
-        "and exits 1 (default: major)",
-    )
+    add_as_of(m)
+    add_edition(m)
+    add_selection(m)
+    add_settings(m)
+    add_fail_on(m, "an unwaived failure that makes a system count as failing and")
     return m
 
 

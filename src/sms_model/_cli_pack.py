@@ -18,13 +18,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sms_model._cli_options import add_as_of, add_edition, add_fail_on, add_settings
+
 __all__ = ["add_pack_command", "pack_command"]
 
 
 def add_pack_command(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``sms-model pack`` to the command's subparsers (the result of
     ``parser.add_subparsers()``); its handler is :func:`pack_command`."""
-    from sms_model.catalog import EDITIONS
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "pack",
@@ -37,22 +38,10 @@ def add_pack_command(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("file", nargs="?", help="the SMS file (YAML or JSON)")
     p.add_argument("--output", "-o", metavar="PACK.zip", help="the archive to write")
-    p.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
-    p.add_argument(
-        "--edition",
-        choices=EDITIONS,
-        help="the edition of ISO/IEC 20000-1 to assess against (default: the one the file "
-        "declares, else 2011)",
-    )
-    p.add_argument("--config", help="YAML or JSON configuration (cadences, interfaces, ...)")
-    p.add_argument("--waivers", help="YAML or JSON file with a list of waivers")
-    p.add_argument(
-        "--fail-on",
-        choices=("major", "minor", "observation", "never"),
-        default="major",
-        help="lowest severity of an unwaived failure that exits 1 (default: major); a digest "
-        "mismatch always does",
-    )
+    add_as_of(p)
+    add_edition(p)
+    add_settings(p)
+    add_fail_on(p, "an unwaived failure (a digest mismatch always does)")
     p.add_argument(
         "--evidence-root",
         action="append",

@@ -33,6 +33,13 @@ from sms_model._cli_history import (
     record_files,
     record_from_args,
 )
+from sms_model._cli_options import (
+    add_as_of,
+    add_edition,
+    add_fail_on,
+    add_selection,
+    add_settings,
+)
 from sms_model._cli_pack import add_pack_command, pack_command
 from sms_model.errors import ModelValidationError, SMSModelError
 
@@ -46,7 +53,6 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 #: The exit code after Ctrl-C: 128 + SIGINT, as a shell reports a command that signal ended.
 EXIT_INTERRUPTED = 130
-_FAIL_ON = ("major", "minor", "observation", "never")
 
 
 class _UsageError(Exception):
@@ -79,13 +85,8 @@ def _parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("assess", help="assess an SMS file and report findings")
     a.add_argument("file", help="the SMS file (YAML or JSON)")
-    a.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
-    a.add_argument(
-        "--edition",
-        choices=EDITIONS,
-        help="the edition of ISO/IEC 20000-1 to assess against (default: the one the file "
-        "declares, else 2011)",
-    )
+    add_as_of(a)
+    add_edition(a)
     a.add_argument(
         "--format",
         choices=FORMATS,
@@ -98,21 +99,9 @@ def _parser() -> argparse.ArgumentParser:
         help="write the report to this file instead of stdout: atomically, only over a regular "
         "file (a symbolic link is followed to the file it names), as UTF-8",
     )
-    a.add_argument(
-        "--fail-on",
-        choices=_FAIL_ON,
-        default="major",
-        help="lowest severity of an unwaived failure that exits 1 (default: major)",
-    )
-    a.add_argument(
-        "--select",
-        nargs="+",
-        metavar="SEL",
-        help="rule ids, clause numbers, tags or guidance ids to run",
-    )
-    a.add_argument("--ignore", nargs="+", metavar="SEL", help="rules to leave out")
-    a.add_argument("--waivers", help="YAML or JSON file with a list of waivers")
-    a.add_argument("--config", help="YAML or JSON configuration (cadences, interfaces, ...)")
+    add_fail_on(a)
+    add_selection(a)
+    add_settings(a)
     a.add_argument("--passed", action="store_true", help="list passing findings too (text)")
     a.add_argument(
         "--docs-url",
@@ -148,12 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         help="how to write the comparison (default: text)",
     )
     d.add_argument("--output", "-o", help="write the comparison to this file (as for assess)")
-    d.add_argument(
-        "--fail-on",
-        choices=_FAIL_ON,
-        default="major",
-        help="lowest severity of a new or worse failure that exits 1 (default: major)",
-    )
+    add_fail_on(d, "a new or worse failure")
 
     v = sub.add_parser("validate", help="check an SMS file and summarise it")
     v.add_argument("file")
@@ -198,34 +182,24 @@ def _parser() -> argparse.ArgumentParser:
         "from 2011 to 2018 changes",
     )
     t.add_argument("file", help="the SMS file (YAML or JSON)")
-    t.add_argument("--as-of", help="assessment date, YYYY-MM-DD (default: today)")
+    add_as_of(t)
     t.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     t.add_argument("--output", "-o", help="write the report to this file (as for assess)")
-    t.add_argument("--waivers", help="YAML or JSON file with a list of waivers")
-    t.add_argument("--config", help="YAML or JSON configuration (cadences, interfaces, ...)")
-    t.add_argument(
-        "--fail-on",
-        choices=_FAIL_ON,
-        default="major",
-        help="lowest severity of an unwaived 2018 failure that exits 1 (default: major)",
-    )
+    add_settings(t)
+    add_fail_on(t, "an unwaived 2018 failure")
 
     u = sub.add_parser(
         "due",
         help="what is due when: the recurring obligations of an SMS file, overdue first",
     )
     u.add_argument("file", help="the SMS file (YAML or JSON)")
-    u.add_argument("--as-of", help="the date to look from, YYYY-MM-DD (default: today)")
+    add_as_of(u, "the date to look from")
     u.add_argument(
         "--until",
         help="due soon up to this date, YYYY-MM-DD (default: 30 days after --as-of); later "
         "obligations are listed as planned",
     )
-    u.add_argument(
-        "--edition",
-        choices=EDITIONS,
-        help="the edition whose clauses are named (default: the one the file declares, else 2011)",
-    )
+    add_edition(u, "whose clauses are named")
     u.add_argument(
         "--format",
         choices=("text", "markdown", "json", "ics"),
@@ -234,7 +208,7 @@ def _parser() -> argparse.ArgumentParser:
         "(needs the calendar extra) (default: %(default)s)",
     )
     u.add_argument("--output", "-o", help="write the list to this file (as for assess)")
-    u.add_argument("--config", help="YAML or JSON configuration (cadences, ...)")
+    add_settings(u, waivers=False)
     u.add_argument(
         "--fail-on-overdue",
         action="store_true",
