@@ -40,14 +40,13 @@ import concurrent.futures
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import platform
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -58,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # the generator next to this file
 
 import sms_model
-from sms_model.batch import BatchResult, assess_many
+from sms_model.batch import BatchResult, assess_many, local_cluster
 
 __all__ = ["MODES", "Row", "main", "measure", "table", "write_portfolio"]
 
@@ -121,23 +120,6 @@ def _distributed() -> Any:
     return importlib.import_module("distributed")
 
 
-@contextlib.contextmanager
-def _local_cluster(workers: int) -> Iterator[Any]:
-    distributed = _distributed()
-    with (
-        distributed.LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            scheduler_kwargs={"dashboard_address": ":0"},
-            silence_logs=logging.CRITICAL,  # a worker stopping late logs errors: noise
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        yield client
-
-
 def _threads(client: Any) -> int:
     workers = client.scheduler_info()["workers"].values()
     return sum(int(w["nthreads"]) for w in workers)
@@ -172,7 +154,7 @@ def measure(
             rows.append(Row(mode=mode, slots=processes, wall=wall, identical=found == expected))
         elif mode.startswith("dask-"):
             _say(f"{mode}: starting a LocalCluster ...")
-            with _local_cluster(int(mode.removeprefix("dask-"))) as client:
+            with local_cluster(int(mode.removeprefix("dask-"))) as client:
                 rows.append(_dask_row(mode, client, files, repeats, expected))
     if scheduler is not None:
         _say(f"dask-remote: {scheduler} ...")

@@ -612,3 +612,17 @@ def test_the_benchmark_runs_and_checks_the_reports(capsys: pytest.CaptureFixture
     assert "3 tier-XS systems" in out
     assert 2 == out.count(" | yes |")
     assert "| pool-2 | 2 | " in out
+
+
+@pytest.mark.parametrize("workers", [0, -1, True, 1.5, "2"])
+def test_a_local_cluster_needs_a_whole_number_of_workers(workers: object) -> None:
+    pytest.importorskip("distributed")
+    from sms_model.batch import local_cluster
+
+    with (
+        pytest.raises(ArgumentError, match="workers must be a whole number"),
+        local_cluster(
+            workers  # type: ignore[arg-type]
+        ),
+    ):
+        pass

@@ -219,7 +219,7 @@ def _runner(scheduler: str | None, workers: int | None) -> Iterator[dict[str, An
     except ImportError:
         raise _UsageError(_DASK_MISSING) from None
     if scheduler == "local":
-        with _local_cluster(distributed, workers) as client:
+        with _local_cluster(workers) as client:
             yield {"client": client}
         return
     if workers is not None:
@@ -232,28 +232,18 @@ def _runner(scheduler: str | None, workers: int | None) -> Iterator[dict[str, An
 
 
 @contextlib.contextmanager
-def _local_cluster(distributed: Any, workers: int | None) -> Iterator[Any]:
-    import logging
-
+def _local_cluster(workers: int | None) -> Iterator[Any]:
+    from sms_model.batch import local_cluster
     from sms_model.cli import _UsageError
 
     count = _LOCAL_WORKERS if workers is None else workers
     if count < 1:
         raise _UsageError("--scheduler local needs at least one worker (--workers 1 or more)")
-    try:
-        cluster = distributed.LocalCluster(
-            n_workers=count,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            # No dashboard; its HTTP server on any free port, so that no other cluster's is in
-            # the way.
-            scheduler_kwargs={"dashboard_address": ":0"},
-            silence_logs=logging.CRITICAL,  # a worker stopping late logs errors: noise
-        )
-    except (OSError, RuntimeError, TimeoutError) as exc:
-        raise _UsageError(f"--scheduler local: the cluster did not start ({exc})") from None
-    with cluster, distributed.Client(cluster) as client:
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(local_cluster(count))
+        except (OSError, RuntimeError, TimeoutError) as exc:
+            raise _UsageError(f"--scheduler local: the cluster did not start ({exc})") from None
         yield client
 
 

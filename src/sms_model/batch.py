@@ -53,6 +53,7 @@ __all__ = [
     "BatchSummary",
     "DaskClient",
     "assess_many",
+    "local_cluster",
     "output_names",
     "summarise",
 ]
@@ -560,3 +561,35 @@ def _targets(paths: Sequence[str], out: object) -> list[Path] | None:
     except OSError as exc:
         raise ArgumentError(f"out {os.fspath(out)!r}: cannot create it ({exc.strerror})") from None
     return targets
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int = 2) -> Iterator[Any]:
+    """A Dask ``LocalCluster`` of ``workers`` single-thread worker processes on this machine and
+    a ``distributed.Client`` of it, for :func:`assess_many`'s ``client``; both are closed on
+    leaving. No dashboard, and Dask's own logging kept to critical errors (workers that stop
+    late log errors that mean nothing here). Needs the ``dask`` extra.
+
+    .. code-block:: python
+
+        with local_cluster(2) as client:
+            results = assess_many(paths, client=client)
+    """
+    import importlib
+    import logging
+
+    # Untyped package: reached through Any rather than a type: ignore per call.
+    distributed: Any = importlib.import_module("distributed")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ArgumentError(f"workers must be a whole number, 1 or more, not {_kind(workers)}")
+    cluster = distributed.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        # The scheduler's HTTP server on any free port, so that no other cluster's is in the way.
+        scheduler_kwargs={"dashboard_address": ":0"},
+        silence_logs=logging.CRITICAL,
+    )
+    with cluster, distributed.Client(cluster) as client:
+        yield client
