@@ -126,22 +126,13 @@ def _pack(args: argparse.Namespace) -> int:
 def _checked_output(args: argparse.Namespace) -> Path:
     """The archive to write: required, not a folder, in a folder that exists, and none of the
     files the command reads."""
-    from sms_model.cli import _UsageError
+    from sms_model.cli import _no_empty_paths, _output_target, _UsageError
 
     if not args.output:
         raise _UsageError("pack needs --output PACK.zip, the archive to write")
-    for option in ("config", "waivers"):
-        if getattr(args, option) == "":
-            raise _UsageError(f"--{option} needs the path of a file; an empty path names none")
-    target = Path(args.output)
-    if target.is_dir():
-        raise _UsageError(f"--output {args.output} is a folder; name a file")
-    if not target.parent.is_dir():
-        raise _UsageError(f"--output {args.output}: the folder {target.parent} does not exist")
+    _no_empty_paths(args)
     inputs = [args.file, *(x for x in (args.config, args.waivers) if x)]
-    for given in inputs:
-        if target.exists() and Path(given).exists() and target.resolve() == Path(given).resolve():
-            raise _UsageError(f"--output {args.output} would overwrite the input file {given}")
+    target = _output_target(args.output, inputs)
     for root in args.evidence_root or ():
         if not Path(root).is_dir():
             raise _UsageError(f"--evidence-root {root} is not a folder")

@@ -511,14 +511,7 @@ def _write(text: str, output: str | None, inputs: Sequence[str], *, console: boo
             stream.flush()  # what was written as text goes first
             buffer.write(text.encode("utf-8", "backslashreplace"))
         return
-    target = Path(output)
-    for given in inputs:
-        if target.exists() and Path(given).exists() and target.resolve() == Path(given).resolve():
-            raise _UsageError(f"--output {output} would overwrite the input file; choose another")
-    if target.is_dir():
-        raise _UsageError(f"--output {output} is a folder; name a file")
-    if target.parent and not target.parent.exists():
-        raise _UsageError(f"--output {output}: the folder {target.parent} does not exist")
+    target = _output_target(output, inputs)
     from sms_model.io import write_atomically
 
     # "backslashreplace" only changes lone surrogates (from \ud800 escapes in a JSON input),
@@ -529,6 +522,20 @@ def _write(text: str, output: str | None, inputs: Sequence[str], *, console: boo
             write_atomically(target, data)
     except OSError as exc:
         raise _UsageError(f"--output {output}: cannot write it ({exc.strerror})") from None
+
+
+def _output_target(output: str, inputs: Sequence[str]) -> Path:
+    """The file ``--output`` names, refused when it is a folder, in a folder that does not
+    exist, or one of the ``inputs`` the command reads."""
+    target = Path(output)
+    for given in inputs:
+        if target.exists() and Path(given).exists() and target.resolve() == Path(given).resolve():
+            raise _UsageError(f"--output {output} would overwrite the input file; choose another")
+    if target.is_dir():
+        raise _UsageError(f"--output {output} is a folder; name a file")
+    if target.parent and not target.parent.exists():
+        raise _UsageError(f"--output {output}: the folder {target.parent} does not exist")
+    return target
 
 
 def _parse_date(text: str | None, option: str = "--as-of") -> date | None:
