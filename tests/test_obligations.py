@@ -154,7 +154,19 @@ def test_the_clauses_are_those_of_the_edition(acme: ServiceManagementSystem) -> 
     assert "5.1" == review.clause
     assert "5.1" == sms_model.rules.default_registry().get(review.rule).clause_in("2018")
     # the same obligation keeps its identity across editions
-    assert review.uid == _review(obligations(acme, as_of=AS_OF)).uid
+    in_2011 = obligations(acme, as_of=AS_OF)
+    assert review.uid == _review(in_2011).uid
+    # 2018 names no process or duty for objectives (6.2): the rule's 2011 clause finds the owner
+    measured = next(i for i in in_2018 if i.expectation == "objective-measurement")
+    assert measured.clause.startswith("6.2")
+    assert ["ceo"] == [o.id for o in measured.owners]
+    # the same check names an obligation in either edition, and finds the same owners
+    audit = {
+        e: next(i for i in c if i.expectation == "internal-audit")
+        for e, c in (("2011", in_2011), ("2018", in_2018))
+    }
+    assert ("4.5.4.2", "9.2") == (audit["2011"].clause, audit["2018"].clause)
+    assert audit["2011"].owners == audit["2018"].owners
 
 
 def test_an_assessment_can_be_reused(acme: ServiceManagementSystem, calendar: Obligations) -> None:

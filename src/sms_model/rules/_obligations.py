@@ -201,7 +201,7 @@ def obligations(
     owners = _Owners(sms, assessment.edition)
     # Two rules may check one expectation for the same subjects (the internal audit under
     # 4.1.1 and under 4.5.4.2): one obligation, due by the earlier of their dates, named as the
-    # check of the deeper clause.
+    # check of the deeper clause (of the rule's first edition).
     items: dict[str, Obligation] = {}
     for finding in assessment.findings:
         if finding.code in _CODES:
@@ -237,7 +237,16 @@ def _as_date(value: Any) -> date | None:
 
 
 def _precedence(item: Obligation) -> tuple[date, int, str]:
-    return (item.due, -item.clause.count("."), item.rule)
+    # The deeper clause the rule was written for (its first edition's), so that the same check
+    # names the obligation in either edition.
+    return (item.due, -_home_clause(item.rule, item.clause).count("."), item.rule)
+
+
+def _home_clause(rule: str, clause: str) -> str:
+    from sms_model.rules._registry import default_registry
+
+    registry = default_registry()
+    return registry.get(rule).clause if rule in registry else clause
 
 
 def _uid(system: str, expectation: str, subjects: Sequence[str]) -> str:
@@ -275,14 +284,17 @@ def _obligation(
         last_record=finding.evidence[0] if last is not None and finding.evidence else None,
         due=due,
         status=status,
-        owners=owners.of(finding.clause),
+        owners=owners.of(finding.rule, finding.clause),
     )
 
 
 class _Owners:
     """Who is accountable for the work of a clause: the ``A`` of the RACI matrix for the
     processes whose kind is specified by that clause or the clause it lies in (the deepest such
-    clause wins), else for the Clause 4 duty of that clause."""
+    clause wins), else for the Clause 4 duty of that clause. When nobody is found under the
+    edition assessed (the 2018 edition names no process or duty for objectives, 6.2), the
+    checking rule's clause in its other editions is tried: the work, and who answers for it,
+    is the same in both."""
 
     def __init__(self, sms: ServiceManagementSystem, edition: str) -> None:
         from sms_model.graph import Raci, raci_matrix
@@ -294,27 +306,35 @@ class _Owners:
             if entry.letter is Raci.ACCOUNTABLE and entry.who is not None:
                 who = (entry.who, entry.who_kind or "")
                 self._accountable.setdefault(entry.subject, []).append(who)
-        self._clause_subjects = self._subjects_by_clause(sms, edition)
-        self._memo: dict[str, tuple[Owner, ...]] = {}
+        self._by_edition: dict[str, dict[str, list[str]]] = {}
+        self._memo: dict[tuple[str, str], tuple[Owner, ...]] = {}
 
-    @staticmethod
-    def _subjects_by_clause(sms: ServiceManagementSystem, edition: str) -> dict[str, list[str]]:
-        by_clause: dict[str, list[str]] = {}
-        for process in sms.processes:
-            by_clause.setdefault(process.kind.clause_in(edition), []).append(process.id)
-        for duty in Clause4Duty:
-            by_clause.setdefault(duty.clause_in(edition), []).append(f"duty:{duty.value}")
-        return by_clause
+    def _subjects_by_clause(self, edition: str) -> dict[str, list[str]]:
+        if edition not in self._by_edition:
+            by_clause: dict[str, list[str]] = {}
+            for process in self._sms.processes:
+                by_clause.setdefault(process.kind.clause_in(edition), []).append(process.id)
+            for duty in Clause4Duty:
+                by_clause.setdefault(duty.clause_in(edition), []).append(f"duty:{duty.value}")
+            self._by_edition[edition] = by_clause
+        return self._by_edition[edition]
 
-    def of(self, clause: str) -> tuple[Owner, ...]:
-        if clause not in self._memo:
-            self._memo[clause] = self._find(clause)
-        return self._memo[clause]
+    def of(self, rule: str, clause: str) -> tuple[Owner, ...]:
+        key = (rule, clause)
+        if key not in self._memo:
+            found = self._find(clause, self._edition)
+            for edition, other in () if found else _other_clauses(rule, self._edition):
+                found = self._find(other, edition)
+                if found:
+                    break
+            self._memo[key] = found
+        return self._memo[key]
 
-    def _find(self, clause: str) -> tuple[Owner, ...]:
+    def _find(self, clause: str, edition: str) -> tuple[Owner, ...]:
+        by_clause = self._subjects_by_clause(edition)
         parts = clause.split(".")
         for depth in range(len(parts), 0, -1):
-            subjects = self._clause_subjects.get(".".join(parts[:depth]), [])
+            subjects = by_clause.get(".".join(parts[:depth]), [])
             found = [who for subject in subjects for who in self._accountable.get(subject, [])]
             if found:
                 return self._people(found)
@@ -333,3 +353,16 @@ class _Owners:
         entity = self._sms.find(who)
         name = getattr(entity, "name", None) or who
         return Owner(id=who, name=name, email=getattr(entity, "email", None))
+
+
+def _other_clauses(rule: str, edition: str) -> tuple[tuple[str, str], ...]:
+    """The clauses a built-in rule checks in the editions other than ``edition`` (none for a
+    rule the default registry does not know)."""
+    from sms_model.rules._registry import default_registry
+
+    registry = default_registry()
+    if rule not in registry:
+        return ()
+    spec = registry.get(rule)
+    found = ((other, spec.clause_in(other)) for other in spec.editions if other != edition)
+    return tuple((other, clause) for other, clause in found if clause is not None)
