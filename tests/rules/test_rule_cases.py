@@ -29,6 +29,7 @@ is compared with) and one day either side.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ from sms_model.catalog import guidance_by_id, leaf_clauses
 from sms_model.rules import Severity, Status, assess, default_registry
 from tests import snapshots
 from tests.rules.rule_fixtures import AS_OF, CASES, build, load_case_file
+
+#: The form of a message code (``cadence.kept``, ``gap.no_accountable_owner.unset``).
+_CODE = re.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)+")
 
 _CASE_KEYS = {
     "name",
@@ -94,6 +98,8 @@ def test_rule_case(rule_id: str, case: dict[str, Any], edition: str) -> None:
     failures = [f for f in mine if f.status is Status.FAIL]
     errors = [f for f in mine if f.status is Status.ERROR]
     assert errors == []
+    # Message codes are identifiers programs key on: lower-case words joined by dots.
+    assert [f.code for f in mine if not _CODE.fullmatch(f.code)] == []
     # Every finding as a reader sees it, pinned whole (rule, clause and guidance are the
     # rule's own, checked above and below).
     recorded = [
