@@ -14,7 +14,14 @@ import pytest
 import sms_model
 from sms_model.cli import main
 from sms_model.errors import ArgumentError
-from sms_model.model import Person, Review, ReviewKind, ServiceManagementSystem
+from sms_model.model import (
+    Clause4Duty,
+    Person,
+    Review,
+    ReviewKind,
+    Role,
+    ServiceManagementSystem,
+)
 from sms_model.report import render_obligations
 from sms_model.rules import Config, Obligation, Obligations, ObligationStatus, obligations
 
@@ -127,7 +134,7 @@ def test_the_uid_stays_when_dates_move_and_work_is_done(acme: ServiceManagementS
     assert not {i.uid for i in before} & {i.uid for i in renamed}
 
 
-def test_a_role_stands_for_its_holders_and_emails_come_along(
+def test_owners_come_from_the_duty_and_the_process_with_their_email(
     acme: ServiceManagementSystem,
 ) -> None:
     ceo = acme.get("ceo")
@@ -137,6 +144,18 @@ def test_a_role_stands_for_its_holders_and_emails_come_along(
     audit = next(i for i in obligations(acme, as_of=AS_OF) if i.clause == "4.5.4.2")
     # the internal audit duty (head-sm) and process (quality-mgr) are both accountable
     assert {"head-sm", "quality-mgr"} <= {o.id for o in audit.owners}
+
+
+def test_a_role_stands_for_its_holders(acme: ServiceManagementSystem) -> None:
+    board = Role(id="role-board", name="Board", party="acme", holders=("coo", "ceo"))
+    # the management review is checked under 4.1.1: the duty of management commitment
+    commitment = Clause4Duty.MANAGEMENT_COMMITMENT
+    duties = tuple(
+        attrs.evolve(d, accountable="role-board") if d.duty is commitment else d
+        for d in acme.duties
+    )
+    sms = attrs.evolve(acme, roles=(*acme.roles, board), duties=duties)
+    assert ["ceo", "coo"] == [o.id for o in _review(obligations(sms, as_of=AS_OF)).owners]
 
 
 def test_cadences_come_from_the_configuration(acme: ServiceManagementSystem) -> None:

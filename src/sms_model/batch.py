@@ -230,12 +230,13 @@ def _checked_options(
     waivers: object,
     select: object,
     ignore: object,
+    progress: object = None,
 ) -> _Options:
     """The options, refused with an :class:`ArgumentError` before any system is read when one
     is of the wrong type (as :func:`sms_model.assess` would refuse it for each system)."""
     from sms_model.rules._engine import _selectors, check_options, edition_named
 
-    check_options(as_of, config, waivers)  # as assess checks them, once for every system
+    check_options(as_of, config, waivers, progress=progress)  # as assess does, once for all
     return _Options(
         as_of=as_of if isinstance(as_of, datetime.date) else datetime.date.today(),
         edition=edition_named(edition),
@@ -355,9 +356,8 @@ def assess_many(
 'examples/minimal.yaml'; put it in a list
     """
     paths = _sources(sources)
-    options = _checked_options(as_of, edition, config, waivers, select, ignore)
+    options = _checked_options(as_of, edition, config, waivers, select, ignore, progress)
     count = _workers(workers, client, executor, len(paths))
-    _check_progress(progress)
     targets = _targets(paths, out)
     results: list[BatchResult | None] = [None] * len(paths)
     absolute = [os.path.abspath(p) for p in paths]
@@ -412,11 +412,6 @@ def _workers(workers: object, client: object, executor: object, systems: int) ->
         return 0
     wanted = workers if workers is not None else (os.cpu_count() or 1)
     return min(wanted, systems) if wanted > 1 else 0
-
-
-def _check_progress(progress: object) -> None:
-    if progress is not None and not callable(progress):
-        raise ArgumentError(f"progress must be callable, not {_kind(progress)}")
 
 
 def _outcomes(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -132,7 +132,7 @@ class Obligations:
     edition: str
     items: tuple[Obligation, ...]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Obligation]:
         return iter(self.items)
 
     def __len__(self) -> int:
